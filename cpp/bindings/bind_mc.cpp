@@ -1,0 +1,56 @@
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include "arrays.hpp"
+#include "isingvi/mc.hpp"
+
+namespace py = pybind11;
+using namespace pybind11::literals;
+
+namespace {
+
+template <class Model>
+py::dict sweep(const Model& model, const std::string& algorithm, const std::vector<double>& T,
+               std::int64_t n_therm, std::int64_t n_measure, std::int64_t every, std::uint64_t seed,
+               int threads, const std::string& init, bool save_configs) {
+  isingvi::SweepParams p;
+  p.T = T;
+  p.n_therm = n_therm;
+  p.n_measure = n_measure;
+  p.every = every;
+  p.seed = seed;
+  p.threads = threads;
+  p.init = isingvi::parse_init(init);
+  p.save_configs = save_configs;
+  const auto alg = isingvi::parse_algorithm(algorithm);
+  isingvi::SweepResult r;
+  {
+    py::gil_scoped_release release;
+    r = isingvi::run_sweep(model, alg, p);
+  }
+  using isingvi_py::to_numpy;
+  py::dict out;
+  out["E"] = to_numpy(std::move(r.E), {r.n_T, r.n_samples});
+  out["M"] = to_numpy(std::move(r.M), {r.n_T, r.n_samples});
+  out["acceptance"] = to_numpy(std::move(r.acceptance), {r.n_T});
+  out["cluster_size"] = to_numpy(std::move(r.cluster_size), {r.n_T});
+  if (save_configs) out["configs"] = to_numpy(std::move(r.configs), {r.n_T, r.n_samples, r.n_spins});
+  out["sampler"] = r.sampler;
+  out["n_spins"] = r.n_spins;
+  return out;
+}
+
+}  // namespace
+
+void bind_mc(py::module_& m) {
+  const char* doc =
+      "Monte Carlo over a list of temperatures; returns a dict with E, M of shape (n_T, n_samples) "
+      "(totals), acceptance, cluster_size, sampler, n_spins and, if asked, configs.";
+  m.def("mc_sweep", &sweep<isingvi::Lattice>, doc, "model"_a, "algorithm"_a, "T"_a, "n_therm"_a,
+        "n_measure"_a, "every"_a = 1, "seed"_a = 0, "threads"_a = 1, "init"_a = "random",
+        "save_configs"_a = false);
+  m.def("mc_sweep", &sweep<isingvi::Graph>, doc, "model"_a, "algorithm"_a, "T"_a, "n_therm"_a,
+        "n_measure"_a, "every"_a = 1, "seed"_a = 0, "threads"_a = 1, "init"_a = "random",
+        "save_configs"_a = false);
+}

@@ -1,0 +1,34 @@
+// Argument validation shared by the core. Every public entry point checks its inputs and
+// throws std::invalid_argument whose message starts with the parameter's name; the
+// bindings turn it into a Python ValueError.
+#pragma once
+#include <cmath>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace isingvi {
+
+[[noreturn]] inline void fail(const std::string& param, const std::string& what) {
+  throw std::invalid_argument(param + ": " + what);
+}
+
+inline void require(bool ok, const std::string& param, const std::string& what) {
+  if (!ok) fail(param, what);
+}
+
+inline void require_finite(double x, const std::string& param) {
+  require(std::isfinite(x), param, "must be finite, got " + std::to_string(x));
+}
+
+// Temperatures must be finite and positive; one bad entry names its index.
+inline void require_temperatures(const std::vector<double>& T, const std::string& param = "T") {
+  require(!T.empty(), param, "needs at least one temperature");
+  for (std::size_t k = 0; k < T.size(); ++k) {
+    if (!(std::isfinite(T[k]) && T[k] > 0.0))
+      fail(param, "every temperature must be finite and > 0, got " + std::to_string(T[k]) +
+                      " at index " + std::to_string(k));
+  }
+}
+
+}  // namespace isingvi

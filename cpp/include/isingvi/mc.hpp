@@ -1,0 +1,56 @@
+// Monte Carlo temperature sweeps.
+//
+// One call runs every temperature of a list: a start configuration, n_therm sweeps to
+// thermalise, then n_measure sweeps with E and M recorded after every `every`-th sweep.
+// Each temperature draws from its own RNG stream, named by (seed, bit pattern of T), so a
+// temperature's time series does not depend on the other temperatures in the list, nor on
+// the number of threads that share the list.
+//
+// A sweep is N single-spin attempts (checkerboard order on lattices, index order on graphs)
+// or, for Wolff, about N flipped spins: while thermalising, clusters until N spins have
+// flipped; while measuring, a fixed number of clusters, N / (mean thermalisation cluster
+// size), because sampling at a size-dependent stopping time would bias the measurements.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "isingvi/models.hpp"
+
+namespace isingvi {
+
+enum class Algorithm { Metropolis, HeatBath, Wolff };
+enum class Init { Random, Up, Down };
+
+Algorithm parse_algorithm(const std::string& name);  // "metropolis" | "heatbath" | "wolff"
+Init parse_init(const std::string& name);            // "random" | "up" | "down"
+
+struct SweepParams {
+  std::vector<double> T;
+  std::int64_t n_therm = 1000;
+  std::int64_t n_measure = 10000;
+  std::int64_t every = 1;
+  std::uint64_t seed = 0;
+  int threads = 1;
+  Init init = Init::Random;
+  bool save_configs = false;  // also keep every measured configuration (n_T x n_samples x N)
+};
+
+struct SweepResult {
+  std::int64_t n_T = 0;
+  std::int64_t n_samples = 0;
+  std::int64_t n_spins = 0;
+  std::vector<double> E;             // total energy, row-major (n_T, n_samples)
+  std::vector<double> M;             // total magnetisation, row-major (n_T, n_samples)
+  std::vector<double> acceptance;    // per T: accepted flips / attempts (Metropolis, heat bath: flips / attempts)
+  std::vector<double> cluster_size;  // per T: mean Wolff cluster size during measurement (0 otherwise)
+  std::vector<std::int8_t> configs;  // (n_T, n_samples, N) when save_configs
+  std::string sampler;               // which implementation ran, e.g. "checkerboard-metropolis"
+};
+
+void check_sweep_params(const SweepParams& p, std::int64_t n_spins);
+
+SweepResult run_sweep(const Lattice& lattice, Algorithm algorithm, const SweepParams& params);
+SweepResult run_sweep(const Graph& graph, Algorithm algorithm, const SweepParams& params);
+
+}  // namespace isingvi

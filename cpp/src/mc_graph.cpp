@@ -1,0 +1,131 @@
+// Single-spin samplers (sequential sweeps in index order) and Wolff on general graphs.
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "isingvi/check.hpp"
+#include "isingvi/mc.hpp"
+#include "isingvi/rng.hpp"
+#include "mc_driver.hpp"
+
+namespace isingvi {
+namespace {
+
+class GraphChain {
+ public:
+  GraphChain(const Graph& g, Algorithm alg, double T)
+      : g_(g), beta_(1.0 / T), alg_(alg), s_(static_cast<std::size_t>(g.n())) {
+    if (alg == Algorithm::Wolff) {
+      p_add_.resize(g.nbr_J().size());
+      for (std::size_t e = 0; e < p_add_.size(); ++e)
+        p_add_[e] = probability_threshold(1.0 - std::exp(-2.0 * beta_ * g.nbr_J()[e]));
+    }
+  }
+
+  void init(Init how, Rng& rng) {
+    M_ = 0;
+    for (auto& si : s_) {
+      si = how == Init::Up ? 1 : how == Init::Down ? -1 : (rng.next() >> 63 ? 1 : -1);
+      M_ += si;
+    }
+  }
+
+  void sweep(Rng& rng) {
+    if (alg_ == Algorithm::Wolff) {
+      wolff(rng);
+      return;
+    }
+    const auto& row = g_.row();
+    const auto& nbr = g_.nbr();
+    const auto& Jn = g_.nbr_J();
+    const auto& h = g_.fields();
+    const int n = g_.n();
+    for (int i = 0; i < n; ++i) {
+      double local = h[i];
+      for (int e = row[i]; e < row[i + 1]; ++e) local += Jn[e] * s_[nbr[e]];
+      const int si = s_[i];
+      bool flip;
+      if (alg_ == Algorithm::Metropolis) {
+        const double dE = 2.0 * si * local;
+        flip = dE <= 0.0 || rng.uniform() < std::exp(-beta_ * dE);
+      } else {
+        const bool up = rng.uniform() * (1.0 + std::exp(-2.0 * beta_ * local)) < 1.0;
+        flip = up != (si > 0);
+      }
+      if (flip) {
+        s_[i] = static_cast<std::int8_t>(-si);
+        M_ -= 2 * si;
+        ++accepted_;
+      }
+    }
+    attempts_ += n;
+  }
+
+  double energy() const { return g_.energy(s_.data()); }
+  std::int64_t magnetisation() const { return M_; }
+  const std::int8_t* spins() const { return s_.data(); }
+  void reset_stats() {
+    clusters_per_sweep_ = detail::wolff_clusters_per_sweep(accepted_, clusters_, g_.n());
+    attempts_ = accepted_ = clusters_ = 0;
+  }
+  double acceptance() const { return attempts_ ? double(accepted_) / double(attempts_) : 0.0; }
+  double mean_cluster_size() const { return clusters_ ? double(accepted_) / double(clusters_) : 0.0; }
+
+ private:
+  void wolff(Rng& rng) {
+    const auto& row = g_.row();
+    const auto& nbr = g_.nbr();
+    const std::int64_t n = g_.n();
+    std::int64_t flipped = 0, done = 0;
+    while (clusters_per_sweep_ ? done++ < clusters_per_sweep_ : flipped < n) {
+      const int seed_site = static_cast<int>(rng.below(static_cast<std::uint64_t>(n)));
+      const std::int8_t s0 = s_[seed_site];
+      s_[seed_site] = static_cast<std::int8_t>(-s0);
+      stack_.clear();
+      stack_.push_back(seed_site);
+      std::int64_t size = 1;
+      while (!stack_.empty()) {
+        const int i = stack_.back();
+        stack_.pop_back();
+        for (int e = row[i]; e < row[i + 1]; ++e) {
+          const int j = nbr[e];
+          if (s_[j] == s0 && rng.next() < p_add_[e]) {
+            s_[j] = static_cast<std::int8_t>(-s0);
+            stack_.push_back(j);
+            ++size;
+          }
+        }
+      }
+      M_ -= 2 * s0 * size;
+      flipped += size;
+      accepted_ += size;
+      ++clusters_;
+    }
+    attempts_ += flipped;
+  }
+
+  const Graph& g_;
+  double beta_;
+  Algorithm alg_;
+  std::vector<std::int8_t> s_;
+  std::vector<std::uint64_t> p_add_;
+  std::vector<int> stack_;
+  std::int64_t M_ = 0;
+  std::int64_t attempts_ = 0, accepted_ = 0, clusters_ = 0;
+  std::int64_t clusters_per_sweep_ = 0;  // 0 while thermalising: see wolff_clusters_per_sweep
+};
+
+}  // namespace
+
+SweepResult run_sweep(const Graph& g, Algorithm alg, const SweepParams& params) {
+  if (alg == Algorithm::Wolff) {
+    require(!g.has_fields(), "fields", "Wolff cluster updates need zero fields");
+    require(g.is_ferromagnetic(), "couplings", "Wolff cluster updates need every J_ij >= 0");
+  }
+  const std::string name = alg == Algorithm::Wolff       ? "wolff"
+                           : alg == Algorithm::Metropolis ? "sequential-metropolis"
+                                                          : "sequential-heatbath";
+  return detail::drive(g.n(), params, name, [&](double T) { return GraphChain(g, alg, T); });
+}
+
+}  // namespace isingvi

@@ -1,0 +1,34 @@
+"""isingvi: statistical mechanics and variational inference, one mathematics.
+
+Conventions (tested):
+
+- Spins s_i in {-1, +1}; energy E(s) = -sum_{i<j} J_ij s_i s_j - sum_i h_i s_i, so J > 0 is
+  ferromagnetic and h > 0 favours s = +1; k_B = 1, beta = 1/T. (The lecture notes this project
+  grew from write E = sum h s + sum J s s: their J and h are minus ours.)
+- Square lattice: L x L, periodic, each nearest-neighbour bond once (2N bonds); cubic: 3N bonds.
+- Per-spin quantities: ln_z = ln Z / N, f = -T ln_z, u = <E>/N, c = beta^2 (<E^2> - <E>^2)/N,
+  m = <|M|>/N, chi = beta N (<m^2> - <|m|>^2), U4 = 1 - <m^4> / (3 <m^2>^2), s = beta (u - f).
+  Natural logarithms throughout.
+
+Modules: :mod:`isingvi.models`, :mod:`isingvi.exact`, :mod:`isingvi.mc`,
+:mod:`isingvi.analysis`, :mod:`isingvi.sweep`, :mod:`isingvi.results`.
+"""
+from . import _core
+from . import analysis, exact, mc, models, results
+from .models import CubicLattice, Graph, SquareLattice
+from .sweep import sweep
+
+__version__: str = _core.__version__
+
+__all__ = [
+    "SquareLattice",
+    "CubicLattice",
+    "Graph",
+    "models",
+    "exact",
+    "mc",
+    "analysis",
+    "results",
+    "sweep",
+    "__version__",
+]

@@ -1,0 +1,62 @@
+"""Argument checks shared by the public API: each raises ValueError naming the parameter."""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+
+def as_int(value, name: str, minimum: int | None = None) -> int:
+    """An integer (bools and non-integral floats refused), optionally >= minimum."""
+    if isinstance(value, bool) or not isinstance(value, (numbers.Integral, np.integer)):
+        if isinstance(value, (float, np.floating)) and float(value).is_integer():
+            value = int(value)
+        else:
+            raise ValueError(f"{name}: must be an integer, got {value!r}")
+    value = int(value)
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name}: must be >= {minimum}, got {value}")
+    return value
+
+
+def as_float(value, name: str) -> float:
+    """A finite real number."""
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name}: must be a real number, got {value!r}") from None
+    if not np.isfinite(x):
+        raise ValueError(f"{name}: must be finite, got {value!r}")
+    return x
+
+
+def as_seed(value, name: str = "seed") -> int:
+    """A seed: an integer in [0, 2**64)."""
+    seed = as_int(value, name, minimum=0)
+    if seed >= 2**64:
+        raise ValueError(f"{name}: must be < 2**64, got {seed}")
+    return seed
+
+
+def as_temperatures(T, name: str = "T") -> np.ndarray:
+    """A scalar or 1-D sequence of finite, positive temperatures, as a 1-D float array."""
+    try:
+        arr = np.atleast_1d(np.asarray(T, dtype=float))
+    except (TypeError, ValueError):
+        raise ValueError(f"{name}: must be a number or a 1-D array of numbers, got {T!r}") from None
+    if arr.ndim != 1:
+        raise ValueError(f"{name}: must be a scalar or 1-D, got shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError(f"{name}: needs at least one temperature")
+    bad = ~(np.isfinite(arr) & (arr > 0))
+    if bad.any():
+        k = int(np.argmax(bad))
+        raise ValueError(f"{name}: every temperature must be finite and > 0, got {arr[k]!r} at index {k}")
+    return arr
+
+
+def as_choice(value, name: str, choices: tuple[str, ...]) -> str:
+    """One of a fixed set of strings."""
+    if value not in choices:
+        raise ValueError(f"{name}: must be one of {', '.join(map(repr, choices))}, got {value!r}")
+    return value

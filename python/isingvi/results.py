@@ -1,0 +1,59 @@
+"""Results tables: provenance columns, deterministic seeds and atomic writes."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["config_hash", "derive_seed", "git_commit", "provenance", "write_table"]
+
+
+def config_hash(section) -> str:
+    """Short SHA-256 of a config section (JSON with sorted keys): equal configs, equal hashes."""
+    text = json.dumps(section, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def derive_seed(master_seed: int, *parts) -> int:
+    """A 63-bit seed from the master seed and a job's parameters, never from time or order."""
+    text = json.dumps([int(master_seed), *map(str, parts)], separators=(",", ":"))
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little") >> 1
+
+
+def git_commit(path: str | os.PathLike = ".") -> str:
+    """The git commit of the checkout holding ``path``, or "unknown" outside one."""
+    try:
+        out = subprocess.run(["git", "-C", str(path), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return out.stdout.strip() if out.returncode == 0 and out.stdout.strip() else "unknown"
+
+
+def provenance(section, seed: int, path: str | os.PathLike = ".") -> dict:
+    """Provenance columns for a results table: version, git commit, config hash, seed."""
+    from . import __version__
+
+    return {"isingvi_version": __version__, "git_commit": git_commit(path), "config_hash": config_hash(section), "seed": int(seed)}
+
+
+def write_table(df: pd.DataFrame, path: str | os.PathLike) -> None:
+    """Write a CSV atomically: to a temporary file in the same folder, then rename.
+
+    A killed job leaves either the old file or the complete new one, never half a table.
+    Floats are written with 17 significant digits so that they read back bit-identically.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", newline="") as fh:
+            df.to_csv(fh, index=False, float_format="%.17g")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,77 @@
+"""Tidy temperature sweeps: Monte Carlo plus analysis, one row per (model, T, algorithm, seed)."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from . import _core
+from ._validate import as_int
+from .mc import run
+
+__all__ = ["sweep", "describe_model"]
+
+
+def describe_model(model) -> dict:
+    """Identifying columns of a model: kind, L (lattices), n_spins, J and h where uniform."""
+    if isinstance(model, _core.Lattice):
+        return {"model": "square" if model.dim == 2 else "cubic", "L": model.L, "n_spins": model.n, "J": model.J, "h": model.h}
+    if isinstance(model, _core.Graph):
+        return {"model": "graph", "L": pd.NA, "n_spins": model.n, "J": pd.NA, "h": pd.NA}
+    raise ValueError(f"model: must be a SquareLattice, CubicLattice or Graph, got {type(model).__name__}")
+
+
+def _as_list(x) -> list:
+    return list(x) if isinstance(x, Iterable) and not isinstance(x, (str, bytes, _core.Lattice, _core.Graph)) else [x]
+
+
+def sweep(
+    models,
+    T,
+    algorithms="metropolis",
+    seeds=0,
+    n_therm: int = 1000,
+    n_measure: int = 10000,
+    every: int = 1,
+    threads: int = 1,
+    init: str = "random",
+    n_blocks: int = 32,
+) -> pd.DataFrame:
+    """Run :func:`isingvi.mc.run` for every model, algorithm and seed, and summarise.
+
+    Parameters
+    ----------
+    models : a model or a list of models
+    T : float or 1-D array of temperatures
+    algorithms : an algorithm name or a list of them
+    seeds : a seed or a list of seeds (each seed is one independent run)
+    n_therm, n_measure, every, threads, init : as for :func:`isingvi.mc.run`
+    n_blocks : blocks for the binning and jackknife errors
+
+    Returns
+    -------
+    DataFrame with one row per (model, T, algorithm, seed): model, L, n_spins, J, h,
+    algorithm, sampler, seed, the run parameters, the columns of
+    :func:`isingvi.analysis.summarise` (values and ``*_err`` errors), acceptance and
+    cluster_size.
+    """
+    n_blocks = as_int(n_blocks, "n_blocks", 2)
+    frames = []
+    for model in _as_list(models):
+        ident = describe_model(model)
+        for algorithm in _as_list(algorithms):
+            for seed in _as_list(seeds):
+                res = run(model, T, algorithm, n_therm, n_measure, every, seed, threads, init)
+                df = res.summary(n_blocks=n_blocks)
+                df.insert(0, "every", res.every)
+                df.insert(0, "n_measure", res.n_measure)
+                df.insert(0, "n_therm", res.n_therm)
+                df.insert(0, "seed", res.seed)
+                df.insert(0, "sampler", res.sampler)
+                df.insert(0, "algorithm", res.algorithm)
+                for key in reversed(list(ident)):
+                    df.insert(0, key, ident[key])
+                df["acceptance"] = res.acceptance
+                df["cluster_size"] = res.cluster_size
+                frames.append(df)
+    return pd.concat(frames, ignore_index=True)
