@@ -1,0 +1,144 @@
+"""Type stubs for ``isingvi._core``, the compiled core (pybind11).
+
+Use the :mod:`isingvi` package rather than this module: it validates arguments, accepts
+NumPy arrays and returns tidy DataFrames. Argument errors raised here arrive as ValueError
+whose message starts with the parameter's name.
+
+Conventions: spins s_i in {-1, +1}; E(s) = -sum_{i<j} J_ij s_i s_j - sum_i h_i s_i;
+k_B = 1; every thermodynamic quantity is per spin.
+"""
+from collections.abc import Sequence
+from typing import Any, SupportsFloat, SupportsIndex, SupportsInt, overload
+
+import numpy as np
+import numpy.typing as npt
+
+_Int = SupportsInt | SupportsIndex
+_Float = SupportsFloat | SupportsIndex
+
+__version__: str
+
+class Lattice:
+    """Periodic hypercubic lattice L^dim (dim = 2: square, 3: cubic) with uniform J and h.
+
+    Site index x + L*y (+ L*L*z); each nearest-neighbour bond counted once (dim * N bonds).
+    """
+
+    def __init__(self, dim: _Int, L: _Int, J: _Float = 1.0, h: _Float = 0.0) -> None: ...
+    @property
+    def dim(self) -> int: ...
+    @property
+    def L(self) -> int: ...
+    @property
+    def J(self) -> float: ...
+    @property
+    def h(self) -> float: ...
+    @property
+    def n(self) -> int:
+        """Number of spins L^dim."""
+    def to_graph(self) -> Graph:
+        """The same model as a Graph; for L = 2 the two bonds of a pair merge into one of 2J."""
+
+class Graph:
+    """Ising model on a general graph: edges (i, j), couplings J_ij, fields h_i."""
+
+    def __init__(
+        self,
+        n: _Int,
+        edge_i: Sequence[_Int],
+        edge_j: Sequence[_Int],
+        couplings: Sequence[_Float],
+        fields: Sequence[_Float],
+    ) -> None: ...
+    @property
+    def n(self) -> int: ...
+    @property
+    def n_edges(self) -> int: ...
+    @property
+    def edge_i(self) -> npt.NDArray[np.int32]: ...
+    @property
+    def edge_j(self) -> npt.NDArray[np.int32]: ...
+    @property
+    def couplings(self) -> npt.NDArray[np.float64]: ...
+    @property
+    def fields(self) -> npt.NDArray[np.float64]: ...
+    def energy(self, spins: npt.ArrayLike) -> float:
+        """Energy of one configuration of +-1 spins, shape (n,)."""
+
+@overload
+def mc_sweep(
+    model: Lattice,
+    algorithm: str,
+    T: Sequence[_Float],
+    n_therm: _Int,
+    n_measure: _Int,
+    every: _Int = 1,
+    seed: _Int = 0,
+    threads: _Int = 1,
+    init: str = "random",
+    save_configs: bool = False,
+) -> dict[str, Any]:
+    """Monte Carlo over a list of temperatures.
+
+    Returns a dict with E, M of shape (n_T, n_samples) (totals), acceptance, cluster_size,
+    sampler, n_spins and, if asked, configs (n_T, n_samples, N) int8.
+    """
+
+@overload
+def mc_sweep(
+    model: Graph,
+    algorithm: str,
+    T: Sequence[_Float],
+    n_therm: _Int,
+    n_measure: _Int,
+    every: _Int = 1,
+    seed: _Int = 0,
+    threads: _Int = 1,
+    init: str = "random",
+    save_configs: bool = False,
+) -> dict[str, Any]: ...
+def enumerate(
+    graph: Graph,
+    T: Sequence[_Float],
+    marginals: bool = False,
+    correlations: bool = False,
+    threads: _Int = 1,
+) -> dict[str, npt.NDArray[np.float64]]:
+    """Exact per-spin thermodynamics by enumeration of all 2^N states (N <= 30).
+
+    Keys: T, beta, ln_z, f, u, c, s, abs_m, m2, m4 (n_T,), and marginals (n_T, N),
+    correlations (n_T, n_edges) when asked for.
+    """
+
+def kaufman(L: _Int, T: Sequence[_Float], J: _Float = 1.0) -> dict[str, npt.NDArray[np.float64]]:
+    """Kaufman's exact per-spin ln Z, u, c of the periodic L x L lattice at h = 0.
+
+    Keys: T, beta, ln_z, f, u, c, s.
+    """
+
+def onsager(T: Sequence[_Float], J: _Float = 1.0) -> dict[str, npt.NDArray[np.float64]]:
+    """Onsager's per-spin f, u, c, s and Yang's m of the infinite square lattice.
+
+    Keys: T, beta, ln_z, f, u, c, s, abs_m (Yang's spontaneous magnetisation).
+    """
+
+def onsager_tc(J: _Float = 1.0) -> float:
+    """T_c = 2J / ln(1 + sqrt 2)."""
+
+def random_uniform(seed: _Int, stream: _Int, n: _Int) -> npt.NDArray[np.float64]:
+    """n uniform doubles in [0, 1) from the core's RNG stream (seed, stream)."""
+
+def sherrington_kirkpatrick(N: _Int, seed: _Int) -> Graph:
+    """All pairs, J_ij ~ N(0, 1/N), no fields."""
+
+def edwards_anderson(L: _Int, seed: _Int) -> Graph:
+    """+-J couplings on the periodic L x L square lattice (L >= 3), no fields."""
+
+def random_field(graph: Graph, sigma: _Float, seed: _Int) -> Graph:
+    """The graph's couplings with fields h_i + sigma * xi_i, xi_i ~ N(0, 1)."""
+
+def random_regular(N: _Int, k: _Int, seed: _Int, J: _Float = 1.0) -> Graph:
+    """Random simple k-regular graph on N vertices with uniform coupling J."""
+
+def random_tree(N: _Int, seed: _Int, J: _Float = 1.0) -> Graph:
+    """Random recursive tree on N vertices with uniform coupling J."""
