@@ -1,0 +1,363 @@
+"""Argument validation: every public function refuses bad input with a ValueError whose message
+starts with the parameter's name (DESIGN section 7), and no input crashes or hangs the
+interpreter. (isingvi.analysis is covered in test_analysis.py.)
+"""
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+import isingvi as iv
+from isingvi import _core
+
+NAN, INF = math.nan, math.inf
+SQ = iv.SquareLattice(4)
+G3 = iv.Graph(3, [(0, 1), (1, 2)], 1.0)
+E1 = [(0, 1)]
+
+BAD_T = {
+    "zero": 0.0,
+    "negative": -1.0,
+    "nan": NAN,
+    "inf": INF,
+    "-inf": -INF,
+    "one bad in a list": [1.0, 2.0, -0.5],
+    "nan in a list": [1.0, NAN],
+    "empty list": [],
+    "empty array": np.array([]),
+    "2-D": [[1.0, 2.0]],
+    "2-D column": np.ones((2, 1)),
+    "string": "hot",
+    "None in a list": [1.0, None],
+}
+T_USERS = {
+    "enumerate": lambda T: iv.exact.enumerate(G3, T),
+    "kaufman": lambda T: iv.exact.kaufman(4, T),
+    "onsager": lambda T: iv.exact.onsager(T),
+    "mc.run": lambda T: iv.mc.run(SQ, T, n_therm=0, n_measure=2),
+    "sweep": lambda T: iv.sweep(SQ, T, n_therm=0, n_measure=4),
+}
+
+
+@pytest.mark.parametrize("bad", list(BAD_T), ids=list(BAD_T))
+@pytest.mark.parametrize("fn", list(T_USERS))
+def test_bad_temperatures(fn, bad):
+    with pytest.raises(ValueError, match=r"^T\b"):
+        T_USERS[fn](BAD_T[bad])
+
+
+# (id, call, parameter the message must start with)
+CASES = [
+    # --- lattices
+    ("square L=0", lambda: iv.SquareLattice(0), "L"),
+    ("square L<0", lambda: iv.SquareLattice(-4), "L"),
+    ("square L=1", lambda: iv.SquareLattice(1), "L"),
+    ("square L=2.5", lambda: iv.SquareLattice(2.5), "L"),
+    ("square L str", lambda: iv.SquareLattice("4"), "L"),
+    ("square L None", lambda: iv.SquareLattice(None), "L"),
+    ("square L bool", lambda: iv.SquareLattice(True), "L"),
+    ("square L nan", lambda: iv.SquareLattice(NAN), "L"),
+    ("square L too large", lambda: iv.SquareLattice(46341), "L"),
+    ("square J nan", lambda: iv.SquareLattice(4, J=NAN), "J"),
+    ("square J inf", lambda: iv.SquareLattice(4, J=INF), "J"),
+    ("square J str", lambda: iv.SquareLattice(4, J="x"), "J"),
+    ("square h nan", lambda: iv.SquareLattice(4, h=NAN), "h"),
+    ("square h -inf", lambda: iv.SquareLattice(4, h=-INF), "h"),
+    ("cubic L=0", lambda: iv.CubicLattice(0), "L"),
+    ("cubic L=1", lambda: iv.CubicLattice(1), "L"),
+    ("cubic L=3.5", lambda: iv.CubicLattice(3.5), "L"),
+    ("cubic L too large", lambda: iv.CubicLattice(1291), "L"),
+    ("cubic J nan", lambda: iv.CubicLattice(4, J=NAN), "J"),
+    ("cubic h inf", lambda: iv.CubicLattice(4, h=INF), "h"),
+    ("core lattice dim", lambda: _core.Lattice(4, 4), "dim"),
+    ("core lattice L=1", lambda: _core.Lattice(2, 1), "L"),
+    # --- graphs
+    ("graph n=0", lambda: iv.Graph(0, [], []), "n"),
+    ("graph n<0", lambda: iv.Graph(-3, [], []), "n"),
+    ("graph n=2.5", lambda: iv.Graph(2.5, [], []), "n"),
+    ("edges 1-D", lambda: iv.Graph(3, [0, 1], [1.0]), "edges"),
+    ("edges (m, 3)", lambda: iv.Graph(3, [(0, 1, 2)], [1.0]), "edges"),
+    ("edges 3-D", lambda: iv.Graph(3, np.zeros((1, 1, 2), int), [1.0]), "edges"),
+    ("edges non-integer", lambda: iv.Graph(3, [(0, 1.5)], [1.0]), "edges"),
+    ("edges strings", lambda: iv.Graph(3, [("a", "b")], [1.0]), "edges"),
+    ("edges nan", lambda: iv.Graph(3, [(0, NAN)], [1.0]), "edges"),
+    ("edge index = n", lambda: iv.Graph(3, [(0, 3)], [1.0]), "edges"),
+    ("edge index < 0", lambda: iv.Graph(3, [(-1, 2)], [1.0]), "edges"),
+    ("edge index huge", lambda: iv.Graph(3, [(0, 2**40)], [1.0]), "edges"),
+    ("self-loop", lambda: iv.Graph(3, [(1, 1)], [1.0]), "edges"),
+    ("duplicate edge", lambda: iv.Graph(3, [(0, 1), (0, 1)], [1.0, 1.0]), "edges"),
+    ("duplicate reversed", lambda: iv.Graph(3, [(0, 1), (2, 0), (1, 0)], [1.0, 1.0, 1.0]), "edges"),
+    ("couplings too few", lambda: iv.Graph(3, [(0, 1), (1, 2)], [1.0]), "couplings"),
+    ("couplings too many", lambda: iv.Graph(3, E1, [1.0, 2.0]), "couplings"),
+    ("couplings 2-D", lambda: iv.Graph(3, E1, [[1.0]]), "couplings"),
+    ("couplings nan", lambda: iv.Graph(3, E1, [NAN]), "couplings"),
+    ("couplings inf", lambda: iv.Graph(3, E1, INF), "couplings"),
+    ("couplings str", lambda: iv.Graph(3, E1, "strong"), "couplings"),
+    ("couplings None", lambda: iv.Graph(3, E1, None), "couplings"),
+    ("fields too few", lambda: iv.Graph(3, E1, 1.0, [0.1, 0.2]), "fields"),
+    ("fields too many", lambda: iv.Graph(3, E1, 1.0, np.zeros(4)), "fields"),
+    ("fields nan", lambda: iv.Graph(3, E1, 1.0, [0.0, NAN, 0.0]), "fields"),
+    ("fields inf", lambda: iv.Graph(3, E1, 1.0, INF), "fields"),
+    ("core graph lengths", lambda: _core.Graph(3, [0], [], [], []), "edges"),
+    ("core graph couplings", lambda: _core.Graph(3, [0], [1], [], []), "couplings"),
+    ("core graph fields", lambda: _core.Graph(3, [0], [1], [1.0], [1.0]), "fields"),
+    ("core graph index", lambda: _core.Graph(3, [0], [7], [1.0], []), "edges"),
+    ("core graph self-loop", lambda: _core.Graph(3, [2], [2], [1.0], []), "edges"),
+    ("core graph duplicate", lambda: _core.Graph(3, [0, 1], [1, 0], [1.0, 1.0], []), "edges"),
+    ("core graph nan coupling", lambda: _core.Graph(3, [0], [1], [NAN], []), "couplings"),
+    ("energy shape", lambda: G3.energy(np.ones(2, np.int8)), "spins"),
+    # --- generators
+    ("sk N=1", lambda: iv.models.sk(1, 0), "N"),
+    ("sk N=0", lambda: iv.models.sk(0, 0), "N"),
+    ("sk N=2.5", lambda: iv.models.sk(2.5, 0), "N"),
+    ("sk N too large", lambda: iv.models.sk(20001, 0), "N"),
+    ("sk seed<0", lambda: iv.models.sk(5, -1), "seed"),
+    ("sk seed 2**64", lambda: iv.models.sk(5, 2**64), "seed"),
+    ("sk seed 1.5", lambda: iv.models.sk(5, 1.5), "seed"),
+    ("sk seed None", lambda: iv.models.sk(5, None), "seed"),
+    ("ea L=2", lambda: iv.models.edwards_anderson(2, 0), "L"),
+    ("ea L=0", lambda: iv.models.edwards_anderson(0, 0), "L"),
+    ("ea L=3.5", lambda: iv.models.edwards_anderson(3.5, 0), "L"),
+    ("ea seed<0", lambda: iv.models.edwards_anderson(4, -2), "seed"),
+    ("rf sigma<0", lambda: iv.models.random_field(G3, -0.1, 0), "sigma"),
+    ("rf sigma nan", lambda: iv.models.random_field(G3, NAN, 0), "sigma"),
+    ("rf sigma inf", lambda: iv.models.random_field(G3, INF, 0), "sigma"),
+    ("rf model", lambda: iv.models.random_field("graph", 1.0, 0), "model"),
+    ("rf seed<0", lambda: iv.models.random_field(G3, 1.0, -1), "seed"),
+    ("core rf sigma<0", lambda: _core.random_field(G3, -1.0, 0), "sigma"),
+    ("rrg N=1", lambda: iv.models.random_regular(1, 1, 0), "N"),
+    ("rrg k=0", lambda: iv.models.random_regular(6, 0, 0), "k"),
+    ("rrg k<0", lambda: iv.models.random_regular(6, -2, 0), "k"),
+    ("rrg k=N", lambda: iv.models.random_regular(6, 6, 0), "k"),
+    ("rrg k>N", lambda: iv.models.random_regular(6, 9, 0), "k"),
+    ("rrg N*k odd", lambda: iv.models.random_regular(5, 3, 0), "k"),
+    ("rrg k=1.5", lambda: iv.models.random_regular(6, 1.5, 0), "k"),
+    ("rrg J nan", lambda: iv.models.random_regular(6, 2, 0, J=NAN), "J"),
+    ("rrg seed<0", lambda: iv.models.random_regular(6, 2, -1), "seed"),
+    ("core rrg N*k odd", lambda: _core.random_regular(7, 3, 0), "k"),
+    ("tree N=1", lambda: iv.models.random_tree(1, 0), "N"),
+    ("tree N=0", lambda: iv.models.random_tree(0, 0), "N"),
+    ("tree J inf", lambda: iv.models.random_tree(5, 0, J=INF), "J"),
+    ("tree seed<0", lambda: iv.models.random_tree(5, -1), "seed"),
+    ("core tree N=1", lambda: _core.random_tree(1, 0), "N"),
+    ("core sk N=1", lambda: _core.sherrington_kirkpatrick(1, 0), "N"),
+    ("core ea L=2", lambda: _core.edwards_anderson(2, 0), "L"),
+    ("core random_uniform n<0", lambda: _core.random_uniform(0, 0, -1), "n"),
+    # --- exact
+    ("enumerate N>30", lambda: iv.exact.enumerate(iv.Graph(31, [], []), 1.0), "model"),
+    ("enumerate lattice N>30", lambda: iv.exact.enumerate(iv.SquareLattice(6), 1.0), "model"),
+    ("core enumerate N>30", lambda: _core.enumerate(_core.Graph(31, [], [], [], []), [1.0]), "model"),
+    ("enumerate model", lambda: iv.exact.enumerate("G3", 1.0), "model"),
+    ("enumerate threads=0", lambda: iv.exact.enumerate(G3, 1.0, threads=0), "threads"),
+    ("enumerate threads=1.5", lambda: iv.exact.enumerate(G3, 1.0, threads=1.5), "threads"),
+    ("core enumerate threads=0", lambda: _core.enumerate(G3, [1.0], threads=0), "threads"),
+    ("core enumerate T<0", lambda: _core.enumerate(G3, [-1.0]), "T"),
+    ("kaufman L=0", lambda: iv.exact.kaufman(0, 1.0), "L"),
+    ("kaufman L=1", lambda: iv.exact.kaufman(1, 1.0), "L"),
+    ("kaufman L<0", lambda: iv.exact.kaufman(-8, 1.0), "L"),
+    ("kaufman L=4.5", lambda: iv.exact.kaufman(4.5, 1.0), "L"),
+    ("kaufman L too large", lambda: iv.exact.kaufman(70000, 1.0), "L"),
+    ("kaufman J=0", lambda: iv.exact.kaufman(4, 1.0, J=0.0), "J"),
+    ("kaufman J<0", lambda: iv.exact.kaufman(4, 1.0, J=-1.0), "J"),
+    ("kaufman J nan", lambda: iv.exact.kaufman(4, 1.0, J=NAN), "J"),
+    ("core kaufman J<0", lambda: _core.kaufman(4, [1.0], -1.0), "J"),
+    ("core kaufman T empty", lambda: _core.kaufman(4, []), "T"),
+    ("onsager J=0", lambda: iv.exact.onsager(1.0, J=0.0), "J"),
+    ("onsager J<0", lambda: iv.exact.onsager(1.0, J=-2.0), "J"),
+    ("onsager J inf", lambda: iv.exact.onsager(1.0, J=INF), "J"),
+    ("core onsager J<0", lambda: _core.onsager([1.0], -1.0), "J"),
+    ("core onsager T nan", lambda: _core.onsager([NAN]), "T"),
+]
+
+
+def _mc(model=SQ, T=2.0, **kw):
+    args = dict(n_therm=0, n_measure=4)
+    args.update(kw)
+    return iv.mc.run(model, T, **args)
+
+
+MC_CASES = [
+    ("model str", lambda: _mc("square"), "model"),
+    ("model None", lambda: _mc(None), "model"),
+    ("odd L metropolis", lambda: _mc(iv.SquareLattice(5), algorithm="metropolis"), "L"),
+    ("odd L heatbath", lambda: _mc(iv.SquareLattice(3), algorithm="heatbath"), "L"),
+    ("odd cubic metropolis", lambda: _mc(iv.CubicLattice(3), algorithm="metropolis"), "L"),
+    ("odd cubic heatbath", lambda: _mc(iv.CubicLattice(5), algorithm="heatbath"), "L"),
+    ("algorithm unknown", lambda: _mc(algorithm="glauber"), "algorithm"),
+    ("algorithm case", lambda: _mc(algorithm="Metropolis"), "algorithm"),
+    ("algorithm empty", lambda: _mc(algorithm=""), "algorithm"),
+    ("algorithm None", lambda: _mc(algorithm=None), "algorithm"),
+    ("init unknown", lambda: _mc(init="hot"), "init"),
+    ("init None", lambda: _mc(init=None), "init"),
+    ("n_measure=0", lambda: _mc(n_measure=0), "n_measure"),
+    ("n_measure<0", lambda: _mc(n_measure=-5), "n_measure"),
+    ("n_measure=2.5", lambda: _mc(n_measure=2.5), "n_measure"),
+    ("n_measure too large", lambda: _mc(iv.SquareLattice(8), n_measure=2 * 10**9), "n_measure"),
+    ("every=0", lambda: _mc(every=0), "every"),
+    ("every<0", lambda: _mc(every=-1), "every"),
+    ("every>n_measure", lambda: _mc(n_measure=4, every=5), "every"),
+    ("every=1.5", lambda: _mc(every=1.5), "every"),
+    ("n_therm<0", lambda: _mc(n_therm=-1), "n_therm"),
+    ("n_therm=0.5", lambda: _mc(n_therm=0.5), "n_therm"),
+    ("threads=0", lambda: _mc(threads=0), "threads"),
+    ("threads<0", lambda: _mc(threads=-2), "threads"),
+    ("seed<0", lambda: _mc(seed=-1), "seed"),
+    ("seed 2**64", lambda: _mc(seed=2**64), "seed"),
+    ("seed float", lambda: _mc(seed=0.5), "seed"),
+    ("seed str", lambda: _mc(seed="0"), "seed"),
+    ("save_configs too large", lambda: _mc(iv.SquareLattice(64), n_measure=10**7, save_configs=True), "save_configs"),
+    ("wolff h lattice", lambda: _mc(iv.SquareLattice(4, h=0.1), algorithm="wolff"), "h"),
+    ("wolff h cubic", lambda: _mc(iv.CubicLattice(3, h=-0.1), algorithm="wolff"), "h"),
+    ("wolff afm lattice", lambda: _mc(iv.SquareLattice(4, J=-1.0), algorithm="wolff"), "J"),
+    ("wolff fields graph", lambda: _mc(iv.Graph(3, E1, 1.0, [0, 0, 1e-9]), algorithm="wolff"), "fields"),
+    ("wolff afm graph", lambda: _mc(iv.Graph(3, [(0, 1), (1, 2)], [1.0, -0.1]), algorithm="wolff"), "couplings"),
+    ("wolff sk", lambda: _mc(iv.models.sk(6, 0), algorithm="wolff"), "couplings"),
+    ("wolff rfim", lambda: _mc(iv.models.random_field(iv.SquareLattice(4), 0.5, 0), algorithm="wolff"), "fields"),
+    ("core mc every>n_measure", lambda: _core.mc_sweep(SQ, "metropolis", [1.0], 0, 2, 3), "every"),
+    ("core mc algorithm", lambda: _core.mc_sweep(G3, "sw", [1.0], 0, 2), "algorithm"),
+    ("core mc init", lambda: _core.mc_sweep(G3, "heatbath", [1.0], 0, 2, init="cold"), "init"),
+    ("core mc threads", lambda: _core.mc_sweep(G3, "heatbath", [1.0], 0, 2, threads=0), "threads"),
+    ("core mc T", lambda: _core.mc_sweep(G3, "heatbath", [0.0], 0, 2), "T"),
+    ("core mc odd L", lambda: _core.mc_sweep(_core.Lattice(2, 3), "heatbath", [1.0], 0, 2), "L"),
+    # --- sweep
+    ("sweep model", lambda: iv.sweep("square", 2.0, n_therm=0, n_measure=4), "model"),
+    ("sweep algorithm", lambda: iv.sweep(SQ, 2.0, algorithms=["wolff", "x"], n_therm=0, n_measure=4), "algorithm"),
+    ("sweep seed", lambda: iv.sweep(SQ, 2.0, seeds=[0, -1], n_therm=0, n_measure=4), "seed"),
+    ("sweep n_blocks", lambda: iv.sweep(SQ, 2.0, n_blocks=1, n_therm=0, n_measure=4), "n_blocks"),
+    ("sweep every", lambda: iv.sweep(SQ, 2.0, every=0, n_therm=0, n_measure=4), "every"),
+]
+
+
+@pytest.mark.parametrize("call,param", [(c, p) for _, c, p in CASES + MC_CASES], ids=[i for i, _, _ in CASES + MC_CASES])
+def test_bad_argument_raises_value_error_naming_it(call, param):
+    with pytest.raises(ValueError, match=rf"^{param}\b"):
+        call()
+
+
+# --------------------------------------------------------------------------- edges that must be accepted
+
+
+def test_wolff_allows_odd_L_and_limits_that_are_valid():
+    for model in (iv.SquareLattice(3), iv.SquareLattice(5), iv.CubicLattice(3)):
+        res = _mc(model, algorithm="wolff", n_measure=3)
+        assert res.E.shape == (1, 3)
+    assert _mc(every=4, n_measure=4).E.shape == (1, 1)  # every == n_measure: one sample
+    assert _mc(seed=0).E.shape == _mc(seed=2**64 - 1).E.shape
+    assert _mc(T=[2.0, 2.0]).E.shape == (2, 4)  # duplicate temperatures: same stream, same series
+    assert np.array_equal(_mc(T=[2.0, 2.0]).E[0], _mc(T=[2.0, 2.0]).E[1])
+    assert _mc(iv.SquareLattice(4, J=0.0), algorithm="wolff").E.shape == (1, 4)  # J = 0 is a ferromagnet
+    assert _mc(iv.Graph(3, [], []), algorithm="wolff").E.shape == (1, 4)  # no edges
+    assert _mc(iv.Graph(1, [], [], 0.5), algorithm="heatbath").E.shape == (1, 4)  # one spin
+    assert _mc(T=np.float64(2.0), n_measure=np.int64(4), seed=np.uint64(3)).E.shape == (1, 4)
+    assert _mc(threads=64, T=[1.0, 2.0]).E.shape == (2, 4)  # more threads than temperatures
+    assert len(iv.exact.enumerate(iv.Graph(1, [], [], 0.3), [1.0, 2.0])) == 2
+    assert len(iv.exact.kaufman(3, np.array([1.0, 2.0]))) == 2  # odd L is fine for Kaufman
+
+
+# --------------------------------------------------------------------------- library bugs (xfail)
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: integers beyond the C++ int range (e.g. L=10**10, threads=10**10, "
+                   "n_measure=10**20) reach pybind11 and raise TypeError 'incompatible function arguments' "
+                   "instead of a ValueError naming the parameter")
+@pytest.mark.parametrize("call,param", [
+    (lambda: iv.SquareLattice(10**10), "L"),
+    (lambda: iv.exact.kaufman(10**10, 1.0), "L"),
+    (lambda: _mc(threads=10**10), "threads"),
+    (lambda: _mc(n_measure=10**20), "n_measure"),
+    (lambda: _mc(n_therm=10**20), "n_therm"),
+    (lambda: iv.exact.enumerate(G3, 1.0, threads=2**40), "threads"),
+], ids=["SquareLattice L", "kaufman L", "run threads", "run n_measure", "run n_therm", "enumerate threads"])
+def test_huge_integers_raise_value_error(call, param):
+    with pytest.raises(ValueError, match=rf"^{param}\b"):
+        call()
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: sweep() with an empty list of models, algorithms or seeds raises "
+                   "pandas' 'No objects to concatenate' instead of a ValueError naming the parameter")
+@pytest.mark.parametrize("kw,param", [({"models": []}, "models"), ({"algorithms": []}, "algorithms"), ({"seeds": []}, "seeds")],
+                         ids=["models", "algorithms", "seeds"])
+def test_sweep_rejects_empty_lists(kw, param):
+    args = dict(models=SQ, T=2.0, n_therm=0, n_measure=4)
+    args.update(kw)
+    with pytest.raises(ValueError, match=rf"^{param}\b"):
+        iv.sweep(**args)
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: sweep() with n_measure // every < 2 fails inside analysis with "
+                   "'result.E and result.M need >= 2 samples' instead of naming n_measure/every")
+def test_sweep_with_too_few_samples_names_the_parameter():
+    with pytest.raises(ValueError, match=r"^(n_measure|every)\b"):
+        iv.sweep(SQ, 2.0, n_therm=0, n_measure=1)
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: Graph.energy accepts spins outside {-1, +1} (0, 2, and floats cast "
+                   "to int8, e.g. 0.5 -> 0) and silently returns a meaningless energy")
+@pytest.mark.parametrize("spins", [np.array([0, 1, 1], np.int8), np.array([2, 1, -1], np.int8), np.array([0.5, 1.0, 1.0])],
+                         ids=["zero", "two", "float"])
+def test_energy_rejects_spins_that_are_not_plus_minus_one(spins):
+    with pytest.raises(ValueError, match=r"^spins\b"):
+        G3.energy(spins)
+
+
+# --------------------------------------------------------------------------- no crash, no hang
+
+NASTY = textwrap.dedent(
+    """
+    import math, numpy as np, isingvi as iv
+    from isingvi import _core
+    calls = [
+        lambda: _core.Graph(3, [0, 0], [1], [1.0], []),
+        lambda: _core.Graph(3, [2**31 - 1], [0], [1.0], []),
+        lambda: _core.Graph(3, [-2**31], [0], [1.0], []),
+        lambda: _core.Graph(3, [], [], [], [1.0, 2.0, 3.0, 4.0]),
+        lambda: _core.Lattice(2, 46341),
+        lambda: _core.Lattice(3, 2**31 - 1),
+        lambda: _core.Lattice(2, -2**31),
+        lambda: _core.enumerate(_core.Graph(40, [], [], [], []), [1.0]),
+        lambda: _core.enumerate(_core.Graph(3, [0], [1], [1.0], []), [1.0], True, True, 64),
+        lambda: _core.kaufman(2**16 + 1, [1.0]),
+        lambda: _core.kaufman(2, [1e-300, 1e300]),
+        lambda: _core.kaufman(4, [1e-3]),
+        lambda: _core.onsager([1e-320, 1e-300, 1e300, 1.7e308]),
+        lambda: _core.mc_sweep(_core.Lattice(2, 4), "metropolis", [1.0], 0, 2, 3),
+        lambda: _core.mc_sweep(_core.Lattice(2, 4), "wolff", [1e-300, 1e300], 2, 2),
+        lambda: _core.mc_sweep(_core.Lattice(3, 2), "heatbath", [1e-300, 1e300], 2, 2, 1, 2**64 - 1, 3, "up", True),
+        lambda: _core.mc_sweep(_core.Graph(1, [], [], [], []), "wolff", [1.0], 5, 5, 1, 0, 1, "down", True),
+        lambda: _core.mc_sweep(_core.Graph(2, [0], [1], [0.0], []), "wolff", [1.0], 0, 3),
+        lambda: _core.mc_sweep(_core.Graph(2, [0], [1], [1e300], [1e300, -1e300]), "metropolis", [1e-300], 2, 2),
+        lambda: _core.mc_sweep(_core.Lattice(2, 2, 1e300, -1e300), "heatbath", [1e-300, 1.0, 1e300], 2, 2),
+        lambda: _core.mc_sweep(_core.Lattice(2, 4, 1e300, 0.0), "wolff", [1e-300, 1e300], 2, 2),
+        lambda: _core.mc_sweep(_core.Lattice(2, 64), "metropolis", [1.0], 0, 2**62, 1),
+        lambda: _core.mc_sweep(_core.Lattice(2, 64), "metropolis", [1.0] * 1000, 0, 2**40, 2**25, 0, 1, "random", True),
+        lambda: _core.random_uniform(0, 2**64 - 1, 0),
+        lambda: _core.random_field(_core.Graph(2, [], [], [], []), 1e308, 0),
+        lambda: _core.sherrington_kirkpatrick(2, 2**64 - 1),
+        lambda: _core.random_regular(2**31 - 1, 2**31 - 1, 0),
+        lambda: _core.random_regular(4, 3, 0, math.nan),
+        lambda: _core.random_tree(2, 0, math.inf),
+        lambda: _core.Graph(3, [0], [1], [1.0], []).energy(np.ones(0, np.int8)),
+        lambda: _core.Graph(3, [0], [1], [1.0], []).energy(np.ones((3, 3), np.int8)),
+        lambda: iv.mc.run(iv.SquareLattice(4), np.full(3, 2.0), "wolff", n_therm=0, n_measure=1, save_configs=True),
+        lambda: iv.exact.enumerate(iv.Graph(2, [(0, 1)], 1e300, [1e300, -1e300]), [1e-300, 1.0, 1e300]),
+    ]
+    for k, call in enumerate(calls):
+        try:
+            call()
+        except (ValueError, TypeError, OverflowError, MemoryError) as exc:
+            pass
+    print("survived", len(calls))
+    """
+)
+
+
+def test_no_input_crashes_or_hangs_the_interpreter():
+    """Nasty calls, many straight into _core, in a child process: it must exit normally in time."""
+    proc = subprocess.run([sys.executable, "-c", NASTY], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "survived" in proc.stdout
