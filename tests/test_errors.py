@@ -262,7 +262,7 @@ def test_wolff_allows_odd_L_and_limits_that_are_valid():
 # --------------------------------------------------------------------------- library bugs (xfail)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: integers beyond the C++ int range (e.g. L=10**10, threads=10**10, "
+@pytest.mark.xfail(strict=True, raises=TypeError, reason="BUG: integers beyond the C++ int range (e.g. L=10**10, threads=10**10, "
                    "n_measure=10**20) reach pybind11 and raise TypeError 'incompatible function arguments' "
                    "instead of a ValueError naming the parameter")
 @pytest.mark.parametrize("call,param", [
@@ -278,7 +278,7 @@ def test_huge_integers_raise_value_error(call, param):
         call()
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: sweep() with an empty list of models, algorithms or seeds raises "
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="BUG: sweep() with an empty list of models, algorithms or seeds raises "
                    "pandas' 'No objects to concatenate' instead of a ValueError naming the parameter")
 @pytest.mark.parametrize("kw,param", [({"models": []}, "models"), ({"algorithms": []}, "algorithms"), ({"seeds": []}, "seeds")],
                          ids=["models", "algorithms", "seeds"])
@@ -289,14 +289,14 @@ def test_sweep_rejects_empty_lists(kw, param):
         iv.sweep(**args)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: sweep() with n_measure // every < 2 fails inside analysis with "
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="BUG: sweep() with n_measure // every < 2 fails inside analysis with "
                    "'result.E and result.M need >= 2 samples' instead of naming n_measure/every")
 def test_sweep_with_too_few_samples_names_the_parameter():
     with pytest.raises(ValueError, match=r"^(n_measure|every)\b"):
         iv.sweep(SQ, 2.0, n_therm=0, n_measure=1)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: Graph.energy accepts spins outside {-1, +1} (0, 2, and floats cast "
+@pytest.mark.xfail(strict=True, raises=pytest.fail.Exception, reason="BUG: Graph.energy accepts spins outside {-1, +1} (0, 2, and floats cast "
                    "to int8, e.g. 0.5 -> 0) and silently returns a meaningless energy")
 @pytest.mark.parametrize("spins", [np.array([0, 1, 1], np.int8), np.array([2, 1, -1], np.int8), np.array([0.5, 1.0, 1.0])],
                          ids=["zero", "two", "float"])

@@ -13,7 +13,6 @@ Boltzmann weights (chi-square), and the same histogram against the weights at a 
 """
 from __future__ import annotations
 
-import math
 
 import numpy as np
 import pytest
