@@ -27,8 +27,8 @@ inline std::uint64_t temperature_stream(double T) {
   return bits;
 }
 
-// A Chain is built per temperature and offers: init(Init, Rng&), sweep(Rng&), energy(),
-// magnetisation(), spins(), reset_stats(), acceptance(), mean_cluster_size().
+// A Chain is built per temperature and offers: init(Init, Rng&), sweep(Rng&),
+// observe(double& E, int64& M), spins(), reset_stats(), acceptance(), mean_cluster_size().
 template <class MakeChain>
 SweepResult drive(std::int64_t n_spins, const SweepParams& p, const std::string& sampler,
                   MakeChain&& make_chain) {
@@ -55,8 +55,9 @@ SweepResult drive(std::int64_t n_spins, const SweepParams& p, const std::string&
       chain.sweep(rng);
       if (t % p.every != 0) continue;
       const std::int64_t at = k * r.n_samples + sample;
-      r.E[at] = chain.energy();
-      r.M[at] = static_cast<double>(chain.magnetisation());
+      std::int64_t mag = 0;
+      chain.observe(r.E[at], mag);
+      r.M[at] = static_cast<double>(mag);
       if (p.save_configs)
         std::copy(chain.spins(), chain.spins() + n_spins, r.configs.begin() + at * n_spins);
       ++sample;

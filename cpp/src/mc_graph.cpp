@@ -61,8 +61,10 @@ class GraphChain {
     attempts_ += n;
   }
 
-  double energy() const { return g_.energy(s_.data()); }
-  std::int64_t magnetisation() const { return M_; }
+  void observe(double& E, std::int64_t& M) const {
+    E = g_.energy(s_.data());
+    M = M_;
+  }
   const std::int8_t* spins() const { return s_.data(); }
   void reset_stats() {
     clusters_per_sweep_ = detail::wolff_clusters_per_sweep(accepted_, clusters_, g_.n());

@@ -1,6 +1,6 @@
 // Single-spin checkerboard samplers and Wolff on periodic square and cubic lattices.
-// Energy and magnetisation are tracked exactly as integers: E = -J * bonds - h * M, where
-// bonds = sum over bonds of s_i s_j.
+// The hot loops only flip spins; energy and magnetisation are counted exactly, as integers,
+// from the spins when a measurement is taken: E = -J * bonds - h * M, bonds = sum s_i s_j.
 #include <cmath>
 #include <string>
 #include <vector>
@@ -13,30 +13,21 @@
 namespace isingvi {
 namespace {
 
-constexpr std::uint64_t kAlways = ~std::uint64_t{0};
-
 class LatticeChain {
  public:
   LatticeChain(const Lattice& lat, Algorithm alg, double T)
       : L_(lat.L), dim_(lat.dim), z_(lat.coordination()), N_(lat.n()), J_(lat.J), h_(lat.h),
-        beta_(1.0 / T), alg_(alg), s_(static_cast<std::size_t>(N_)), xm_(L_), xp_(L_) {
-    for (int x = 0; x < L_; ++x) {
-      xm_[x] = x == 0 ? L_ - 1 : x - 1;
-      xp_[x] = x == L_ - 1 ? 0 : x + 1;
-    }
-    // Tables indexed by (s_i > 0) * (z + 1) + (nn + z) / 2, nn = sum of the z neighbours.
-    thr_.resize(2 * static_cast<std::size_t>(z_ + 1));
+        beta_(1.0 / T), alg_(alg), s_(static_cast<std::size_t>(N_)) {
+    // Thresholds indexed by (s_i > 0) * (2z + 1) + nn + z, nn = sum of the z neighbours.
+    thr_.assign(2 * static_cast<std::size_t>(2 * z_ + 1), 0);
     for (int up = 0; up < 2; ++up) {
       const int si = up ? 1 : -1;
       for (int nn = -z_; nn <= z_; nn += 2) {
         const double local = J_ * nn + h_;
-        const std::size_t idx = up * (z_ + 1) + (nn + z_) / 2;
-        if (alg == Algorithm::Metropolis) {
-          const double dE = 2.0 * si * local;
-          thr_[idx] = dE <= 0.0 ? kAlways : probability_threshold(std::exp(-beta_ * dE));
-        } else {  // heat bath: probability that the new spin is +1, whatever s_i was
-          thr_[idx] = probability_threshold(1.0 / (1.0 + std::exp(-2.0 * beta_ * local)));
-        }
+        const double p = alg == Algorithm::Metropolis
+                             ? std::min(1.0, std::exp(-beta_ * 2.0 * si * local))
+                             : 1.0 / (1.0 + std::exp(-2.0 * beta_ * local));  // P(new spin = +1)
+        thr_[up * (2 * z_ + 1) + nn + z_] = probability_threshold32(p);
       }
     }
     p_add_ = probability_threshold(1.0 - std::exp(-2.0 * beta_ * J_));
@@ -45,7 +36,6 @@ class LatticeChain {
   void init(Init how, Rng& rng) {
     for (auto& si : s_)
       si = how == Init::Up ? 1 : how == Init::Down ? -1 : (rng.next() >> 63 ? 1 : -1);
-    recount();
   }
 
   void sweep(Rng& rng) {
@@ -56,8 +46,27 @@ class LatticeChain {
     }
   }
 
-  double energy() const { return -J_ * static_cast<double>(bonds_) - h_ * static_cast<double>(M_); }
-  std::int64_t magnetisation() const { return M_; }
+  void observe(double& E, std::int64_t& M) const {
+    const std::int8_t* s = s_.data();
+    const std::ptrdiff_t L = L_, plane = L * L;
+    std::int64_t bonds = 0, mag = 0;
+    // Bonds to the +x, +y (and +z) neighbour of every site: each bond once.
+    for (std::ptrdiff_t base = 0; base < N_; base += L) {
+      const std::int8_t* row = s + base;
+      const std::ptrdiff_t y = (base / L) % L, zc = base / plane;
+      const std::int8_t* dn = s + base + (y == L - 1 ? -(L - 1) * L : L);
+      const std::int8_t* above = dim_ == 3 ? s + base + (zc == L - 1 ? -(L - 1) * plane : plane) : nullptr;
+      int acc = row[0] * row[L - 1];
+      for (std::ptrdiff_t x = 0; x < L; ++x) {
+        mag += row[x];
+        acc += row[x] * ((x + 1 < L ? row[x + 1] : 0) + dn[x] + (above ? above[x] : 0));
+      }
+      bonds += acc;
+    }
+    M = mag;
+    E = -J_ * static_cast<double>(bonds) - h_ * static_cast<double>(mag);
+  }
+
   const std::int8_t* spins() const { return s_.data(); }
   void reset_stats() {
     clusters_per_sweep_ = detail::wolff_clusters_per_sweep(accepted_, clusters_, N_);
@@ -67,59 +76,65 @@ class LatticeChain {
   double mean_cluster_size() const { return clusters_ ? double(accepted_) / double(clusters_) : 0.0; }
 
  private:
-  // Visits every site of sublattice c (parity of the coordinate sum) with its neighbour sum.
-  template <class F>
-  void for_sublattice(int c, F&& f) {
-    const std::int8_t* s = s_.data();
-    const int L = L_;
-    if (dim_ == 2) {
-      for (int y = 0; y < L; ++y) {
-        const int row = y * L, up = xm_[y] * L, dn = xp_[y] * L;
-        for (int x = (y + c) & 1; x < L; x += 2)
-          f(row + x, s[row + xm_[x]] + s[row + xp_[x]] + s[up + x] + s[dn + x]);
-      }
-    } else {
-      const int LL = L * L;
-      for (int zc = 0; zc < L; ++zc) {
-        const int pl = zc * LL, pm = xm_[zc] * LL, pp = xp_[zc] * LL;
-        for (int y = 0; y < L; ++y) {
-          const int row = pl + y * L, up = pl + xm_[y] * L, dn = pl + xp_[y] * L;
-          const int off = y * L;
-          for (int x = (y + zc + c) & 1; x < L; x += 2)
-            f(row + x, s[row + xm_[x]] + s[row + xp_[x]] + s[up + x] + s[dn + x] +
-                           s[pm + off + x] + s[pp + off + x]);
-        }
-      }
-    }
-  }
-
+  // One checkerboard sweep. Metropolis: flip with probability min(1, e^{-beta dE}); heat
+  // bath: the new spin is +1 with probability 1 / (1 + e^{-2 beta h_local}). Each attempt
+  // compares a 32-bit uniform draw with a 32-bit threshold (probabilities exact to 2^-33),
+  // branch-free; the two sites of a pair share one 64-bit output, high half first. Rows are
+  // visited in order, sites along a row in pairs; only a row's end pairs wrap around.
   template <bool kMetropolis>
-  void checkerboard(Rng& rng) {
+  void checkerboard(Rng& shared_rng) {
+    Rng rng = shared_rng;  // a local copy stays in registers (int8 stores may alias members)
     std::int8_t* s = s_.data();
     const std::uint64_t* thr = thr_.data();
-    const int z = z_, z1 = z_ + 1;
-    std::int64_t dM = 0, dB = 0, acc = 0;
-    for (int c = 0; c < 2; ++c) {
-      for_sublattice(c, [&](int i, int nn) {
-        const int si = s[i];
-        const int k = (nn + z) >> 1;
-        bool flip;
-        if constexpr (kMetropolis) {
-          const std::uint64_t t = thr[(si > 0 ? z1 : 0) + k];
-          flip = t == kAlways || rng.next() < t;
-        } else {
-          flip = (rng.next() < thr[k]) != (si > 0);  // new spin +1 with probability thr[k]
+    const int zz = z_, width = 2 * z_ + 1;
+    std::int64_t acc = 0;
+    auto attempt = [&](std::int8_t* site, int nn, std::uint64_t r) {
+      const int si = *site;
+      int flip;
+      if constexpr (kMetropolis) {
+        flip = r < thr[(si > 0 ? width : 0) + nn + zz];
+      } else {
+        flip = (r < thr[nn + zz]) != (si > 0);  // new spin +1 with probability thr / 2^32
+      }
+      *site = static_cast<std::int8_t>(flip ? -si : si);
+      acc += flip;
+    };
+    const std::ptrdiff_t L = L_, plane = L * L;
+    const int half = L_ / 2;  // sites of one sublattice per row (L is even)
+    const int rows = static_cast<int>(N_ / L);
+    for (int c = 0; c < 2; ++c)
+      for (int r = 0; r < rows; ++r) {
+        std::int8_t* row = s + r * L;
+        const int y = r % L_, zc = r / L_;
+        const std::int8_t* up = row + (y == 0 ? (L - 1) * L : -L);
+        const std::int8_t* dn = row + (y == L_ - 1 ? -(L - 1) * L : L);
+        const std::int8_t* below = row + (zc == 0 ? (L - 1) * plane : -plane);
+        const std::int8_t* above = row + (zc == L_ - 1 ? -(L - 1) * plane : plane);
+        const int x0 = (y + zc + c) & 1;
+        auto vertical = [&](std::ptrdiff_t x) {
+          return dim_ == 2 ? up[x] + dn[x] : up[x] + dn[x] + below[x] + above[x];
+        };
+        auto at_wrap = [&](std::ptrdiff_t x, std::uint64_t rr) {
+          const std::ptrdiff_t xl = x == 0 ? L - 1 : x - 1, xr = x == L - 1 ? 0 : x + 1;
+          attempt(row + x, row[xl] + row[xr] + vertical(x), rr);
+        };
+        auto at = [&](std::ptrdiff_t x, std::uint64_t rr) {
+          attempt(row + x, row[x - 1] + row[x + 1] + vertical(x), rr);
+        };
+        // Pairs q = 0, 2, 4, ... of sites x0 + 2q, x0 + 2q + 2; the first and last may wrap.
+        int q = 0;
+        for (; q < half; q += 2) {
+          const std::uint64_t w = rng.next();
+          if (q > 0 && q + 2 < half) {
+            at(x0 + 2 * q, w >> 32);
+            at(x0 + 2 * q + 2, w & 0xFFFFFFFFu);
+          } else {
+            at_wrap(x0 + 2 * q, w >> 32);
+            if (q + 1 < half) at_wrap(x0 + 2 * q + 2, w & 0xFFFFFFFFu);
+          }
         }
-        if (flip) {
-          s[i] = static_cast<std::int8_t>(-si);
-          dM -= 2 * si;
-          dB -= 2 * si * nn;
-          ++acc;
-        }
-      });
-    }
-    M_ += dM;
-    bonds_ += dB;
+      }
+    shared_rng = rng;
     accepted_ += acc;
     attempts_ += N_;
   }
@@ -127,36 +142,27 @@ class LatticeChain {
   int neighbours(int i, int* out) const {
     const int L = L_;
     const int x = i % L, y = (i / L) % L;
-    const int base = i - x;
-    out[0] = base + xm_[x];
-    out[1] = base + xp_[x];
-    out[2] = i + (xm_[y] - y) * L;
-    out[3] = i + (xp_[y] - y) * L;
+    out[0] = x == 0 ? i + L - 1 : i - 1;
+    out[1] = x == L - 1 ? i - (L - 1) : i + 1;
+    out[2] = y == 0 ? i + (L - 1) * L : i - L;
+    out[3] = y == L - 1 ? i - (L - 1) * L : i + L;
     if (dim_ == 2) return 4;
-    const int zc = i / (L * L);
-    out[4] = i + (xm_[zc] - zc) * L * L;
-    out[5] = i + (xp_[zc] - zc) * L * L;
+    const int zc = i / (L * L), LL = L * L;
+    out[4] = zc == 0 ? i + (L - 1) * LL : i - LL;
+    out[5] = zc == L - 1 ? i - (L - 1) * LL : i + LL;
     return 6;
   }
 
-  void flip_site(int i, const int* nb, int nnb) {
-    int nn = 0;
-    for (int q = 0; q < nnb; ++q) nn += s_[nb[q]];
-    const int si = s_[i];
-    bonds_ -= 2 * si * nn;
-    M_ -= 2 * si;
-    s_[i] = static_cast<std::int8_t>(-si);
-  }
-
-  // One Wolff sweep: a fixed number of clusters once measuring (see wolff_clusters_per_sweep).
+  // One Wolff sweep: clusters until N spins have flipped while thermalising, then a fixed
+  // number of clusters (see wolff_clusters_per_sweep). Stack-based, no allocation per cluster.
   void wolff(Rng& rng) {
     std::int64_t flipped = 0, done = 0;
-    int nb[6], nb2[6];
+    int nb[6];
     while (clusters_per_sweep_ ? done++ < clusters_per_sweep_ : flipped < N_) {
       const int seed_site = static_cast<int>(rng.below(static_cast<std::uint64_t>(N_)));
       const std::int8_t s0 = s_[seed_site];
+      s_[seed_site] = static_cast<std::int8_t>(-s0);
       stack_.clear();
-      flip_site(seed_site, nb, neighbours(seed_site, nb));
       stack_.push_back(seed_site);
       std::int64_t size = 1;
       while (!stack_.empty()) {
@@ -166,7 +172,7 @@ class LatticeChain {
         for (int q = 0; q < nnb; ++q) {
           const int j = nb[q];
           if (s_[j] == s0 && rng.next() < p_add_) {
-            flip_site(j, nb2, neighbours(j, nb2));
+            s_[j] = static_cast<std::int8_t>(-s0);
             stack_.push_back(j);
             ++size;
           }
@@ -179,28 +185,14 @@ class LatticeChain {
     attempts_ += flipped;
   }
 
-  void recount() {
-    M_ = 0;
-    bonds_ = 0;
-    int nb[6];
-    for (int i = 0; i < N_; ++i) {
-      M_ += s_[i];
-      const int nnb = neighbours(i, nb);
-      // Bonds to the "plus" neighbour in each direction: each bond once.
-      for (int q = 1; q < nnb; q += 2) bonds_ += s_[i] * s_[nb[q]];
-    }
-  }
-
   int L_, dim_, z_;
   std::int64_t N_;
   double J_, h_, beta_;
   Algorithm alg_;
   std::vector<std::int8_t> s_;
-  std::vector<int> xm_, xp_;
   std::vector<std::uint64_t> thr_;
   std::uint64_t p_add_ = 0;
   std::vector<int> stack_;
-  std::int64_t M_ = 0, bonds_ = 0;
   std::int64_t attempts_ = 0, accepted_ = 0, clusters_ = 0;
   std::int64_t clusters_per_sweep_ = 0;  // 0 while thermalising: see wolff_clusters_per_sweep
 };

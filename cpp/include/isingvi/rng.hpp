@@ -82,4 +82,12 @@ inline std::uint64_t probability_threshold(double p) {
   return static_cast<std::uint64_t>(std::ldexp(p, 64));
 }
 
+// The same for 32-bit draws: threshold round(p 2^32) in [0, 2^32], so (uint64) r32 < threshold
+// has probability p to within 2^-33, and p = 0 and p = 1 are exact.
+inline std::uint64_t probability_threshold32(double p) {
+  if (!(p > 0.0)) return 0;
+  if (p >= 1.0) return std::uint64_t{1} << 32;
+  return static_cast<std::uint64_t>(std::llround(std::ldexp(p, 32)));
+}
+
 }  // namespace isingvi
