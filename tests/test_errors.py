@@ -259,12 +259,9 @@ def test_wolff_allows_odd_L_and_limits_that_are_valid():
     assert len(iv.exact.kaufman(3, np.array([1.0, 2.0]))) == 2  # odd L is fine for Kaufman
 
 
-# --------------------------------------------------------------------------- library bugs (xfail)
+# --------------------------------------------------------------------------- regressions: bugs found and fixed
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError, reason="BUG: integers beyond the C++ int range (e.g. L=10**10, threads=10**10, "
-                   "n_measure=10**20) reach pybind11 and raise TypeError 'incompatible function arguments' "
-                   "instead of a ValueError naming the parameter")
 @pytest.mark.parametrize("call,param", [
     (lambda: iv.SquareLattice(10**10), "L"),
     (lambda: iv.exact.kaufman(10**10, 1.0), "L"),
@@ -278,8 +275,6 @@ def test_huge_integers_raise_value_error(call, param):
         call()
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="BUG: sweep() with an empty list of models, algorithms or seeds raises "
-                   "pandas' 'No objects to concatenate' instead of a ValueError naming the parameter")
 @pytest.mark.parametrize("kw,param", [({"models": []}, "models"), ({"algorithms": []}, "algorithms"), ({"seeds": []}, "seeds")],
                          ids=["models", "algorithms", "seeds"])
 def test_sweep_rejects_empty_lists(kw, param):
@@ -289,15 +284,11 @@ def test_sweep_rejects_empty_lists(kw, param):
         iv.sweep(**args)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="BUG: sweep() with n_measure // every < 2 fails inside analysis with "
-                   "'result.E and result.M need >= 2 samples' instead of naming n_measure/every")
 def test_sweep_with_too_few_samples_names_the_parameter():
     with pytest.raises(ValueError, match=r"^(n_measure|every)\b"):
         iv.sweep(SQ, 2.0, n_therm=0, n_measure=1)
 
 
-@pytest.mark.xfail(strict=True, raises=pytest.fail.Exception, reason="BUG: Graph.energy accepts spins outside {-1, +1} (0, 2, and floats cast "
-                   "to int8, e.g. 0.5 -> 0) and silently returns a meaningless energy")
 @pytest.mark.parametrize("spins", [np.array([0, 1, 1], np.int8), np.array([2, 1, -1], np.int8), np.array([0.5, 1.0, 1.0])],
                          ids=["zero", "two", "float"])
 def test_energy_rejects_spins_that_are_not_plus_minus_one(spins):

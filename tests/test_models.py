@@ -156,9 +156,6 @@ def test_random_regular_pairs_are_equally_likely():
     assert np.all(np.abs(freq - p) < 5 * math.sqrt(p * (1 - p) / n)), freq
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason="BUG: random_regular refuses valid dense (N, k), e.g. (40, 38) for 3 "
-                   "of seeds 0..4 and (100, 99) (the complete graph): 'k: could not draw a simple k-regular "
-                   "graph ... in 1000 attempts'")
 def test_random_regular_dense_graphs_exist():
     for seed in range(5):
         g = iv.models.random_regular(40, 38, seed=seed)

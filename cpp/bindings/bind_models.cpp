@@ -30,9 +30,17 @@ void bind_models(py::module_& m) {
       .def_property_readonly("edge_j", [](const Graph& g) { return py::array_t<int>(py::cast(g.edge_j())); })
       .def_property_readonly("couplings", [](const Graph& g) { return py::array_t<double>(py::cast(g.couplings())); })
       .def_property_readonly("fields", [](const Graph& g) { return py::array_t<double>(py::cast(g.fields())); })
-      .def("energy", [](const Graph& g, py::array_t<std::int8_t, py::array::c_style | py::array::forcecast> s) {
-             if (s.ndim() != 1 || s.shape(0) != g.n()) throw std::invalid_argument("spins: must have shape (n,)");
-             return g.energy(s.data());
+      .def("energy", [](const Graph& g, py::array_t<double, py::array::c_style | py::array::forcecast> s) {
+             if (s.ndim() != 1 || s.shape(0) != g.n())
+               throw std::invalid_argument("spins: must have shape (" + std::to_string(g.n()) + ",)");
+             std::vector<std::int8_t> spins(static_cast<std::size_t>(g.n()));
+             for (int i = 0; i < g.n(); ++i) {
+               const double v = s.data()[i];
+               if (v != 1.0 && v != -1.0)
+                 throw std::invalid_argument("spins: every spin must be -1 or +1 (index " + std::to_string(i) + ")");
+               spins[i] = static_cast<std::int8_t>(v);
+             }
+             return g.energy(spins.data());
            }, "spins"_a, "Energy of one configuration of +-1 spins.");
 
   m.def("sherrington_kirkpatrick", &isingvi::sherrington_kirkpatrick, "N"_a, "seed"_a);

@@ -189,7 +189,7 @@ Thermo enumerate(const Graph& g, const std::vector<double>& T, bool want_margina
     out.ln_z.push_back(ln_z);
     out.f.push_back(-T[t] * ln_z);
     out.u.push_back(u);
-    out.c.push_back(beta * beta * var / N);
+    out.c.push_back(heat_capacity(beta, var, N));
     out.s.push_back(beta * (u + T[t] * ln_z));
     out.abs_m.push_back(am);
     out.m2.push_back(m2);

@@ -49,14 +49,12 @@ Graph random_field(const Graph& g, double sigma, std::uint64_t seed) {
   return Graph(g.n(), g.edge_i(), g.edge_j(), g.couplings(), h);
 }
 
-Graph random_regular(int n, int k, std::uint64_t seed, double J) {
-  require(n >= 2, "N", "needs at least 2 vertices, got " + std::to_string(n));
-  require(k >= 1 && k < n, "k", "the degree must satisfy 1 <= k < N, got " + std::to_string(k));
-  require((static_cast<std::int64_t>(n) * k) % 2 == 0, "k", "N * k must be even");
-  require_finite(J, "J");
-  Rng rng(seed, kRR);
-  // Pair half-edges at random, rejecting only the offending pair (Steger-Wormald); start
-  // over when the remaining half-edges cannot be paired.
+namespace {
+
+// Edge list of a uniform-ish random simple k-regular graph, k <= (n - 1) / 2: pair half-edges
+// at random, rejecting only the offending pair (Steger-Wormald); start over when the
+// remaining half-edges cannot be paired.
+std::set<std::pair<int, int>> sparse_regular(int n, int k, Rng& rng) {
   for (int attempt = 0; attempt < 1000; ++attempt) {
     std::vector<int> points;
     for (int v = 0; v < n; ++v) points.insert(points.end(), k, v);
@@ -79,16 +77,38 @@ Graph random_regular(int n, int k, std::uint64_t seed, double J) {
         break;
       }
     }
-    if (stuck) continue;
-    std::vector<int> ei, ej;
-    for (const auto& [u, v] : edges) {
-      ei.push_back(u);
-      ej.push_back(v);
-    }
-    return Graph(n, ei, ej, std::vector<double>(ei.size(), J), {});
+    if (!stuck) return edges;
   }
   fail("k", "could not draw a simple " + std::to_string(k) + "-regular graph on " + std::to_string(n) +
                 " vertices in 1000 attempts");
+}
+
+}  // namespace
+
+Graph random_regular(int n, int k, std::uint64_t seed, double J) {
+  require(n >= 2, "N", "needs at least 2 vertices, got " + std::to_string(n));
+  require(k >= 1 && k < n, "k", "the degree must satisfy 1 <= k < N, got " + std::to_string(k));
+  require((static_cast<std::int64_t>(n) * k) % 2 == 0, "k", "N * k must be even");
+  require(static_cast<std::int64_t>(n) * k / 2 <= 100000000, "k", "N * k / 2 must be <= 10^8 edges");
+  require_finite(J, "J");
+  Rng rng(seed, kRR);
+  // Pairing only works well for sparse graphs; a dense k-regular graph is the complement of a
+  // random (N - 1 - k)-regular one (uniform stays uniform under complement).
+  const bool dense = 2 * k > n - 1;
+  const auto drawn = sparse_regular(n, dense ? n - 1 - k : k, rng);
+  std::vector<int> ei, ej;
+  auto add = [&](int u, int v) {
+    ei.push_back(u);
+    ej.push_back(v);
+  };
+  if (dense) {
+    for (int u = 0; u < n; ++u)
+      for (int v = u + 1; v < n; ++v)
+        if (!drawn.count({u, v})) add(u, v);
+  } else {
+    for (const auto& [u, v] : drawn) add(u, v);
+  }
+  return Graph(n, ei, ej, std::vector<double>(ei.size(), J), {});
 }
 
 Graph random_tree(int n, std::uint64_t seed, double J) {

@@ -65,6 +65,8 @@ Thermo kaufman(int L, const std::vector<double>& T, double J) {
   const double N = static_cast<double>(L) * L;
   for (double t : T) {
     const double beta = 1.0 / t;
+    // Beyond T = 1000 J the sinh 2K ~ 2K factors lose relative accuracy (1e-8 at T = 10^4 J).
+    require(beta * J >= 1e-3, "T", "Kaufman's formula is evaluated for T <= 1000 J (relative accuracy 1e-10 there), got T = " + std::to_string(t));
     const Jet lz = kaufman_ln_z(L, beta, J);
     require(std::isfinite(lz.v) && std::isfinite(lz.d) && std::isfinite(lz.dd), "T",
             "Kaufman's formula lost precision at T = " + std::to_string(t) + " (K = beta J too large)");
@@ -73,7 +75,7 @@ Thermo kaufman(int L, const std::vector<double>& T, double J) {
     out.ln_z.push_back(ln_z);
     out.f.push_back(-t * ln_z);
     out.u.push_back(u);
-    out.c.push_back(beta * beta * lz.dd / N);
+    out.c.push_back(heat_capacity(beta, lz.dd, N));
     out.s.push_back(beta * u + ln_z);
   }
   return out;

@@ -62,7 +62,10 @@ double onsager_integral(double kappa, double d) {
 
 }  // namespace
 
-double onsager_tc(double J) { return 2.0 * J / std::log1p(std::sqrt(2.0)); }
+double onsager_tc(double J) {
+  require(std::isfinite(J) && J > 0.0, "J", "must be finite and > 0, got " + std::to_string(J));
+  return 2.0 * J / std::log1p(std::sqrt(2.0));
+}
 
 Thermo onsager(const std::vector<double>& T, double J) {
   require(std::isfinite(J) && J > 0.0, "J", "Onsager's solution is implemented for J > 0, got " + std::to_string(J));
@@ -71,31 +74,38 @@ Thermo onsager(const std::vector<double>& T, double J) {
   out.T = T;
   for (double t : T) {
     const double beta = 1.0 / t, K = beta * J;
-    const double sh = std::sinh(2 * K), ch = std::cosh(2 * K), th = std::tanh(2 * K);
-    // kappa = 2 sh / (1 + sh^2), and 1 - kappa = (1 - sh)^2 / (1 + sh^2) without cancellation.
-    const double kappa = std::min(1.0, 2 * sh / (1 + sh * sh));
-    const double one_minus = (1 - sh) * (1 - sh) / (1 + sh * sh);
-    const double d = one_minus * (1 + kappa);
+    // Written so that nothing overflows as T -> 0 (sinh 2K = inf is harmless below).
+    const double sh = std::sinh(2 * K), th = std::tanh(2 * K), inv = 1 / sh;
+    // kappa = 2 sh / (1 + sh^2); 1 - kappa = (1 - sh)^2 / (1 + sh^2) without cancellation.
+    const double kappa = std::min(1.0, 2 / (sh + inv));
+    const double one_minus = sh < 1 ? (1 - sh) * (1 - sh) / (1 + sh * sh) : (1 - inv) * (1 - inv) / (1 + inv * inv);
+    const double d = one_minus * (1 + kappa);  // 1 - kappa^2, the complementary modulus squared
     const double kp = 2 * th * th - 1;
-    const double ln_z = std::log(2 * ch) + onsager_integral(kappa, d);
+    const double ln_z = 2 * K + std::log1p(std::exp(-4 * K)) + onsager_integral(kappa, d);
     double u, c;
     if (one_minus > 0) {
-      const double K1 = std::comp_ellint_1(kappa), E1 = std::comp_ellint_2(kappa);
+      double K1, E1;
+      if (kappa < 1) {
+        K1 = std::comp_ellint_1(kappa);
+        E1 = std::comp_ellint_2(kappa);
+      } else {  // kappa rounds to 1 but k'^2 = d > 0 (k' < 2e-8): the log asymptotics are exact here
+        K1 = std::log(4 / std::sqrt(d));
+        E1 = 1 + 0.25 * d * (2 * K1 - 1);
+      }
       u = -J / th * (1 + 2 / M_PI * kp * K1);
-      const double kc = K / th;
-      c = 4 / M_PI * kc * kc * (K1 - E1 - (1 - th * th) * (M_PI / 2 + kp * K1));
+      const double bracket = K1 - E1 - (1 - th * th) * (M_PI / 2 + kp * K1);
+      c = heat_capacity(K / th, 4 / M_PI * bracket, 1.0);  // (K coth 2K)^2 may overflow as T -> 0
     } else {  // exactly at T_c: kappa' = 0, u = -J coth 2K_c, c diverges
       u = -J / th;
       c = std::numeric_limits<double>::infinity();
     }
-    const double sh4 = sh * sh * sh * sh;
     out.beta.push_back(beta);
     out.ln_z.push_back(ln_z);
     out.f.push_back(-t * ln_z);
     out.u.push_back(u);
     out.c.push_back(c);
     out.s.push_back(beta * u + ln_z);
-    out.abs_m.push_back(sh > 1 ? std::pow(1 - 1 / sh4, 0.125) : 0.0);
+    out.abs_m.push_back(sh > 1 ? std::pow(1 - inv * inv * inv * inv, 0.125) : 0.0);
   }
   return out;
 }

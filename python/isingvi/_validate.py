@@ -5,9 +5,15 @@ import numbers
 
 import numpy as np
 
+__all__ = ["INT32_MAX", "INT64_MAX", "as_int", "as_float", "as_seed", "as_temperatures", "as_choice"]
 
-def as_int(value, name: str, minimum: int | None = None) -> int:
-    """An integer (bools and non-integral floats refused), optionally >= minimum."""
+
+INT32_MAX = 2**31 - 1  # the core's int parameters (sizes, counts of spins, threads)
+INT64_MAX = 2**63 - 1  # the core's 64-bit counts (sweeps)
+
+
+def as_int(value, name: str, minimum: int | None = None, maximum: int = INT32_MAX) -> int:
+    """An integer (bools and non-integral floats refused) in [minimum, maximum]."""
     if isinstance(value, bool) or not isinstance(value, (numbers.Integral, np.integer)):
         if isinstance(value, (float, np.floating)) and float(value).is_integer():
             value = int(value)
@@ -16,6 +22,8 @@ def as_int(value, name: str, minimum: int | None = None) -> int:
     value = int(value)
     if minimum is not None and value < minimum:
         raise ValueError(f"{name}: must be >= {minimum}, got {value}")
+    if value > maximum:
+        raise ValueError(f"{name}: must be <= {maximum}, got {value}")
     return value
 
 
@@ -32,10 +40,7 @@ def as_float(value, name: str) -> float:
 
 def as_seed(value, name: str = "seed") -> int:
     """A seed: an integer in [0, 2**64)."""
-    seed = as_int(value, name, minimum=0)
-    if seed >= 2**64:
-        raise ValueError(f"{name}: must be < 2**64, got {seed}")
-    return seed
+    return as_int(value, name, minimum=0, maximum=2**64 - 1)
 
 
 def as_temperatures(T, name: str = "T") -> np.ndarray:

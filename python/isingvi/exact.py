@@ -66,7 +66,8 @@ def kaufman(L: int, T, J: float = 1.0) -> pd.DataFrame:
     """Kaufman's exact solution of the periodic L x L square lattice at h = 0 (J > 0).
 
     Returns a DataFrame, one row per T: T, beta, ln_z, f, u, c, s (per spin), with u and c
-    from exact derivatives of ln Z. Stable for L up to several thousand and T in [0.5, 10].
+    from exact derivatives of ln Z. Stable for L up to several thousand; T must be <= 1000 J
+    (beyond, the formula loses relative accuracy and is refused).
     """
     L = as_int(L, "L", minimum=2)
     J = as_float(J, "J")

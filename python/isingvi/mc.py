@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._validate import as_choice, as_int, as_seed, as_temperatures
+from ._validate import INT64_MAX, as_choice, as_int, as_seed, as_temperatures
 
 __all__ = ["run", "MCResult", "ALGORITHMS"]
 
@@ -86,6 +86,8 @@ def run(
     seed : master seed; the same seed and arguments give bit-identical results
     threads : temperatures sampled in parallel; results do not depend on it
     init : start configuration, "random" | "up" | "down"
+        (Wolff fixes its clusters per measuring sweep from the thermalisation; with
+        n_therm = 0 a measuring sweep is a single cluster.)
     save_configs : also return every recorded configuration (memory: n_T * n_samples * N bytes)
     """
     if not isinstance(model, (_core.Lattice, _core.Graph)):
@@ -93,9 +95,9 @@ def run(
     temps = as_temperatures(T)
     algorithm = as_choice(algorithm, "algorithm", ALGORITHMS)
     init = as_choice(init, "init", INITS)
-    n_therm = as_int(n_therm, "n_therm", 0)
-    n_measure = as_int(n_measure, "n_measure", 1)
-    every = as_int(every, "every", 1)
+    n_therm = as_int(n_therm, "n_therm", 0, INT64_MAX)
+    n_measure = as_int(n_measure, "n_measure", 1, INT64_MAX)
+    every = as_int(every, "every", 1, INT64_MAX)
     seed = as_seed(seed)
     threads = as_int(threads, "threads", 1)
     d = _core.mc_sweep(model, algorithm, temps.tolist(), n_therm, n_measure, every, seed, threads, init, bool(save_configs))

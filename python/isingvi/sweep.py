@@ -6,7 +6,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from . import _core
-from ._validate import as_int
+from ._validate import INT64_MAX, as_int
 from .mc import run
 
 __all__ = ["sweep", "describe_model"]
@@ -56,11 +56,17 @@ def sweep(
     cluster_size.
     """
     n_blocks = as_int(n_blocks, "n_blocks", 2)
+    model_list, algorithm_list, seed_list = _as_list(models), _as_list(algorithms), _as_list(seeds)
+    for name, items in (("models", model_list), ("algorithms", algorithm_list), ("seeds", seed_list)):
+        if not items:
+            raise ValueError(f"{name}: needs at least one entry")
+    if as_int(n_measure, "n_measure", 1, INT64_MAX) // as_int(every, "every", 1, INT64_MAX) < 2:
+        raise ValueError(f"n_measure: the analysis needs at least 2 samples (n_measure // every >= 2), got {n_measure} // {every}")
     frames = []
-    for model in _as_list(models):
+    for model in model_list:
         ident = describe_model(model)
-        for algorithm in _as_list(algorithms):
-            for seed in _as_list(seeds):
+        for algorithm in algorithm_list:
+            for seed in seed_list:
                 res = run(model, T, algorithm, n_therm, n_measure, every, seed, threads, init)
                 df = res.summary(n_blocks=n_blocks)
                 df.insert(0, "every", res.every)

@@ -1,5 +1,6 @@
 // Exact answers: the ground truth for every test and figure. All quantities per spin.
 #pragma once
+#include <cmath>
 #include <vector>
 
 #include "isingvi/models.hpp"
@@ -31,5 +32,13 @@ Thermo onsager(const std::vector<double>& T, double J = 1.0);
 
 // T_c = 2 J / ln(1 + sqrt 2).
 double onsager_tc(double J = 1.0);
+
+// c = beta^2 var / N, computed as (beta sqrt var)^2 / N so that beta^2 cannot overflow
+// against a vanishing variance at tiny T (and a zero variance gives exactly 0).
+inline double heat_capacity(double beta, double var, double N) {
+  if (var == 0.0) return 0.0;
+  const double root = beta * std::sqrt(std::fabs(var));
+  return (var < 0 ? -1.0 : 1.0) * root * root / N;
+}
 
 }  // namespace isingvi
