@@ -1,8 +1,6 @@
 """Tests for isingvi.analysis: error bars checked against AR(1) and iid theory."""
 
-import importlib.util
 import math
-import pathlib
 import types
 
 import numpy as np
@@ -13,11 +11,7 @@ from hypothesis.extra.numpy import arrays
 from scipy.signal import lfilter
 from scipy.stats import t as student_t
 
-# load by path: the compiled isingvi package may not be built yet
-_spec = importlib.util.spec_from_file_location(
-    "isingvi_analysis", pathlib.Path(__file__).parents[1] / "python/isingvi/analysis.py")
-analysis = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(analysis)
+from isingvi import analysis
 
 N_AR = 2**17
 
