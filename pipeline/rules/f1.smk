@@ -1,0 +1,93 @@
+# F1: lattice thermodynamics of the 2D Ising model.
+# One MC job per (L, algorithm, replicate) sweeps all its temperatures in one core call;
+# the exact job tabulates Kaufman (each L) and Onsager (L = inf); aggregate and plot are local.
+
+
+localrules:
+    f1_aggregate,
+    f1_plot,
+
+
+F1_MC_TABLES = expand(
+    "results/f1/mc/L{L}_{algorithm}_r{rep}.csv", L=F1_SIZES, algorithm=F1_ALGORITHMS, rep=F1_REPS
+)
+F1_TARGETS = [
+    "results/f1/f1_thermodynamics.csv",
+    "results/f1/exact.csv",
+    "results/figures/F1_thermodynamics.pdf",
+    "results/figures/F1_thermodynamics.png",
+]
+
+
+rule f1_mc:
+    """Monte Carlo sweep of one (L, algorithm, replicate) over its temperatures."""
+    output:
+        "results/f1/mc/L{L}_{algorithm}_r{rep}.csv",
+    log:
+        "logs/f1/mc/L{L}_{algorithm}_r{rep}.log",
+    benchmark:
+        "benchmarks/f1/mc/L{L}_{algorithm}_r{rep}.tsv"
+    params:
+        job=f1_job,
+        basedir=BASEDIR,
+    threads: 1
+    resources:
+        mem_mb=f1_mem_mb,
+        runtime=f1_runtime,
+    script:
+        "../scripts/f1_mc.py"
+
+
+rule f1_exact:
+    """Kaufman's finite-L and Onsager's infinite-lattice thermodynamics on a fine T grid."""
+    output:
+        "results/f1/exact.csv",
+    log:
+        "logs/f1/exact.log",
+    benchmark:
+        "benchmarks/f1/exact.tsv"
+    params:
+        job=f1_exact_job(),
+        basedir=BASEDIR,
+    threads: 1
+    resources:
+        mem_mb=512,
+        runtime="5m",
+    script:
+        "../scripts/f1_exact.py"
+
+
+rule f1_aggregate:
+    """Concatenate the MC tables: one row per (L, T, algorithm, replicate)."""
+    input:
+        F1_MC_TABLES,
+    output:
+        "results/f1/f1_thermodynamics.csv",
+    log:
+        "logs/f1/aggregate.log",
+    run:
+        concat_tables(input, output[0], log[0], sort_by=["L", "algorithm", "replicate", "T"])
+
+
+rule f1_plot:
+    """Figure F1: u, c, m and chi vs T; MC points, Kaufman and Onsager lines."""
+    input:
+        mc="results/f1/f1_thermodynamics.csv",
+        exact="results/f1/exact.csv",
+    output:
+        pdf=report(
+            "results/figures/F1_thermodynamics.pdf",
+            caption="../report/f1.rst",
+            category="F1",
+            labels={"figure": "F1", "format": "PDF"},
+        ),
+        png=report(
+            "results/figures/F1_thermodynamics.png",
+            caption="../report/f1.rst",
+            category="F1",
+            labels={"figure": "F1", "format": "PNG"},
+        ),
+    log:
+        "logs/f1/plot.log",
+    script:
+        "../scripts/f1_plot.py"

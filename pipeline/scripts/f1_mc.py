@@ -1,0 +1,48 @@
+"""F1 Monte Carlo job: one (L, algorithm, replicate), all its temperatures in one core call."""
+import logging
+import sys
+
+sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821 (tracebacks too)
+logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
+log = logging.getLogger("f1_mc")
+log.setLevel(logging.INFO)  # our progress; libraries (fontTools, ...) only warn
+
+import time  # noqa: E402
+
+import isingvi as iv  # noqa: E402
+from isingvi.results import provenance, write_table  # noqa: E402
+
+job = snakemake.params.job  # noqa: F821
+threads = snakemake.threads  # noqa: F821
+T = job["T"]
+log.info(
+    "L=%d %s replicate %d: %d temperatures in [%g, %g], n_therm=%d n_measure=%d every=%d init=%s seed=%d threads=%d",
+    job["L"], job["algorithm"], job["replicate"], len(T), min(T), max(T),
+    job["n_therm"], job["n_measure"], job["every"], job["init"], job["seed"], threads,
+)
+start = time.perf_counter()
+df = iv.sweep(
+    iv.SquareLattice(job["L"]),
+    T,
+    algorithms=job["algorithm"],
+    seeds=job["seed"],
+    n_therm=job["n_therm"],
+    n_measure=job["n_measure"],
+    every=job["every"],
+    threads=threads,
+    init=job["init"],
+    n_blocks=job["n_blocks"],
+)
+log.info("sampled %d temperatures in %.1f s", len(T), time.perf_counter() - start)
+
+df.insert(df.columns.get_loc("seed") + 1, "replicate", job["replicate"])
+df.insert(df.columns.get_loc("every") + 1, "init", job["init"])
+df.insert(df.columns.get_loc("init") + 1, "n_blocks", job["n_blocks"])
+prov = provenance(job, job["seed"], path=snakemake.params.basedir)  # noqa: F821
+for key, value in prov.items():
+    if key in df.columns:  # the seed column is already there: it must agree
+        assert (df[key] == value).all(), key
+    else:
+        df[key] = value
+write_table(df, snakemake.output[0])  # noqa: F821
+log.info("wrote %d rows to %s (%.1f s in all)", len(df), snakemake.output[0], time.perf_counter() - start)  # noqa: F821
