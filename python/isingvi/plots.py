@@ -61,12 +61,15 @@ def set_style(context: str = "paper", font_scale: float = 1.15) -> None:
 
 
 def size_palette(sizes: Sequence) -> dict:
-    """One colour per system size, light (small L) to dark (large L); infinite L is black."""
+    """One colour per system size, light (small L) to dark (large L, towards the black of L = inf)."""
     import seaborn as sns
 
+    import numpy as np
+
     finite = sorted({int(s) for s in sizes if float(s) != float("inf")})
-    colours = sns.color_palette("flare", n_colors=max(len(finite), 1)) if finite else []
-    palette = dict(zip(finite, colours))
+    cmap = sns.color_palette("rocket_r", as_cmap=True)
+    stops = np.linspace(0.2, 0.85, len(finite)) if len(finite) > 1 else [0.6] * len(finite)
+    palette = {L: tuple(cmap(t)[:3]) for L, t in zip(finite, stops)}
     palette[float("inf")] = (0.0, 0.0, 0.0)
     return palette
 
