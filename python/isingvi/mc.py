@@ -4,7 +4,10 @@ One call of :func:`run` sweeps a whole list of temperatures inside the compiled 
 the GIL released. Each temperature draws from its own random stream, named by (seed, T):
 a temperature's time series does not depend on the other temperatures in the list or on
 ``threads``. Units: a *sweep* is N single-spin attempts (checkerboard order on lattices,
-index order on graphs) or, for Wolff, cluster updates until at least N spins have flipped.
+index order on graphs) or, for Wolff, about N flipped spins: clusters until N spins have
+flipped while thermalising, then a fixed number of clusters per measured sweep,
+N / (mean thermalisation cluster size), since measuring at a size-dependent stopping time
+would bias the samples.
 """
 from __future__ import annotations
 
