@@ -1,0 +1,28 @@
+"""Smoke test of bench/bench_mc.py: it runs and prints its table. No timing is asserted."""
+
+import csv
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+BENCH = pathlib.Path(__file__).parents[1] / "bench" / "bench_mc.py"
+
+pytest.importorskip("isingvi._core", reason="the compiled isingvi package is not built")
+
+
+def test_bench_quick_runs_and_prints_table(tmp_path):
+    out = tmp_path / "bench.csv"
+    proc = subprocess.run([sys.executable, str(BENCH), "--quick", "--out", str(out)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    header = next((line for line in proc.stdout.splitlines() if line.startswith("impl ")), None)
+    assert header is not None, proc.stdout
+    for column in ("algorithm", "spins/ns (median)", "spins/ns (best)", "clusters/s (best)", "core/numpy"):
+        assert column in header
+    assert "Targets" in proc.stdout
+    with out.open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert {r["impl"] for r in rows} == {"core", "numpy-sublattice", "numpy-masked"}
+    assert {r["algorithm"] for r in rows if r["impl"] == "core"} == {"metropolis", "heatbath", "wolff"}
