@@ -35,7 +35,6 @@ import platform
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -402,23 +401,10 @@ def format_table(rows: list[Row]) -> str:
 
 
 def write_csv(rows: list[Row], path: Path) -> None:
-    """Write atomically: a temporary file in the same directory, then os.replace."""
-    import csv
+    """Write the table atomically (isingvi.results.write_table)."""
+    import pandas as pd
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    records = [r.record() for r in rows]
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", newline="") as f:
-            w = csv.DictWriter(f, fieldnames=list(records[0]))
-            w.writeheader()
-            for rec in records:
-                w.writerow({k: ("" if isinstance(v, float) and math.isnan(v) else v) for k, v in rec.items()})
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    iv.results.write_table(pd.DataFrame([r.record() for r in rows]), path)
 
 
 def environment() -> str:

@@ -11,9 +11,10 @@ matplotlib and seaborn are imported lazily: ``import isingvi`` does not need the
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+
+from .results import atomic_open
 
 __all__ = [
     "set_style",
@@ -92,7 +93,7 @@ def save_figure(fig, path: str | os.PathLike, formats: Sequence[str] | None = No
     dpi : resolution of raster formats
 
     Returns the list of paths written. Each file goes to a temporary name in the target folder
-    first and is then renamed with :func:`os.replace`, so readers never see a partial file.
+    first and is then renamed (:func:`isingvi.results.atomic_open`), so readers never see a partial file.
     """
     path = Path(path)
     first = path.suffix.lstrip(".").lower()
@@ -103,15 +104,8 @@ def save_figure(fig, path: str | os.PathLike, formats: Sequence[str] | None = No
     written = []
     for fmt in [first, *(f.lstrip(".").lower() for f in formats if f.lstrip(".").lower() != first)]:
         target = path.with_suffix("." + fmt)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fig.savefig(fh, format=fmt, dpi=dpi, metadata=_metadata(fmt))
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_open(target, "wb") as fh:
+            fig.savefig(fh, format=fmt, dpi=dpi, metadata=_metadata(fmt))
         written.append(target)
     return written
 

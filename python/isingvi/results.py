@@ -6,11 +6,13 @@ import json
 import os
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["config_hash", "derive_seed", "git_commit", "provenance", "write_table"]
+__all__ = ["atomic_open", "config_hash", "derive_seed", "git_commit", "provenance", "write_table"]
 
 
 def config_hash(section) -> str:
@@ -41,19 +43,33 @@ def provenance(section, seed: int, path: str | os.PathLike = ".") -> dict:
     return {"isingvi_version": __version__, "git_commit": git_commit(path), "config_hash": config_hash(section), "seed": int(seed)}
 
 
-def write_table(df: pd.DataFrame, path: str | os.PathLike) -> None:
-    """Write a CSV atomically: to a temporary file in the same folder, then rename.
+@contextmanager
+def atomic_open(path: str | os.PathLike, mode: str = "w", **kwargs) -> Iterator:
+    """Open a file for writing atomically: a temporary file in the same folder, renamed over
+    ``path`` when the block ends without error, removed otherwise.
 
-    A killed job leaves either the old file or the complete new one, never half a table.
-    Floats are written with 17 significant digits so that they read back bit-identically.
+    A killed job leaves either the old file or the complete new one, never a partial one.
+    The file gets the usual permissions (0666 less the umask), not mkstemp's private 0600.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", newline="") as fh:
-            df.to_csv(fh, index=False, float_format="%.17g")
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)
+        with os.fdopen(fd, mode, **kwargs) as fh:
+            yield fh
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_table(df: pd.DataFrame, path: str | os.PathLike) -> None:
+    """Write a CSV atomically (see :func:`atomic_open`).
+
+    Floats are written with 17 significant digits so that they read back bit-identically.
+    """
+    with atomic_open(path, "w", newline="") as fh:
+        df.to_csv(fh, index=False, float_format="%.17g")
