@@ -11,14 +11,31 @@
 
 namespace isingvi::detail {
 
-// Clusters per Wolff sweep during measurement: N / (mean cluster size while thermalising), at
-// least 1. While thermalising, a sweep runs clusters until N spins have flipped; measuring at
-// such a data-dependent stopping time would bias the samples, so the count is frozen first.
-inline std::int64_t wolff_clusters_per_sweep(std::int64_t flipped, std::int64_t clusters, std::int64_t n) {
-  if (clusters == 0 || flipped == 0) return 1;
-  const double mean = static_cast<double>(flipped) / static_cast<double>(clusters);
-  return std::max<std::int64_t>(1, std::llround(static_cast<double>(n) / mean));
-}
+// What every chain counts: attempts and accepted flips (for Wolff, spins flipped) and Wolff
+// clusters, reset when measuring starts, plus the Wolff sweep rule. While thermalising, a
+// Wolff sweep runs clusters until N spins have flipped; measuring at such a data-dependent
+// stopping time would bias the samples, so measuring sweeps run a fixed number of clusters,
+// N / (mean cluster size while thermalising), at least 1.
+struct ChainCounters {
+  std::int64_t attempts = 0, accepted = 0, clusters = 0;
+  std::int64_t clusters_per_sweep = 0;  // 0 while thermalising
+
+  // Called once, between thermalisation and measurement.
+  void start_measuring(std::int64_t n) {
+    clusters_per_sweep = 1;
+    if (clusters > 0 && accepted > 0) {
+      const double mean = static_cast<double>(accepted) / static_cast<double>(clusters);
+      clusters_per_sweep = std::max<std::int64_t>(1, std::llround(static_cast<double>(n) / mean));
+    }
+    attempts = accepted = clusters = 0;
+  }
+  // Whether a Wolff sweep that has grown `done` clusters flipping `flipped` spins goes on.
+  bool another_cluster(std::int64_t done, std::int64_t flipped, std::int64_t n) const {
+    return clusters_per_sweep ? done < clusters_per_sweep : flipped < n;
+  }
+  double acceptance() const { return attempts ? double(accepted) / double(attempts) : 0.0; }
+  double mean_cluster_size() const { return clusters ? double(accepted) / double(clusters) : 0.0; }
+};
 
 // The RNG stream of one temperature: its bit pattern, so it does not depend on list order.
 inline std::uint64_t temperature_stream(double T) {
@@ -28,7 +45,7 @@ inline std::uint64_t temperature_stream(double T) {
 }
 
 // A Chain is built per temperature and offers: init(Init, Rng&), sweep(Rng&),
-// observe(double& E, int64& M), spins(), reset_stats(), acceptance(), mean_cluster_size().
+// observe(double& E, int64& M), spins(), and its ChainCounters as `counters`.
 template <class MakeChain>
 SweepResult drive(std::int64_t n_spins, const SweepParams& p, const std::string& sampler,
                   MakeChain&& make_chain) {
@@ -49,7 +66,7 @@ SweepResult drive(std::int64_t n_spins, const SweepParams& p, const std::string&
     auto chain = make_chain(p.T[k]);
     chain.init(p.init, rng);
     for (std::int64_t t = 0; t < p.n_therm; ++t) chain.sweep(rng);
-    chain.reset_stats();
+    chain.counters.start_measuring(n_spins);
     std::int64_t sample = 0;
     for (std::int64_t t = 1; sample < r.n_samples; ++t) {
       chain.sweep(rng);
@@ -62,8 +79,8 @@ SweepResult drive(std::int64_t n_spins, const SweepParams& p, const std::string&
         std::copy(chain.spins(), chain.spins() + n_spins, r.configs.begin() + at * n_spins);
       ++sample;
     }
-    r.acceptance[k] = chain.acceptance();
-    r.cluster_size[k] = chain.mean_cluster_size();
+    r.acceptance[k] = chain.counters.acceptance();
+    r.cluster_size[k] = chain.counters.mean_cluster_size();
   });
   return r;
 }

@@ -13,6 +13,8 @@ namespace {
 
 class GraphChain {
  public:
+  detail::ChainCounters counters;
+
   GraphChain(const Graph& g, Algorithm alg, double T)
       : g_(g), beta_(1.0 / T), alg_(alg), s_(static_cast<std::size_t>(g.n())) {
     if (alg == Algorithm::Wolff) {
@@ -55,10 +57,10 @@ class GraphChain {
       if (flip) {
         s_[i] = static_cast<std::int8_t>(-si);
         M_ -= 2 * si;
-        ++accepted_;
+        ++counters.accepted;
       }
     }
-    attempts_ += n;
+    counters.attempts += n;
   }
 
   void observe(double& E, std::int64_t& M) const {
@@ -66,12 +68,6 @@ class GraphChain {
     M = M_;
   }
   const std::int8_t* spins() const { return s_.data(); }
-  void reset_stats() {
-    clusters_per_sweep_ = detail::wolff_clusters_per_sweep(accepted_, clusters_, g_.n());
-    attempts_ = accepted_ = clusters_ = 0;
-  }
-  double acceptance() const { return attempts_ ? double(accepted_) / double(attempts_) : 0.0; }
-  double mean_cluster_size() const { return clusters_ ? double(accepted_) / double(clusters_) : 0.0; }
 
  private:
   void wolff(Rng& rng) {
@@ -79,7 +75,7 @@ class GraphChain {
     const auto& nbr = g_.nbr();
     const std::int64_t n = g_.n();
     std::int64_t flipped = 0, done = 0;
-    while (clusters_per_sweep_ ? done++ < clusters_per_sweep_ : flipped < n) {
+    for (; counters.another_cluster(done, flipped, n); ++done) {
       const int seed_site = static_cast<int>(rng.below(static_cast<std::uint64_t>(n)));
       const std::int8_t s0 = s_[seed_site];
       s_[seed_site] = static_cast<std::int8_t>(-s0);
@@ -100,10 +96,10 @@ class GraphChain {
       }
       M_ -= 2 * s0 * size;
       flipped += size;
-      accepted_ += size;
-      ++clusters_;
+      counters.accepted += size;
+      ++counters.clusters;
     }
-    attempts_ += flipped;
+    counters.attempts += flipped;
   }
 
   const Graph& g_;
@@ -113,8 +109,6 @@ class GraphChain {
   std::vector<std::uint64_t> p_add_;
   std::vector<int> stack_;
   std::int64_t M_ = 0;
-  std::int64_t attempts_ = 0, accepted_ = 0, clusters_ = 0;
-  std::int64_t clusters_per_sweep_ = 0;  // 0 while thermalising: see wolff_clusters_per_sweep
 };
 
 }  // namespace

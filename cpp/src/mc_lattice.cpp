@@ -15,6 +15,8 @@ namespace {
 
 class LatticeChain {
  public:
+  detail::ChainCounters counters;
+
   LatticeChain(const Lattice& lat, Algorithm alg, double T)
       : L_(lat.L), dim_(lat.dim), z_(lat.coordination()), N_(lat.n()), J_(lat.J), h_(lat.h),
         beta_(1.0 / T), alg_(alg), s_(static_cast<std::size_t>(N_)) {
@@ -68,12 +70,6 @@ class LatticeChain {
   }
 
   const std::int8_t* spins() const { return s_.data(); }
-  void reset_stats() {
-    clusters_per_sweep_ = detail::wolff_clusters_per_sweep(accepted_, clusters_, N_);
-    attempts_ = accepted_ = clusters_ = 0;
-  }
-  double acceptance() const { return attempts_ ? double(accepted_) / double(attempts_) : 0.0; }
-  double mean_cluster_size() const { return clusters_ ? double(accepted_) / double(clusters_) : 0.0; }
 
  private:
   // One checkerboard sweep. Metropolis: flip with probability min(1, e^{-beta dE}); heat
@@ -135,8 +131,8 @@ class LatticeChain {
         }
       }
     shared_rng = rng;
-    accepted_ += acc;
-    attempts_ += N_;
+    counters.accepted += acc;
+    counters.attempts += N_;
   }
 
   int neighbours(int i, int* out) const {
@@ -154,11 +150,11 @@ class LatticeChain {
   }
 
   // One Wolff sweep: clusters until N spins have flipped while thermalising, then a fixed
-  // number of clusters (see wolff_clusters_per_sweep). Stack-based, no allocation per cluster.
+  // number of clusters (see ChainCounters). Stack-based, no allocation per cluster.
   void wolff(Rng& rng) {
     std::int64_t flipped = 0, done = 0;
     int nb[6];
-    while (clusters_per_sweep_ ? done++ < clusters_per_sweep_ : flipped < N_) {
+    for (; counters.another_cluster(done, flipped, N_); ++done) {
       const int seed_site = static_cast<int>(rng.below(static_cast<std::uint64_t>(N_)));
       const std::int8_t s0 = s_[seed_site];
       s_[seed_site] = static_cast<std::int8_t>(-s0);
@@ -179,10 +175,10 @@ class LatticeChain {
         }
       }
       flipped += size;
-      accepted_ += size;
-      ++clusters_;
+      counters.accepted += size;
+      ++counters.clusters;
     }
-    attempts_ += flipped;
+    counters.attempts += flipped;
   }
 
   int L_, dim_, z_;
@@ -193,8 +189,6 @@ class LatticeChain {
   std::vector<std::uint64_t> thr_;
   std::uint64_t p_add_ = 0;
   std::vector<int> stack_;
-  std::int64_t attempts_ = 0, accepted_ = 0, clusters_ = 0;
-  std::int64_t clusters_per_sweep_ = 0;  // 0 while thermalising: see wolff_clusters_per_sweep
 };
 
 }  // namespace
