@@ -5,13 +5,9 @@ T_c. Tidy layout, one row per (solution, L, T): ``solution`` is "kaufman" or "on
 float column, ``inf`` for Onsager. ``m`` is Yang's spontaneous magnetisation (Onsager rows only;
 Kaufman's finite-L solution has no magnetisation, NaN there).
 """
-import logging
-import sys
+from isingvi.results import script_log
 
-sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821 (tracebacks too)
-logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
-log = logging.getLogger("f1_exact")
-log.setLevel(logging.INFO)  # our progress; libraries (fontTools, ...) only warn
+log = script_log(snakemake.log[0], "f1_exact")  # noqa: F821 (before anything can fail)
 
 import time  # noqa: E402
 

@@ -1,11 +1,7 @@
 """F1 Monte Carlo job: one (L, algorithm, replicate), all its temperatures in one core call."""
-import logging
-import sys
+from isingvi.results import script_log
 
-sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821 (tracebacks too)
-logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
-log = logging.getLogger("f1_mc")
-log.setLevel(logging.INFO)  # our progress; libraries (fontTools, ...) only warn
+log = script_log(snakemake.log[0], "f1_mc")  # noqa: F821 (before anything can fail)
 
 import time  # noqa: E402
 

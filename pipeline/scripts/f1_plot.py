@@ -5,13 +5,9 @@ Kaufman's exact finite-L u and c as lines in the same colours; Onsager's L = inf
 Yang's m in black; T_c dotted. The log also checks MC against Kaufman (z-scores of u and c)
 and Wolff against Metropolis where both ran.
 """
-import logging
-import sys
+from isingvi.results import script_log
 
-sys.stdout = sys.stderr = open(snakemake.log[0], "w", buffering=1)  # noqa: F821 (tracebacks too)
-logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
-log = logging.getLogger("f1_plot")
-log.setLevel(logging.INFO)  # our progress; libraries (fontTools, ...) only warn
+log = script_log(snakemake.log[0], "f1_plot")  # noqa: F821 (before anything can fail)
 
 import matplotlib  # noqa: E402
 

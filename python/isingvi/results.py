@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["atomic_open", "config_hash", "derive_seed", "git_commit", "provenance", "write_table"]
+__all__ = ["atomic_open", "config_hash", "derive_seed", "git_commit", "provenance", "script_log", "write_table"]
 
 
 def config_hash(section) -> str:
@@ -41,6 +43,19 @@ def provenance(section, seed: int, path: str | os.PathLike = ".") -> dict:
     from . import __version__
 
     return {"isingvi_version": __version__, "git_commit": git_commit(path), "config_hash": config_hash(section), "seed": int(seed)}
+
+
+def script_log(path: str | os.PathLike, name: str) -> logging.Logger:
+    """Send a workflow script's output to its log file and return its progress logger.
+
+    stdout and stderr (tracebacks too) go to ``path``, line-buffered; the script's own logger
+    reports at INFO, other libraries only at WARNING.
+    """
+    sys.stdout = sys.stderr = open(path, "w", buffering=1)
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
+    log = logging.getLogger(name)
+    log.setLevel(logging.INFO)
+    return log
 
 
 @contextmanager
