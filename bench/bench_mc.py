@@ -121,7 +121,18 @@ def metropolis_table(T: float) -> np.ndarray:
     return np.minimum(1.0, np.exp(-2.0 * x / T))
 
 
-class NumpySublattice:
+class NumpyCheckerboard:
+    """What both NumPy baselines share: an even L, their own generator, the acceptance table."""
+
+    def __init__(self, L: int, T: float, seed: int):
+        if L % 2:
+            raise ValueError(f"L: checkerboard needs an even L, got {L}")
+        self.L, self.N = L, L * L
+        self.rng = np.random.default_rng(seed)
+        self.p = metropolis_table(T)
+
+
+class NumpySublattice(NumpyCheckerboard):
     """Checkerboard Metropolis with the two sublattices stored apart, each of shape (L, L/2).
 
     ``black[i, k] = s[i, 2k + i % 2]`` and ``white[i, k] = s[i, 2k + 1 - i % 2]``. A site's four
@@ -134,11 +145,7 @@ class NumpySublattice:
     name = "numpy-sublattice"
 
     def __init__(self, L: int, T: float, seed: int):
-        if L % 2:
-            raise ValueError(f"L: checkerboard needs an even L, got {L}")
-        self.L, self.N = L, L * L
-        self.rng = np.random.default_rng(seed)
-        self.p = metropolis_table(T)
+        super().__init__(L, T, seed)
         spins = np.array([-1, 1], dtype=np.int8)
         self.black = self.rng.choice(spins, (L, L // 2))
         self.white = self.rng.choice(spins, (L, L // 2))
@@ -173,7 +180,7 @@ class NumpySublattice:
         return s
 
 
-class NumpyMasked:
+class NumpyMasked(NumpyCheckerboard):
     """The textbook version: the whole L x L lattice, np.roll neighbour sums and a parity mask.
 
     Computes and draws for all N sites each half-sweep and keeps the flips of one sublattice.
@@ -182,11 +189,7 @@ class NumpyMasked:
     name = "numpy-masked"
 
     def __init__(self, L: int, T: float, seed: int):
-        if L % 2:
-            raise ValueError(f"L: checkerboard needs an even L, got {L}")
-        self.L, self.N = L, L * L
-        self.rng = np.random.default_rng(seed)
-        self.p = metropolis_table(T)
+        super().__init__(L, T, seed)
         self.s = self.rng.choice(np.array([-1, 1], dtype=np.int8), (L, L))
         i, j = np.indices((L, L))
         self.masks = [(i + j) % 2 == c for c in (0, 1)]
