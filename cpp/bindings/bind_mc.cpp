@@ -43,14 +43,16 @@ py::dict sweep(const Model& model, const std::string& algorithm, const std::vect
 
 }  // namespace
 
+template <class Model>
+void def_sweep(py::module_& m) {
+  m.def("mc_sweep", &sweep<Model>,
+        "Monte Carlo over a list of temperatures; returns a dict with E, M of shape (n_T, n_samples) "
+        "(totals), acceptance, cluster_size, sampler, n_spins and, if asked, configs.",
+        "model"_a, "algorithm"_a, "T"_a, "n_therm"_a, "n_measure"_a, "every"_a = 1, "seed"_a = 0,
+        "threads"_a = 1, "init"_a = "random", "save_configs"_a = false);
+}
+
 void bind_mc(py::module_& m) {
-  const char* doc =
-      "Monte Carlo over a list of temperatures; returns a dict with E, M of shape (n_T, n_samples) "
-      "(totals), acceptance, cluster_size, sampler, n_spins and, if asked, configs.";
-  m.def("mc_sweep", &sweep<isingvi::Lattice>, doc, "model"_a, "algorithm"_a, "T"_a, "n_therm"_a,
-        "n_measure"_a, "every"_a = 1, "seed"_a = 0, "threads"_a = 1, "init"_a = "random",
-        "save_configs"_a = false);
-  m.def("mc_sweep", &sweep<isingvi::Graph>, doc, "model"_a, "algorithm"_a, "T"_a, "n_therm"_a,
-        "n_measure"_a, "every"_a = 1, "seed"_a = 0, "threads"_a = 1, "init"_a = "random",
-        "save_configs"_a = false);
+  def_sweep<isingvi::Lattice>(m);  // one overload per model type
+  def_sweep<isingvi::Graph>(m);
 }
