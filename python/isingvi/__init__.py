@@ -11,10 +11,10 @@ Conventions (tested):
   Natural logarithms throughout.
 
 Modules: :mod:`isingvi.models`, :mod:`isingvi.exact`, :mod:`isingvi.mc`,
-:mod:`isingvi.analysis`, :mod:`isingvi.sweep`, :mod:`isingvi.results`.
+:mod:`isingvi.analysis`, :mod:`isingvi.sweep`, :mod:`isingvi.results`, :mod:`isingvi.bp`.
 """
 from . import _core
-from . import analysis, exact, mc, models, results
+from . import analysis, bp, exact, mc, models, results
 from .models import CubicLattice, Graph, SquareLattice
 from .sweep import sweep
 
@@ -29,6 +29,7 @@ __all__ = [
     "mc",
     "analysis",
     "results",
+    "bp",
     "sweep",
     "__version__",
 ]

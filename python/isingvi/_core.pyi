@@ -142,3 +142,35 @@ def random_regular(N: _Int, k: _Int, seed: _Int, J: _Float = 1.0) -> Graph:
 
 def random_tree(N: _Int, seed: _Int, J: _Float = 1.0) -> Graph:
     """Random recursive tree on N vertices with uniform coupling J."""
+
+@overload
+def belief_propagation(
+    model: Lattice,
+    T: Sequence[_Float],
+    damping: _Float = 0.0,
+    init: str = "paramagnetic",
+    schedule: str = "parallel",
+    seed: _Int = 0,
+    tol: _Float = 1e-12,
+    max_iter: _Int = 10000,
+) -> dict[str, npt.NDArray[Any]]:
+    """Loopy belief propagation over a list of temperatures (lattices expanded by to_graph).
+
+    Keys: T, f, u (per spin), converged, n_iter (n_T,); m (n_T, N); correlations
+    (n_T, n_edges); the per-iteration trace trace_T, trace_iter, trace_f, trace_max_du; and
+    the edges edge_i, edge_j.
+    """
+
+@overload
+def belief_propagation(
+    model: Graph,
+    T: Sequence[_Float],
+    damping: _Float = 0.0,
+    init: str = "paramagnetic",
+    schedule: str = "parallel",
+    seed: _Int = 0,
+    tol: _Float = 1e-12,
+    max_iter: _Int = 10000,
+) -> dict[str, npt.NDArray[Any]]: ...
+def bp_message(beta: _Float, J: _Float, c: _Float) -> float:
+    """The BP cavity-field message atanh(tanh(beta J) tanh(beta c)) / beta, overflow-free."""

@@ -1,0 +1,119 @@
+// Belief propagation over a list of temperatures: argument checks, start messages, the
+// iteration loop with its convergence test and trace, and the final beliefs.
+#include "isingvi/bp.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <string>
+#include <utility>
+
+#include "bp_state.hpp"
+#include "isingvi/check.hpp"
+#include "isingvi/rng.hpp"
+#include "mc_driver.hpp"  // temperature_stream: one RNG stream per temperature, as in Monte Carlo
+
+namespace isingvi {
+
+BPInit parse_bp_init(const std::string& name) {
+  if (name == "paramagnetic") return BPInit::Paramagnetic;
+  if (name == "up") return BPInit::Up;
+  if (name == "down") return BPInit::Down;
+  if (name == "random") return BPInit::Random;
+  fail("init", "must be 'paramagnetic', 'up', 'down' or 'random', got '" + name + "'");
+}
+
+BPSchedule parse_bp_schedule(const std::string& name) {
+  if (name == "parallel") return BPSchedule::Parallel;
+  if (name == "sequential") return BPSchedule::Sequential;
+  if (name == "random") return BPSchedule::Random;
+  fail("schedule", "must be 'parallel', 'sequential' or 'random', got '" + name + "'");
+}
+
+void check_bp_params(const BPParams& p) {
+  require_temperatures(p.T);
+  for (std::size_t k = 0; k < p.T.size(); ++k)
+    require(std::isfinite(1.0 / p.T[k]), "T",
+            "too small: 1/T overflows, got " + std::to_string(p.T[k]) + " at index " + std::to_string(k));
+  require(p.damping >= 0.0 && p.damping < 1.0, "damping", "must be in [0, 1), got " + std::to_string(p.damping));
+  require(std::isfinite(p.tol) && p.tol > 0.0, "tol", "must be finite and > 0, got " + std::to_string(p.tol));
+  require(p.max_iter >= 1, "max_iter", "must be >= 1, got " + std::to_string(p.max_iter));
+}
+
+namespace {
+
+void start_messages(const detail::BPLayout& g, BPInit init, Rng& rng, std::vector<double>& msg) {
+  msg.assign(static_cast<std::size_t>(g.slots()), 0.0);
+  for (int d = 0; d < g.slots(); ++d) {
+    switch (init) {
+      case BPInit::Paramagnetic: break;
+      case BPInit::Up: msg[d] = g.J[d]; break;  // the message of a sender fixed at +1
+      case BPInit::Down: msg[d] = -g.J[d]; break;
+      case BPInit::Random: msg[d] = std::fabs(g.J[d]) * (2.0 * rng.uniform() - 1.0); break;
+    }
+  }
+}
+
+void shuffle(std::vector<int>& order, Rng& rng) {
+  for (std::size_t k = order.size(); k > 1; --k) std::swap(order[k - 1], order[rng.below(k)]);
+}
+
+}  // namespace
+
+BPResult belief_propagation(const Graph& graph, const BPParams& p) {
+  check_bp_params(p);
+  const detail::BPLayout g(graph);
+  const auto nT = p.T.size();
+  const auto N = static_cast<std::size_t>(g.n);
+  const auto m = g.edge_slot.size();
+  BPResult r;
+  r.n_spins = g.n;
+  r.n_edges = static_cast<int>(m);
+  r.T = p.T;
+  r.m.assign(nT * N, 0.0);
+  r.correlations.assign(nT * m, 0.0);
+
+  // Messages are bounded by |J|: the tolerance is relative to the largest coupling, so that
+  // rounding at large |J| cannot keep a solved problem from converging.
+  double coupling_scale = 0.0;
+  for (const double J : g.J) coupling_scale = std::max(coupling_scale, std::fabs(J));
+  const double tol = p.tol * coupling_scale;
+  std::vector<double> msg, next(static_cast<std::size_t>(g.slots())), H, t(next.size());
+  std::vector<int> order(N);
+  for (std::size_t k = 0; k < nT; ++k) {
+    const double T = p.T[k], beta = 1.0 / T;
+    Rng rng(p.seed, detail::temperature_stream(T));
+    for (int d = 0; d < g.slots(); ++d) t[d] = std::tanh(beta * g.J[d]);
+    start_messages(g, p.init, rng, msg);
+    std::iota(order.begin(), order.end(), 0);
+    bool converged = false;
+    std::int64_t it = 0;
+    detail::BetheValues values{0.0, 0.0};
+    while (!converged && it < p.max_iter) {
+      ++it;
+      double du;
+      if (p.schedule == BPSchedule::Parallel) {
+        du = detail::iterate_parallel(g, beta, t, p.damping, msg, next, H);
+        msg.swap(next);
+      } else {
+        if (p.schedule == BPSchedule::Random) shuffle(order, rng);
+        du = detail::iterate_sequential(g, beta, t, p.damping, order, msg, H);
+      }
+      converged = du == 0.0 || du < tol;
+      const bool last = converged || it == p.max_iter;
+      values = detail::bethe(g, T, msg, H, last ? r.m.data() + k * N : nullptr,
+                             last ? r.correlations.data() + k * m : nullptr);
+      r.trace_T.push_back(T);
+      r.trace_iter.push_back(it);
+      r.trace_f.push_back(values.f);
+      r.trace_max_du.push_back(du);
+    }
+    r.f.push_back(values.f);
+    r.u.push_back(values.u);
+    r.converged.push_back(converged ? 1 : 0);
+    r.n_iter.push_back(it);
+  }
+  return r;
+}
+
+}  // namespace isingvi
