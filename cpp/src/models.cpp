@@ -1,7 +1,6 @@
 #include "isingvi/models.hpp"
 
 #include <algorithm>
-#include <map>
 #include <string>
 #include <utility>
 
@@ -23,18 +22,19 @@ Graph::Graph(int n, const std::vector<int>& edge_i, const std::vector<int>& edge
               std::to_string(fields.size()));
   std::vector<std::pair<int, int>> seen;
   seen.reserve(edge_i.size());
+  // Messages are built only on failure: a million-edge lattice is validated in milliseconds.
   for (std::size_t e = 0; e < edge_i.size(); ++e) {
     const int i = edge_i[e], j = edge_j[e];
-    const std::string where = " (edge " + std::to_string(e) + ")";
-    require(i >= 0 && i < n && j >= 0 && j < n, "edges",
-            "spin index out of range [0, " + std::to_string(n) + "): (" + std::to_string(i) +
-                ", " + std::to_string(j) + ")" + where);
-    require(i != j, "edges", "self-loop (" + std::to_string(i) + ", " + std::to_string(i) + ")" + where);
-    require(std::isfinite(couplings[e]), "couplings", "must be finite" + where);
+    const auto where = [e] { return " (edge " + std::to_string(e) + ")"; };
+    if (i < 0 || i >= n || j < 0 || j >= n)
+      fail("edges", "spin index out of range [0, " + std::to_string(n) + "): (" + std::to_string(i) + ", " +
+                        std::to_string(j) + ")" + where());
+    if (i == j) fail("edges", "self-loop (" + std::to_string(i) + ", " + std::to_string(i) + ")" + where());
+    if (!std::isfinite(couplings[e])) fail("couplings", "must be finite" + where());
     seen.emplace_back(std::min(i, j), std::max(i, j));
   }
   for (std::size_t i = 0; i < fields_.size(); ++i)
-    require(std::isfinite(fields_[i]), "fields", "must be finite (spin " + std::to_string(i) + ")");
+    if (!std::isfinite(fields_[i])) fail("fields", "must be finite (spin " + std::to_string(i) + ")");
   std::sort(seen.begin(), seen.end());
   const auto dup = std::adjacent_find(seen.begin(), seen.end());
   if (dup != seen.end())
@@ -92,21 +92,29 @@ std::int64_t Lattice::n() const {
 
 Graph Lattice::to_graph() const {
   const auto N = static_cast<int>(n());
-  std::map<std::pair<int, int>, double> bonds;
+  // Bonds as (min, max) pairs sorted like a map would be; a sorted vector is ~10x faster
+  // than std::map for a million sites. For L = 2 both bonds of a pair collapse into one of 2J.
+  std::vector<std::pair<int, int>> pairs;
+  pairs.reserve(static_cast<std::size_t>(N) * static_cast<std::size_t>(dim));
   std::int64_t stride = 1;
   for (int d = 0; d < dim; ++d, stride *= L) {
     for (int i = 0; i < N; ++i) {
       const int coord = static_cast<int>((i / stride) % L);
       const int j = static_cast<int>(i + (coord == L - 1 ? -(L - 1) * stride : stride));
-      bonds[{std::min(i, j), std::max(i, j)}] += J;
+      pairs.emplace_back(std::min(i, j), std::max(i, j));
     }
   }
+  std::sort(pairs.begin(), pairs.end());
   std::vector<int> ei, ej;
   std::vector<double> Jv;
-  for (const auto& [ij, Jij] : bonds) {
-    ei.push_back(ij.first);
-    ej.push_back(ij.second);
-    Jv.push_back(Jij);
+  for (std::size_t k = 0; k < pairs.size(); ++k) {
+    if (k > 0 && pairs[k] == pairs[k - 1]) {
+      Jv.back() += J;
+      continue;
+    }
+    ei.push_back(pairs[k].first);
+    ej.push_back(pairs[k].second);
+    Jv.push_back(J);
   }
   return Graph(N, ei, ej, Jv, std::vector<double>(static_cast<std::size_t>(N), h));
 }
