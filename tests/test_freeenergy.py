@@ -197,6 +197,7 @@ def test_ais_bad_input(case):
         (lambda g: _core.ais(g, [1.0], 10, 1, 4, "wolff"), "algorithm"),
         (lambda g: _core.ais(g, [1.0], 10, 1, 4, "heatbath", 0, 0), "threads"),
         (lambda g: _core.ais(g, [math.inf], 10), "T"),
+        (lambda g: _core.ais(iv.Graph(2, np.zeros((0, 2)), []), [1e-310], 10), "T"),
         (lambda g: _core.pinned_schedule([], 3), "targets"),
         (lambda g: _core.pinned_schedule([0.5, -1.0], 3), "targets"),
         (lambda g: _core.pinned_schedule([math.nan], 3), "targets"),

@@ -17,12 +17,12 @@ namespace {
 
 void check_ais_params(const Graph& g, const AisParams& p) {
   require_temperatures(p.T);
-  // beta |E| must stay finite: |E| <= sum |J_ij| + sum |h_i|.
+  // beta and beta |E| must stay finite: |E| <= sum |J_ij| + sum |h_i|.
   double e_max = 0.0;
   for (double J : g.couplings()) e_max += std::fabs(J);
   for (double h : g.fields()) e_max += std::fabs(h);
   for (double T : p.T)
-    require(e_max / T < 1e300, "T", "too small for this model's energies, got " + std::to_string(T));
+    require(std::isfinite(1.0 / T) && e_max / T < 1e300, "T", "too small for this model's energies, got " + std::to_string(T));
   require(p.n_steps >= 1, "n_steps", "must be >= 1, got " + std::to_string(p.n_steps));
   require(p.n_sweeps >= 0, "n_sweeps", "must be >= 0, got " + std::to_string(p.n_sweeps));
   require(p.n_chains >= 2, "n_chains",
