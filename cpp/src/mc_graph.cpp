@@ -1,4 +1,4 @@
-// Single-spin samplers (sequential sweeps in index order) and Wolff on general graphs.
+// Single-spin samplers (sequential sweeps in index order, graph_sweep.hpp) and Wolff on general graphs.
 #include <cmath>
 #include <string>
 #include <vector>
@@ -6,6 +6,7 @@
 #include "isingvi/check.hpp"
 #include "isingvi/mc.hpp"
 #include "isingvi/rng.hpp"
+#include "graph_sweep.hpp"
 #include "mc_driver.hpp"
 
 namespace isingvi {
@@ -37,30 +38,11 @@ class GraphChain {
       wolff(rng);
       return;
     }
-    const auto& row = g_.row();
-    const auto& nbr = g_.nbr();
-    const auto& Jn = g_.nbr_J();
-    const auto& h = g_.fields();
-    const int n = g_.n();
-    for (int i = 0; i < n; ++i) {
-      double local = h[i];
-      for (int e = row[i]; e < row[i + 1]; ++e) local += Jn[e] * s_[nbr[e]];
-      const int si = s_[i];
-      bool flip;
-      if (alg_ == Algorithm::Metropolis) {
-        const double dE = 2.0 * si * local;
-        flip = dE <= 0.0 || rng.uniform() < std::exp(-beta_ * dE);
-      } else {
-        const bool up = rng.uniform() * (1.0 + std::exp(-2.0 * beta_ * local)) < 1.0;
-        flip = up != (si > 0);
-      }
-      if (flip) {
-        s_[i] = static_cast<std::int8_t>(-si);
-        M_ -= 2 * si;
-        ++counters.accepted;
-      }
-    }
-    counters.attempts += n;
+    detail::SweepTally tally;
+    detail::sequential_sweep(g_, alg_, beta_, s_.data(), rng, tally);
+    M_ += tally.dM;
+    counters.accepted += tally.flips;
+    counters.attempts += g_.n();
   }
 
   void observe(double& E, std::int64_t& M) const {

@@ -11,10 +11,11 @@ Conventions (tested):
   Natural logarithms throughout.
 
 Modules: :mod:`isingvi.models`, :mod:`isingvi.exact`, :mod:`isingvi.mc`,
-:mod:`isingvi.analysis`, :mod:`isingvi.sweep`, :mod:`isingvi.results`, :mod:`isingvi.bp`.
+:mod:`isingvi.analysis`, :mod:`isingvi.sweep`, :mod:`isingvi.results`, :mod:`isingvi.bp`,
+:mod:`isingvi.freeenergy`.
 """
 from . import _core
-from . import analysis, bp, exact, mc, models, results
+from . import analysis, bp, exact, freeenergy, mc, models, results
 from .models import CubicLattice, Graph, SquareLattice
 from .sweep import sweep
 
@@ -30,6 +31,7 @@ __all__ = [
     "analysis",
     "results",
     "bp",
+    "freeenergy",
     "sweep",
     "__version__",
 ]

@@ -174,3 +174,23 @@ def belief_propagation(
 ) -> dict[str, npt.NDArray[Any]]: ...
 def bp_message(beta: _Float, J: _Float, c: _Float) -> float:
     """The BP cavity-field message atanh(tanh(beta J) tanh(beta c)) / beta, overflow-free."""
+
+def ais(
+    graph: Graph,
+    T: Sequence[_Float],
+    n_steps: _Int = 1000,
+    n_sweeps: _Int = 1,
+    n_chains: _Int = 64,
+    algorithm: str = "heatbath",
+    seed: _Int = 0,
+    threads: _Int = 1,
+) -> dict[str, Any]:
+    """Annealed importance sampling from beta = 0 to every 1/T.
+
+    Returns a dict with per-spin ln_z, ln_z_err, ess (n_T,), log_weights (n_T, n_chains)
+    (total ln w), schedule, T, beta, n_spins.
+    """
+
+def pinned_schedule(targets: Sequence[_Float], n_steps: _Int) -> npt.NDArray[np.float64]:
+    """n_steps increasing values in (0, max target], linear between consecutive targets,
+    containing every target exactly; the largest step is as small as it can be."""

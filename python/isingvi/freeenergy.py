@@ -1,0 +1,368 @@
+"""Free energies from sampling: annealed importance sampling and thermodynamic integration.
+
+Both start from beta = 0, where every one of the 2^N states has the same weight and
+ln Z = N ln 2 exactly, and carry ln Z up to the temperatures asked for. Everything is per
+spin: ``ln_z`` = ln Z / N, ``f`` = -T ln_z (DESIGN section 2), natural logarithms.
+
+- :func:`ais`: annealed importance sampling (Neal 2001), the Jarzynski equality. The weights
+  are unbiased for Z, so by Jensen E[ln Z-hat] <= ln Z: AIS errs low, by less the finer the
+  schedule. Any model, with fields.
+- :func:`thermodynamic_integration`: ln Z(beta) / N = ln 2 - integral_0^beta u(beta') dbeta'
+  with u from Monte Carlo on a grid of temperatures (:func:`ti_grid`) and a piecewise-cubic
+  quadrature (:func:`ti_integrate`). Zero fields only.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from ._validate import INT64_MAX, as_choice, as_int, as_seed, as_temperatures
+from .analysis import binned_mean
+from .mc import ALGORITHMS, run
+from .models import as_graph
+
+__all__ = ["ais", "thermodynamic_integration", "ti_grid", "ti_integrate", "AIS_ALGORITHMS"]
+
+#: Samplers AIS can use between steps: sequential single-spin sweeps.
+AIS_ALGORITHMS = ("heatbath", "metropolis")
+#: Largest TI grid (the quadrature builds an n_grid x n_grid weight matrix).
+MAX_GRID = 4096
+
+_LN2 = math.log(2.0)
+# Critical couplings beta_c J of the lattices: Onsager's exact square-lattice value and the
+# simple-cubic value of Ferrenberg, Xu and Landau, Phys. Rev. E 97, 043301 (2018).
+_BETA_C_J = {2: math.log1p(math.sqrt(2.0)) / 2.0, 3: 0.221654626}
+# Extra TI grid density near beta_c: a Lorentzian of height _PEAK (times the uniform density)
+# and half width _WIDTH * beta_c (see ti_grid).
+_PEAK, _WIDTH = 4.0, 0.18
+
+
+def ais(
+    model,
+    T,
+    *,
+    n_steps: int = 1000,
+    n_sweeps: int = 1,
+    n_chains: int = 64,
+    algorithm: str = "heatbath",
+    seed: int = 0,
+    threads: int = 1,
+    log_weights: bool = False,
+):
+    """Per-spin ln Z and f by annealed importance sampling (Jarzynski), at every T.
+
+    Each of ``n_chains`` independent chains starts from an exact sample of beta = 0 (all
+    2^N states equally likely; Z = 2^N for any fields) and walks up a schedule of
+    ``n_steps`` inverse temperatures that contains every 1/T: linear in beta, each gap
+    between consecutive targets (and from 0 to the first) getting steps in proportion to its
+    width, so the largest step is as small as it can be. Before the ``n_sweeps`` sequential
+    sweeps at each beta_{k+1}, a chain adds -(beta_{k+1} - beta_k) E(s) to its log-weight;
+    then E[w] = Z(beta) / 2^N exactly, and ``ln_z`` = (N ln 2 + ln mean(w)) / N.
+
+    Why linear in beta: for chains near equilibrium the variance of ln w is about
+    sum_k (beta_{k+1} - beta_k)^2 Var_k(E), and Var(E) / N = c T^2 changes by less than an
+    order of magnitude between beta = 0 and T_c on the lattices, so equal steps are close to
+    the best fixed schedule without knowing c in advance. Near T_c the chains lag behind the
+    schedule (critical slowing down): more steps, not a different spacing, is the cure.
+
+    Parameters
+    ----------
+    model : SquareLattice, CubicLattice or Graph (fields allowed)
+    T : float or 1-D array of target temperatures (> 0), any order
+    n_steps : length of the beta schedule, >= the number of distinct T
+    n_sweeps : sweeps at each step (0: plain importance sampling from the uniform distribution)
+    n_chains : independent chains, >= 2; chain c draws from the RNG stream (seed, c)
+    algorithm : "heatbath" or "metropolis" (sequential single-spin sweeps in index order)
+    seed : master seed
+    threads : chains run in parallel; the results are bit-identical for any thread count
+    log_weights : also return the per-chain log-weights
+
+    Returns
+    -------
+    DataFrame, one row per T (in the order given): T, beta, ln_z, ln_z_err, f, f_err, ess,
+    n_chains, n_steps, n_sweeps, algorithm, seed. ``ln_z_err`` is the delta-method standard
+    error sd(w) / (sqrt(n_chains) mean(w) N), f_err = T ln_z_err; ``ess`` = (sum w)^2 / sum w^2
+    is the effective number of chains. Trust the error bar only when ess >> 1: with few
+    effective chains the sample variance of heavy-tailed weights is itself too small.
+    With ``log_weights=True``, a pair (table, weights) where weights is a DataFrame with
+    columns T, beta, chain, log_w (ln w, total, without the N ln 2).
+    """
+    g = as_graph(model)
+    temps = as_temperatures(T)
+    n_steps = as_int(n_steps, "n_steps", 1, INT64_MAX)
+    n_sweeps = as_int(n_sweeps, "n_sweeps", 0, INT64_MAX)
+    n_chains = as_int(n_chains, "n_chains", 2, INT64_MAX)
+    algorithm = as_choice(algorithm, "algorithm", AIS_ALGORITHMS)
+    seed = as_seed(seed)
+    threads = as_int(threads, "threads", 1)
+    d = _core.ais(g, temps.tolist(), n_steps, n_sweeps, n_chains, algorithm, seed, threads)
+    table = pd.DataFrame(
+        {
+            "T": temps,
+            "beta": d["beta"],
+            "ln_z": d["ln_z"],
+            "ln_z_err": d["ln_z_err"],
+            "f": -temps * d["ln_z"],
+            "f_err": temps * d["ln_z_err"],
+            "ess": d["ess"],
+            "n_chains": n_chains,
+            "n_steps": n_steps,
+            "n_sweeps": n_sweeps,
+            "algorithm": algorithm,
+            "seed": seed,
+        }
+    )
+    if not log_weights:
+        return table
+    lw = d["log_weights"]
+    weights = pd.DataFrame(
+        {
+            "T": np.repeat(temps, n_chains),
+            "beta": np.repeat(d["beta"], n_chains),
+            "chain": np.tile(np.arange(n_chains), len(temps)),
+            "log_w": lw.reshape(-1),
+        }
+    )
+    return table, weights
+
+
+def _critical_beta(model) -> float | None:
+    """beta_c of a lattice model (where its c peaks), None for a graph or J = 0."""
+    if isinstance(model, _core.Lattice) and model.J != 0.0:
+        return _BETA_C_J[model.dim] / abs(model.J)
+    return None
+
+
+def ti_grid(model, T, n_grid: int = 48) -> np.ndarray:
+    """The default grid of thermodynamic integration: 0, then n_grid inverse temperatures.
+
+    The n_grid values increase up to max(1/T) and contain every 1/T exactly. They are
+    spaced evenly in the cumulative of a density in beta: uniform, plus on the square and
+    cubic lattices a Lorentzian bump at the critical beta_c (height 4 times the uniform
+    density, half width 0.18 beta_c), where c, and hence the curvature of u(beta), is
+    largest. Graphs get the uniform density (their c peak is not known in advance). Each
+    gap between consecutive 1/T gets its share of the points (at least one), as in the AIS
+    schedule.
+
+    Why this grid: with :func:`ti_integrate`, the discretisation error of ln z on the
+    16 x 16 lattice, measured by integrating Kaufman's exact u on this grid, is below 2e-6
+    for T >= 1 and 3e-7 for T >= 2 (n_grid = 48; 5 to 30 times smaller than on a uniform
+    grid of the same size, and as small at L = 32, 64), while the statistical error of ln z
+    from 20 000 Metropolis sweeps per temperature is about 1e-4.
+
+    Parameters
+    ----------
+    model : SquareLattice, CubicLattice or Graph (used for beta_c only)
+    T : float or 1-D array of temperatures (> 0)
+    n_grid : number of grid points with beta > 0, >= max(3, number of distinct T)
+
+    Returns
+    -------
+    1-D array of n_grid + 1 increasing betas, starting at 0.
+    """
+    temps = as_temperatures(T)
+    betas = 1.0 / temps
+    if not np.all(np.isfinite(betas)):
+        raise ValueError("T: too small, 1/T overflows")
+    pins = np.unique(betas)
+    n_grid = as_int(n_grid, "n_grid", max(3, pins.size), MAX_GRID)
+    beta_c = _critical_beta(model)
+    if beta_c is None:
+        cumulative = lambda b: b  # noqa: E731
+    else:
+        width = _WIDTH * beta_c
+        cumulative = lambda b: b + _PEAK * width * (np.arctan((b - beta_c) / width) + np.arctan(beta_c / width))  # noqa: E731
+    # Pin the targets in the warped variable t = cumulative(beta), space evenly there, map back
+    # by interpolating a table that holds the targets themselves (so they come back exact).
+    table = np.union1d(np.linspace(0.0, pins[-1], 8193), pins)
+    t_table = cumulative(table)
+    t_pins = cumulative(pins)
+    if np.unique(t_pins).size != pins.size:
+        raise ValueError("T: two temperatures are too close to tell apart on the grid")
+    t_nodes = _core.pinned_schedule(t_pins.tolist(), n_grid)
+    nodes = np.interp(t_nodes, t_table, table)
+    at = np.searchsorted(t_nodes, t_pins)
+    nodes[at] = pins
+    return np.concatenate([[0.0], nodes])
+
+
+def _interval_weights(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each interval [x_i, x_{i+1}]: the start s_i of a 4-point stencil and the weights
+    w_i (4,) with integral ~ sum_j w_ij u[s_i + j], exact for cubics.
+
+    Among the stencils that contain the interval, the one with the smallest sum |w| is used:
+    the centred one on an even grid, and one that avoids a much closer pair of nodes elsewhere
+    (close nodes would make large weights of opposite sign that amplify the errors of u).
+    """
+    n = x.size
+    gauss = np.array([-1.0, 1.0]) / math.sqrt(3.0)  # 2-point Gauss-Legendre: exact for cubics
+    starts = np.empty(n - 1, dtype=np.int64)
+    weights = np.empty((n - 1, 4))
+    for i in range(n - 1):
+        a, b = x[i], x[i + 1]
+        points = 0.5 * (a + b) + 0.5 * (b - a) * gauss
+        best = None
+        for s in range(max(i - 2, 0), min(i, n - 4) + 1):
+            nodes = x[s : s + 4]
+            w = np.empty(4)
+            for j in range(4):
+                basis = np.ones(2)
+                for m in range(4):
+                    if m != j:
+                        basis *= (points - nodes[m]) / (nodes[j] - nodes[m])
+                w[j] = 0.5 * (b - a) * basis.sum()
+            if best is None or np.abs(w).sum() < np.abs(best[1]).sum():
+                best = (s, w)
+        starts[i], weights[i] = best
+    return starts, weights
+
+
+def ti_integrate(beta, u, u_err=None) -> tuple[np.ndarray, np.ndarray]:
+    """ln z(beta) = ln 2 - integral_0^beta u dbeta' at every node, with propagated errors.
+
+    The quadrature integrates, on each interval, the cubic through 4 neighbouring nodes
+    (piecewise-cubic Lagrange, a cumulative rule with error O(h^4)); see
+    :func:`_interval_weights` for the choice of stencil. The result is linear in u,
+    ln z_k = ln 2 - sum_j W_kj u_j, and the temperatures are independent samples, so
+    ln_z_err_k = sqrt(sum_j W_kj^2 u_err_j^2).
+
+    Parameters
+    ----------
+    beta : 1-D increasing array, at least 4 nodes, beta[0] = 0
+    u : energies per spin at the nodes (u[0] = 0 at zero field: every bond averages to 0)
+    u_err : their standard errors (default 0)
+
+    Returns
+    -------
+    ln_z, ln_z_err : arrays like beta (per spin; ln_z[0] = ln 2)
+    """
+    beta = _as_series(beta, "beta")
+    u = _as_series(u, "u")
+    u_err = np.zeros_like(u) if u_err is None else _as_series(u_err, "u_err")
+    if beta.size < 4:
+        raise ValueError(f"beta: needs at least 4 nodes, got {beta.size}")
+    if beta.size > MAX_GRID + 1:
+        raise ValueError(f"beta: at most {MAX_GRID + 1} nodes, got {beta.size}")
+    if beta[0] != 0.0 or not np.all(np.diff(beta) > 0):
+        raise ValueError("beta: must start at 0 and increase strictly")
+    for name, arr in (("u", u), ("u_err", u_err)):
+        if arr.shape != beta.shape:
+            raise ValueError(f"{name}: needs one value per beta, shape {beta.shape}, got {arr.shape}")
+    if np.any(u_err < 0):
+        raise ValueError("u_err: must be >= 0")
+    starts, weights = _interval_weights(beta)
+    W = np.zeros((beta.size, beta.size))
+    for i, (s, w) in enumerate(zip(starts, weights)):
+        W[i + 1, s : s + 4] = w
+    W = np.cumsum(W, axis=0)
+    return _LN2 - W @ u, np.sqrt((W * W) @ (u_err * u_err))
+
+
+def _as_series(x, name: str) -> np.ndarray:
+    try:
+        arr = np.asarray(x, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name}: must be a 1-D array of numbers, got {x!r}") from None
+    if arr.ndim != 1:
+        raise ValueError(f"{name}: must be 1-D, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name}: must be finite")
+    return arr
+
+
+def thermodynamic_integration(
+    model,
+    T,
+    *,
+    n_grid: int = 48,
+    algorithm: str = "metropolis",
+    n_therm: int = 1000,
+    n_measure: int = 20000,
+    n_blocks: int = 32,
+    seed: int = 0,
+    threads: int = 1,
+    grid: bool = False,
+) -> pd.DataFrame:
+    """Per-spin ln Z and f by thermodynamic integration from beta = 0, at zero field.
+
+    ln Z(beta) / N = ln 2 - integral_0^beta u(beta') dbeta', with u = <E> / N measured by
+    :func:`isingvi.mc.run` (one call, all temperatures) at the n_grid temperatures of
+    :func:`ti_grid` and u(0) = 0 exactly; integrated by :func:`ti_integrate`. Errors:
+    binned standard errors of u (:func:`isingvi.analysis.binned_mean`, ``n_blocks`` blocks),
+    propagated through the quadrature weights; the temperatures use independent RNG
+    streams, so their errors add in quadrature. The binned errors are honest only if a
+    block (n_measure / n_blocks sweeps) is much longer than the autocorrelation time of E.
+
+    Parameters
+    ----------
+    model : SquareLattice, CubicLattice or Graph, with zero fields
+    T : float or 1-D array of temperatures (> 0)
+    n_grid : MC temperatures on the grid (see :func:`ti_grid`)
+    algorithm, n_therm, n_measure, seed, threads : as for :func:`isingvi.mc.run`
+    n_blocks : blocks for the binned errors of u
+    grid : return every grid temperature, not only T (column ``target`` marks T)
+
+    Returns
+    -------
+    DataFrame, one row per T (in the order given): T, beta, ln_z, ln_z_err, f, f_err, u,
+    u_err, n_grid, algorithm, n_therm, n_measure, seed; with ``grid=True`` one row per grid
+    temperature (increasing beta), plus ``target``.
+    """
+    _require_zero_field(model)
+    temps = as_temperatures(T)
+    algorithm = as_choice(algorithm, "algorithm", ALGORITHMS)
+    n_therm = as_int(n_therm, "n_therm", 0, INT64_MAX)
+    n_measure = as_int(n_measure, "n_measure", 2, INT64_MAX)
+    n_blocks = as_int(n_blocks, "n_blocks", 2)
+    if n_measure < n_blocks:
+        raise ValueError(f"n_measure: needs at least n_blocks = {n_blocks} samples, got {n_measure}")
+    seed = as_seed(seed)
+    nodes = ti_grid(model, temps, n_grid)
+    n_grid = nodes.size - 1
+    # MC temperatures: 1/beta, and exactly the given T at the targets.
+    at = np.searchsorted(nodes, 1.0 / temps)
+    T_mc = 1.0 / nodes[1:]
+    T_mc[at - 1] = temps
+    res = run(model, T_mc, algorithm, n_therm=n_therm, n_measure=n_measure, seed=seed, threads=threads)
+    u = np.zeros(nodes.size)
+    u_err = np.zeros(nodes.size)
+    for k, E in enumerate(res.E):
+        u[k + 1], u_err[k + 1] = binned_mean(E / res.n_spins, n_blocks)
+    ln_z, ln_z_err = ti_integrate(nodes, u, u_err)
+    rows = np.arange(1, nodes.size) if grid else at
+    Ts = T_mc[rows - 1]
+    table = pd.DataFrame(
+        {
+            "T": Ts,
+            "beta": nodes[rows],
+            "ln_z": ln_z[rows],
+            "ln_z_err": ln_z_err[rows],
+            "f": -Ts * ln_z[rows],
+            "f_err": Ts * ln_z_err[rows],
+            "u": u[rows],
+            "u_err": u_err[rows],
+            "n_grid": n_grid,
+            "algorithm": algorithm,
+            "n_therm": n_therm,
+            "n_measure": n_measure,
+            "seed": seed,
+        }
+    )
+    if grid:
+        table["target"] = np.isin(rows, at)
+    return table
+
+
+def _require_zero_field(model) -> None:
+    if isinstance(model, _core.Lattice):
+        if model.h != 0.0:
+            raise ValueError(f"h: thermodynamic integration from beta = 0 is implemented at h = 0, got h = {model.h}")
+        return
+    if isinstance(model, _core.Graph):
+        if np.any(np.asarray(model.fields) != 0.0):
+            raise ValueError("model: thermodynamic integration from beta = 0 is implemented at zero fields; this graph has fields h_i != 0")
+        return
+    raise ValueError(f"model: must be a SquareLattice, CubicLattice or Graph, got {type(model).__name__}")
