@@ -209,6 +209,8 @@ STATIONARITY = [
     ("2x2 h=0.3", lambda: iv.SquareLattice(2, h=0.3), 2.5, "heatbath"),
     ("2x2 J=-0.7 h=0.4", lambda: iv.SquareLattice(2, J=-0.7, h=0.4), 1.5, "metropolis"),
     ("2x2 J=-0.7 h=0.4", lambda: iv.SquareLattice(2, J=-0.7, h=0.4), 1.5, "heatbath"),
+    ("2x2x2 J=0.5 h=0.3", lambda: iv.CubicLattice(2, J=0.5, h=0.3), 3.0, "metropolis"),
+    ("2x2x2 J=0.5 h=0.3", lambda: iv.CubicLattice(2, J=0.5, h=0.3), 3.0, "heatbath"),
     ("2x2 h=0", lambda: iv.SquareLattice(2), 3.0, "wolff"),
     ("graph9 fields", None, 1.5, "metropolis"),
     ("graph9 fields", None, 1.5, "heatbath"),
@@ -363,7 +365,7 @@ def test_result_fields_and_acceptance():
             assert np.all((res.cluster_size >= 1) & (res.cluster_size <= 64))
             assert res.cluster_size[0] > res.cluster_size[2]  # clusters shrink with T
         else:
-            assert res.sampler == f"checkerboard-{alg}"
+            assert res.sampler == f"checkerboard-{alg}-{iv.mc.available_simd()[-1]}"
             assert np.all(res.cluster_size == 0)
             assert np.all(np.diff(res.acceptance) > 0)  # more flips at higher T
 
