@@ -224,8 +224,15 @@ inline U16 next16(Lanes& g) {
   return u;
 }
 
-using Table = CheckerboardTables;
-inline const Table& load_table(const CheckerboardTables& t) { return t; }
+// Thresholds in [0, 2^32] as 64-bit numbers: one lookup and one compare per site.
+struct Table {
+  std::uint64_t thr[16];
+};
+inline Table load_table(const CheckerboardTables& t) {
+  Table r;
+  for (int c = 0; c < 16; ++c) r.thr[c] = t.below[c] + static_cast<std::uint64_t>(t.always[c] & 1u);
+  return r;
+}
 
 inline Bytes load(const std::int8_t* p) {
   Bytes b;
@@ -248,8 +255,7 @@ inline Bytes class_index(const Bytes& nn, const Bytes& s, int z) {
 inline Mask accept(const U16& u, const Bytes& cls, const Table& t) {
   Mask m;
   for (int i = 0; i < 16; ++i) {
-    const int c = cls.v[i] & 15;
-    m.v[i] = static_cast<std::int8_t>((u.v[i] < t.below[c]) | (t.always[c] != 0));
+    m.v[i] = static_cast<std::int8_t>(u.v[i] < t.thr[cls.v[i] & 15]);
   }
   return m;
 }
