@@ -4,13 +4,16 @@
 Measures, on one thread and in one run:
 
 * Metropolis and heat-bath checkerboard sweeps of the 2D Ising model (SquareLattice, J = 1,
-  h = 0) at T = 2.269: spin-flip *attempts* per nanosecond (N = L^2 attempts per sweep);
+  h = 0) at T = 2.269: spin-flip *attempts* per nanosecond (N = L^2 attempts per sweep),
+  once per instruction set of the checkerboard kernel this CPU supports (``simd`` column:
+  scalar, avx2, avx512; all give bit-identical chains);
 * Wolff cluster updates at T_c = 2 / ln(1 + sqrt 2): spins *flipped* per nanosecond and
   clusters per second;
 * a NumPy checkerboard Metropolis sampler at the same L and T (two versions, see
   ``NumpySublattice`` and ``NumpyMasked``), and the ratio core / NumPy.
 
-Timing: ``time.perf_counter`` around whole ``iv.mc.run`` calls. Each repeat times two runs
+Timing: ``time.process_time`` (CPU time of this process, so other jobs on a shared machine
+disturb it less than wall time) around whole ``iv.mc.run`` calls. Each repeat times two runs
 with the same seed that differ only in the number of measured sweeps (1 and 1 + S); the
 difference is the time of exactly S sweeps, thermalisation and call overhead cancel. S is
 calibrated so that it lasts at least ``--min-time`` seconds (0.5 s by default). ``every``
@@ -19,7 +22,8 @@ equals ``n_measure``, so each run records a single sample. Best and median of ``
 
 Usage::
 
-    python bench/bench_mc.py                      # full table (under a minute)
+    python bench/bench_mc.py                      # full table (about two minutes)
+    python bench/bench_mc.py --simd avx512        # only these instruction sets of the core
     python bench/bench_mc.py --out bench.csv      # also write the table as CSV
     python bench/bench_mc.py --check              # also check the NumPy baseline is correct
     python bench/bench_mc.py --quick              # tiny sizes, a few seconds (smoke test)
@@ -52,6 +56,7 @@ TARGET_RATIO = 10.0
 COLUMNS = [
     ("impl", "impl", "{}"),
     ("algorithm", "algorithm", "{}"),
+    ("simd", "simd", "{}"),
     ("L", "L", "{}"),
     ("T", "T", "{:.4f}"),
     ("counted", "counted", "{}"),
@@ -63,7 +68,7 @@ COLUMNS = [
     ("clusters_per_s_best", "clusters/s (best)", "{:.0f}"),
     ("acceptance", "acceptance", "{:.4f}"),
     ("mean_cluster_size", "<cluster>", "{:.1f}"),
-    ("vs_numpy", "core/numpy", "{:.2f}"),  # core Metropolis / faster NumPy version, same L
+    ("vs_numpy", "core/numpy", "{:.2f}"),  # core single-spin / faster NumPy version, same L
 ]
 
 
@@ -75,9 +80,10 @@ class Row:
     T: float
     counted: str  # "attempts" (single-spin) or "flipped" (Wolff)
     units_timed: str  # e.g. "300 sweeps" or "20000 clusters"
-    seconds: list[float] = field(repr=False)  # wall time of the timed units, per repeat
+    seconds: list[float] = field(repr=False)  # CPU time (process_time) of the timed units, per repeat
     spins: float  # spins counted (attempted or flipped) in the timed units, per repeat
     clusters: float = math.nan  # clusters in the timed units (Wolff), per repeat
+    simd: str = "-"  # instruction set of the core's checkerboard kernel ("-": does not apply)
     acceptance: float = math.nan
     mean_cluster_size: float = math.nan
     vs_numpy: float = math.nan
@@ -252,14 +258,14 @@ def _calibrate(time_of, start: int, pilot_time: float, min_time: float) -> int:
         n *= 2 if dt <= 0 else min(16, max(2, math.ceil(1.5 * pilot_time / dt)))
 
 
-def bench_single_spin(L: int, algorithm: str, cfg: Settings) -> Row:
+def bench_single_spin(L: int, algorithm: str, simd: str, cfg: Settings) -> Row:
     model = iv.SquareLattice(L)
 
     def run(n_measure: int):
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         r = iv.mc.run(model, T_SINGLE, algorithm=algorithm, n_therm=cfg.therm, n_measure=n_measure,
-                      every=n_measure, seed=cfg.seed, threads=1)
-        return time.perf_counter() - t0, r
+                      every=n_measure, seed=cfg.seed, threads=1, simd=simd)
+        return time.process_time() - t0, r
 
     def pair(S: int):
         tA, _ = run(1)
@@ -271,9 +277,11 @@ def bench_single_spin(L: int, algorithm: str, cfg: Settings) -> Row:
     seconds = [dt for dt, _ in out]
     if min(seconds) <= 0:
         raise RuntimeError(f"{algorithm} L={L}: non-positive time difference {seconds}; raise --min-time")
-    acc = float(out[-1][1].acceptance[0])
+    last = out[-1][1]
+    if last.sampler != f"checkerboard-{algorithm}-{simd}":
+        raise RuntimeError(f"asked for the {simd} kernel, {last.sampler} ran")
     return Row("core", algorithm, L, T_SINGLE, "attempts", f"{S} sweeps", seconds, float(S) * L * L,
-               acceptance=acc)
+               acceptance=float(last.acceptance[0]), simd=simd)
 
 
 def _check_one_cluster_per_sweep(model, T: float, seed: int) -> None:
@@ -310,10 +318,10 @@ def bench_wolff(L: int, cfg: Settings) -> Row:
     _check_one_cluster_per_sweep(model, T, cfg.seed)
 
     def run(clusters: int):
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         r = iv.mc.run(model, T, algorithm="wolff", n_therm=0, n_measure=clusters, every=clusters,
                       seed=cfg.seed, threads=1, init="up")
-        return time.perf_counter() - t0, r
+        return time.process_time() - t0, r
 
     A = 16
     while A * float(run(A)[1].cluster_size[0]) < cfg.wolff_warm * N:
@@ -342,9 +350,9 @@ def bench_numpy(impl, L: int, cfg: Settings) -> Row:
     sampler.sweep(cfg.therm)
 
     def timed(n: int) -> float:
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         sampler.sweep(n)
-        return time.perf_counter() - t0
+        return time.process_time() - t0
 
     S = _calibrate(timed, 1, cfg.pilot_time, cfg.min_time)
     S, out = _timed_repeats(lambda n: (timed(n), None), S, cfg)
@@ -397,7 +405,7 @@ def format_table(rows: list[Row]) -> str:
     widths = [max(len(c[i]) for c in cells) for i in range(len(COLUMNS))]
     out = []
     for n, line in enumerate(cells):
-        out.append("  ".join(c.rjust(w) if k >= 2 else c.ljust(w) for k, (c, w) in enumerate(zip(line, widths))))
+        out.append("  ".join(c.rjust(w) if k >= 3 else c.ljust(w) for k, (c, w) in enumerate(zip(line, widths))))
         if n == 0:
             out.append("  ".join("-" * w for w in widths))
     return "\n".join(out)
@@ -438,7 +446,7 @@ def targets(rows: list[Row]) -> str:
         if r.impl == "core" and r.algorithm != "wolff" and r.L == TARGET_L:
             found = True
             speed = r.spins_per_ns_best
-            s = f"  {r.algorithm:10s} L = {TARGET_L}: {speed:.3f} flips/ns (best) " \
+            s = f"  {r.algorithm:10s} {r.simd:7s} L = {TARGET_L}: {speed:.3f} flips/ns (best) " \
                 f"[{'met' if speed >= TARGET_FLIPS_PER_NS else 'NOT met'}]"
             if not math.isnan(r.vs_numpy):
                 s += f", {r.vs_numpy:.2f}x the NumPy baseline [{'met' if r.vs_numpy >= TARGET_RATIO else 'NOT met'}]"
@@ -459,6 +467,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min-time", type=float, help="seconds per timed measurement (default 0.5)")
     ap.add_argument("--repeats", type=int, default=3, help="timed repeats per row (default 3)")
     ap.add_argument("--no-masked", action="store_true", help="skip the slower numpy-masked baseline")
+    ap.add_argument("--simd", nargs="+", choices=[s for s in iv.mc.SIMD if s != "auto"],
+                    help="instruction sets of the core's checkerboard kernel (default: all this CPU has)")
     args = ap.parse_args(argv)
 
     if args.quick:
@@ -475,6 +485,11 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("--wolff-sizes: L must be >= 2")
     if args.repeats < 1:
         ap.error("--repeats: must be >= 1")
+    available = iv.mc.available_simd()
+    isas = args.simd or available
+    missing = [s for s in isas if s not in available]
+    if missing:
+        ap.error(f"--simd: this CPU or build lacks {missing}; it has {available}")
 
     print("isingvi MC throughput benchmark")
     print(environment())
@@ -490,9 +505,10 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     impls = [NumpySublattice] if args.no_masked else list(NUMPY_IMPLS)
     for algorithm in ("metropolis", "heatbath"):
-        for L in sizes:
-            rows.append(bench_single_spin(L, algorithm, cfg))
-            print(f"  done core {algorithm} L={L}", file=sys.stderr, flush=True)
+        for simd in isas:
+            for L in sizes:
+                rows.append(bench_single_spin(L, algorithm, simd, cfg))
+                print(f"  done core {algorithm} {simd} L={L}", file=sys.stderr, flush=True)
     for impl in impls:
         for L in sizes:
             rows.append(bench_numpy(impl, L, cfg))
@@ -507,16 +523,16 @@ def main(argv: list[str] | None = None) -> int:
         if r.impl.startswith("numpy") and (r.L not in numpy_best or r.spins_per_ns_best > numpy_best[r.L].spins_per_ns_best):
             numpy_best[r.L] = r
     for r in rows:
-        if r.impl == "core" and r.algorithm == "metropolis" and r.L in numpy_best:
+        if r.impl == "core" and r.algorithm != "wolff" and r.L in numpy_best:
             r.vs_numpy = r.spins_per_ns_best / numpy_best[r.L].spins_per_ns_best
 
     print(format_table(rows))
     print()
-    print("Core / NumPy, Metropolis spin-flip attempts per ns (best of repeats; baseline = faster NumPy version):")
+    print("Core / NumPy, spin-flip attempts per ns (best of repeats; baseline = faster NumPy version, Metropolis):")
     for r in rows:
-        if r.impl == "core" and r.algorithm == "metropolis" and r.L in numpy_best:
+        if r.impl == "core" and r.algorithm != "wolff" and r.L in numpy_best:
             parts = [f"{x.impl} {x.spins_per_ns_best:.4f}" for x in rows if x.impl.startswith("numpy") and x.L == r.L]
-            print(f"  L = {r.L:5d}: core {r.spins_per_ns_best:.4f}; {', '.join(parts)} -> "
+            print(f"  {r.algorithm:10s} {r.simd:7s} L = {r.L:5d}: core {r.spins_per_ns_best:.4f}; {', '.join(parts)} -> "
                   f"{r.vs_numpy:.2f}x {numpy_best[r.L].impl}")
     print()
     print(targets(rows))

@@ -10,6 +10,7 @@ import pytest
 BENCH = pathlib.Path(__file__).parents[1] / "bench" / "bench_mc.py"
 
 pytest.importorskip("isingvi._core", reason="the compiled isingvi package is not built")
+import isingvi as iv  # noqa: E402
 
 
 def test_bench_quick_runs_and_prints_table(tmp_path):
@@ -19,10 +20,12 @@ def test_bench_quick_runs_and_prints_table(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     header = next((line for line in proc.stdout.splitlines() if line.startswith("impl ")), None)
     assert header is not None, proc.stdout
-    for column in ("algorithm", "spins/ns (median)", "spins/ns (best)", "clusters/s (best)", "core/numpy"):
+    for column in ("algorithm", "simd", "spins/ns (median)", "spins/ns (best)", "clusters/s (best)", "core/numpy"):
         assert column in header
     assert "Targets" in proc.stdout
     with out.open(newline="") as f:
         rows = list(csv.DictReader(f))
     assert {r["impl"] for r in rows} == {"core", "numpy-sublattice", "numpy-masked"}
     assert {r["algorithm"] for r in rows if r["impl"] == "core"} == {"metropolis", "heatbath", "wolff"}
+    # one core row per instruction set of the checkerboard kernel that this CPU has
+    assert {r["simd"] for r in rows if r["algorithm"] == "heatbath"} == set(iv.mc.available_simd())

@@ -4,6 +4,7 @@
 
 #include "arrays.hpp"
 #include "isingvi/mc.hpp"
+#include "isingvi/simd.hpp"
 
 namespace py = pybind11;
 using namespace pybind11::literals;
@@ -13,7 +14,7 @@ namespace {
 template <class Model>
 py::dict sweep(const Model& model, const std::string& algorithm, const std::vector<double>& T,
                std::int64_t n_therm, std::int64_t n_measure, std::int64_t every, std::uint64_t seed,
-               int threads, const std::string& init, bool save_configs) {
+               int threads, const std::string& init, bool save_configs, const std::string& simd) {
   isingvi::SweepParams p;
   p.T = T;
   p.n_therm = n_therm;
@@ -23,6 +24,7 @@ py::dict sweep(const Model& model, const std::string& algorithm, const std::vect
   p.threads = threads;
   p.init = isingvi::parse_init(init);
   p.save_configs = save_configs;
+  p.simd = simd;
   const auto alg = isingvi::parse_algorithm(algorithm);
   isingvi::SweepResult r;
   {
@@ -49,10 +51,13 @@ void def_sweep(py::module_& m) {
         "Monte Carlo over a list of temperatures; returns a dict with E, M of shape (n_T, n_samples) "
         "(totals), acceptance, cluster_size, sampler, n_spins and, if asked, configs.",
         "model"_a, "algorithm"_a, "T"_a, "n_therm"_a, "n_measure"_a, "every"_a = 1, "seed"_a = 0,
-        "threads"_a = 1, "init"_a = "random", "save_configs"_a = false);
+        "threads"_a = 1, "init"_a = "random", "save_configs"_a = false, "simd"_a = "auto");
 }
 
 void bind_mc(py::module_& m) {
   def_sweep<isingvi::Lattice>(m);  // one overload per model type
   def_sweep<isingvi::Graph>(m);
+  m.def("simd_supported", &isingvi::supported_isas,
+        "Instruction sets of the vector kernels this CPU and build support, slowest first "
+        "(always starts with 'scalar'); values for mc_sweep's `simd`, besides 'auto'.");
 }

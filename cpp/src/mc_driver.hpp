@@ -45,7 +45,8 @@ inline std::uint64_t temperature_stream(double T) {
 }
 
 // A Chain is built per temperature and offers: init(Init, Rng&), sweep(Rng&),
-// observe(double& E, int64& M), spins(), and its ChainCounters as `counters`.
+// observe(double& E, int64& M), copy_spins(int8* out) (in site order), and its
+// ChainCounters as `counters`.
 template <class MakeChain>
 SweepResult drive(std::int64_t n_spins, const SweepParams& p, const std::string& sampler,
                   MakeChain&& make_chain) {
@@ -75,8 +76,7 @@ SweepResult drive(std::int64_t n_spins, const SweepParams& p, const std::string&
       std::int64_t mag = 0;
       chain.observe(r.E[at], mag);
       r.M[at] = static_cast<double>(mag);
-      if (p.save_configs)
-        std::copy(chain.spins(), chain.spins() + n_spins, r.configs.begin() + at * n_spins);
+      if (p.save_configs) chain.copy_spins(r.configs.data() + at * n_spins);
       ++sample;
     }
     r.acceptance[k] = chain.counters.acceptance();

@@ -1,4 +1,5 @@
 // Single-spin samplers (sequential sweeps in index order, graph_sweep.hpp) and Wolff on general graphs.
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -49,7 +50,7 @@ class GraphChain {
     E = g_.energy(s_.data());
     M = M_;
   }
-  const std::int8_t* spins() const { return s_.data(); }
+  void copy_spins(std::int8_t* out) const { std::copy(s_.begin(), s_.end(), out); }
 
  private:
   void wolff(Rng& rng) {

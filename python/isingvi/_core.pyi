@@ -77,11 +77,13 @@ def mc_sweep(
     threads: _Int = 1,
     init: str = "random",
     save_configs: bool = False,
+    simd: str = "auto",
 ) -> dict[str, Any]:
     """Monte Carlo over a list of temperatures.
 
     Returns a dict with E, M of shape (n_T, n_samples) (totals), acceptance, cluster_size,
-    sampler, n_spins and, if asked, configs (n_T, n_samples, N) int8.
+    sampler, n_spins and, if asked, configs (n_T, n_samples, N) int8. ``simd`` picks the
+    instruction set of the lattice checkerboard kernels ("auto", or one of simd_supported()).
     """
 
 @overload
@@ -96,7 +98,11 @@ def mc_sweep(
     threads: _Int = 1,
     init: str = "random",
     save_configs: bool = False,
+    simd: str = "auto",
 ) -> dict[str, Any]: ...
+def simd_supported() -> list[str]:
+    """Instruction sets of the vector kernels this CPU and build support, slowest first."""
+
 def enumerate(
     graph: Graph,
     T: Sequence[_Float],

@@ -34,6 +34,9 @@ struct SweepParams {
   int threads = 1;
   Init init = Init::Random;
   bool save_configs = false;  // also keep every measured configuration (n_T x n_samples x N)
+  // Instruction set of the lattice checkerboard kernels: "auto" (the best this CPU has),
+  // "scalar", "avx2" or "avx512". Every choice gives bit-identical results; others ignore it.
+  std::string simd = "auto";
 };
 
 struct SweepResult {
@@ -45,7 +48,7 @@ struct SweepResult {
   std::vector<double> acceptance;    // per T: accepted flips / attempts (Metropolis, heat bath: flips / attempts)
   std::vector<double> cluster_size;  // per T: mean Wolff cluster size during measurement (0 otherwise)
   std::vector<std::int8_t> configs;  // (n_T, n_samples, N) when save_configs
-  std::string sampler;               // which implementation ran, e.g. "checkerboard-metropolis"
+  std::string sampler;               // which implementation ran, e.g. "checkerboard-metropolis-avx512"
 };
 
 void check_sweep_params(const SweepParams& p, std::int64_t n_spins);

@@ -42,6 +42,11 @@ class Rng {
     return result;
   }
 
+  // The 256-bit state, for code that runs the same generator elsewhere (vector kernels).
+  void save(std::uint64_t out[4]) const {
+    for (int w = 0; w < 4; ++w) out[w] = s_[w];
+  }
+
   // Uniform double in [0, 1) with 53 random bits.
   double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
 
@@ -73,6 +78,19 @@ class Rng {
   static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
   std::uint64_t s_[4];
 };
+
+// Independent xoshiro256++ lanes for a vector kernel, named by the parent stream: lane j
+// starts as Rng(key, j), key = parent.next(). Written word-major, words[w * n + j] = word w of
+// lane j, so that one vector load reads the same word of every lane. The lane count is a
+// property of the algorithm, not of the CPU, so results do not depend on the vector width.
+inline void seed_lanes(Rng& parent, int n, std::uint64_t* words) {
+  const std::uint64_t key = parent.next();
+  for (int j = 0; j < n; ++j) {
+    std::uint64_t s[4];
+    Rng(key, static_cast<std::uint64_t>(j)).save(s);
+    for (int w = 0; w < 4; ++w) words[w * n + j] = s[w];
+  }
+}
 
 // A probability p in [0, 1] as a 64-bit threshold: next() < threshold has probability p
 // to within 2^-64, so acceptance tests are exact to far more than 32 bits.
