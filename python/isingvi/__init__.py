@@ -11,10 +11,12 @@ Conventions (tested):
   Natural logarithms throughout.
 
 Modules: :mod:`isingvi.models`, :mod:`isingvi.exact`, :mod:`isingvi.mc`,
-:mod:`isingvi.analysis`, :mod:`isingvi.sweep`, :mod:`isingvi.results`.
+:mod:`isingvi.analysis`, :mod:`isingvi.sweep`, :mod:`isingvi.results`,
+:mod:`isingvi.meanfield`.
 """
 from . import _core
 from . import analysis, exact, mc, models, results
+from . import meanfield
 from .models import CubicLattice, Graph, SquareLattice
 from .sweep import sweep
 
@@ -27,6 +29,7 @@ __all__ = [
     "models",
     "exact",
     "mc",
+    "meanfield",
     "analysis",
     "results",
     "sweep",
