@@ -38,7 +38,7 @@ double binary_entropy(double m) {
 
 namespace detail {
 
-MeanFieldTerms mean_field_terms(const Graph& g, const double* m, bool with_reaction) {
+MeanFieldTerms mean_field_energy_terms(const Graph& g, const double* m, bool with_reaction) {
   MeanFieldTerms t;
   const auto& ei = g.edge_i();
   const auto& ej = g.edge_j();
@@ -49,10 +49,13 @@ MeanFieldTerms mean_field_terms(const Graph& g, const double* m, bool with_react
     t.energy -= J[e] * mi * mj;
     if (with_reaction) t.reaction += J[e] * J[e] * one_minus_sq(mi) * one_minus_sq(mj);
   }
-  for (int i = 0; i < g.n(); ++i) {
-    t.energy -= h[i] * m[i];
-    t.entropy += binary_entropy(m[i]);
-  }
+  for (int i = 0; i < g.n(); ++i) t.energy -= h[i] * m[i];
+  return t;
+}
+
+MeanFieldTerms mean_field_terms(const Graph& g, const double* m, bool with_reaction) {
+  MeanFieldTerms t = mean_field_energy_terms(g, m, with_reaction);
+  for (int i = 0; i < g.n(); ++i) t.entropy += binary_entropy(m[i]);
   return t;
 }
 

@@ -9,6 +9,7 @@
 #include "isingvi/meanfield.hpp"
 #include "isingvi/rng.hpp"
 #include "meanfield_detail.hpp"
+#include "meanfield_sites.hpp"
 #include "parallel.hpp"
 
 namespace isingvi {
@@ -57,79 +58,91 @@ struct Outcome {
   std::int64_t n_iter = 0;
 };
 
-// Iterates one temperature in place on m.
-Outcome iterate(const Graph& g, const MeanFieldParams& p, double T, double* m) {
-  const int n = g.n();
+// Iterates one temperature in place on m. H holds H2((1 + m_i)/2) per site, kept up to date
+// as m changes, so that the free energy of each iteration costs one pass over the bonds.
+template <class Sites>
+Outcome iterate(const Sites& sites, const MeanFieldParams& p, double T, double* m) {
+  const int n = sites.n();
+  const auto nn = static_cast<std::size_t>(n);
   const double N = static_cast<double>(n), beta = 1.0 / T, d = p.damping;
   const bool tap = p.method == MFMethod::TAP;
-  const auto& row = g.row();
-  const auto& nbr = g.nbr();
-  const auto& nbr_J = g.nbr_J();
-  const auto& h = g.fields();
 
-  // The fixed-point map at site i, reading the magnetisations `cur`:
-  // tanh(beta (h_i + sum_j J_ij m_j - [TAP] beta m_i sum_j J_ij^2 (1 - m_j^2))).
-  auto target = [&](int i, const double* cur) {
-    double field = h[i], reaction = 0.0;
-    for (int k = row[i]; k < row[i + 1]; ++k) {
-      const double mj = cur[nbr[k]];
-      field += nbr_J[k] * mj;
-      if (tap) reaction += nbr_J[k] * nbr_J[k] * detail::one_minus_sq(mj);
-    }
+  // The argument of the fixed-point map at site i, reading the magnetisations `cur`:
+  // y_i = beta (h_i + sum_j J_ij m_j - [TAP] beta m_i sum_j J_ij^2 (1 - m_j^2)), clamped to
+  // the kernel's range (tanh is +-1 to the last bit well before it).
+  auto argument = [&](int i, auto&& each, const double* cur) {
+    double field = sites.field(i), reaction = 0.0;
+    each([&](int j, double J) {
+      field += J * cur[j];
+      if (tap) reaction += J * J * detail::one_minus_sq(cur[j]);
+    });
     if (tap) field -= beta * (cur[i] * reaction);  // m_i * reaction first: no 0 * inf
-    return std::tanh(beta * field);
+    const double y = beta * field;
+    return std::min(std::max(y, -detail::kFieldClamp), detail::kFieldClamp);
   };
-  auto free_energy = [&](const double* cur) {
-    return detail::method_free_energy(detail::mean_field_terms(g, cur, tap), T, tap, N);
+
+  std::vector<double> H(nn), y(nn), t(nn), Ht(nn);
+  for (std::size_t i = 0; i < nn; ++i) H[i] = binary_entropy(m[i]);
+  detail::MeanFieldTerms terms;
+  auto evaluate = [&] {  // terms of the current m, in a fixed order
+    terms = detail::energy_terms(sites, m, tap);
+    for (std::size_t i = 0; i < nn; ++i) terms.entropy += H[i];
+    return detail::method_free_energy(terms, T, tap, N);
   };
 
   Outcome out;
-  out.trace_f.push_back(free_energy(m));
+  out.trace_f.push_back(evaluate());
   out.trace_dm.push_back(std::numeric_limits<double>::quiet_NaN());
-  std::vector<double> next(p.update == MFUpdate::Parallel ? static_cast<std::size_t>(n) : 0);
   for (std::int64_t it = 1; it <= p.max_iter; ++it) {
     double residual = 0.0, step = 0.0;
     if (p.update == MFUpdate::Sequential) {
-      for (int i = 0; i < n; ++i) {
-        const double t = target(i, m);
-        const double v = d == 0.0 ? t : d * m[i] + (1.0 - d) * t;
-        residual = std::max(residual, std::fabs(t - m[i]));
+      sites.for_each([&](int i, auto&& each) {
+        y[i] = argument(i, each, m);
+        const double target = std::tanh(y[i]);
+        const double v = d == 0.0 ? target : d * m[i] + (1.0 - d) * target;
+        residual = std::max(residual, std::fabs(target - m[i]));
         step = std::max(step, std::fabs(v - m[i]));
         m[i] = v;
+      });
+      if (d == 0.0) {
+        detail::tanh_entropy(y.data(), t.data(), H.data(), nn);  // m_i = tanh(y_i): H2 from y_i
+      } else {
+        for (std::size_t i = 0; i < nn; ++i) H[i] = binary_entropy(m[i]);
       }
     } else {
-      for (int i = 0; i < n; ++i) {
-        const double t = target(i, m);
-        next[i] = d == 0.0 ? t : d * m[i] + (1.0 - d) * t;
-        residual = std::max(residual, std::fabs(t - m[i]));
-        step = std::max(step, std::fabs(next[i] - m[i]));
+      sites.for_each([&](int i, auto&& each) { y[i] = argument(i, each, m); });
+      detail::tanh_entropy(y.data(), t.data(), Ht.data(), nn);
+      for (std::size_t i = 0; i < nn; ++i) {
+        const double v = d == 0.0 ? t[i] : d * m[i] + (1.0 - d) * t[i];
+        residual = std::max(residual, std::fabs(t[i] - m[i]));
+        step = std::max(step, std::fabs(v - m[i]));
+        m[i] = v;
+        H[i] = d == 0.0 ? Ht[i] : binary_entropy(v);
       }
-      std::copy(next.begin(), next.end(), m);
     }
     out.n_iter = it;
-    out.trace_f.push_back(free_energy(m));
+    out.trace_f.push_back(evaluate());
     out.trace_dm.push_back(step);
     if (residual < p.tol) {
       out.converged = true;
       break;
     }
   }
-  const auto terms = detail::mean_field_terms(g, m, tap);
   out.f = detail::method_free_energy(terms, T, tap, N);
   out.u = detail::method_energy(terms, T, tap, N);
   return out;
 }
 
-}  // namespace
-
-MeanFieldResult solve_mean_field(const Graph& g, const MeanFieldParams& p) {
-  check_mean_field_params(p, g.n());
+template <class Sites>
+MeanFieldResult solve_on(const Sites& sites, const MeanFieldParams& p) {
+  check_mean_field_params(p, sites.n());
   const auto n_T = static_cast<std::int64_t>(p.T.size());
-  const std::vector<double> start = start_vector(p, g.n());
+  const std::int64_t n = sites.n();
+  const std::vector<double> start = start_vector(p, sites.n());
   MeanFieldResult r;
   r.n_T = n_T;
-  r.n_spins = g.n();
-  r.m.resize(static_cast<std::size_t>(n_T * g.n()));
+  r.n_spins = n;
+  r.m.resize(static_cast<std::size_t>(n_T * n));
   r.f.resize(n_T);
   r.u.resize(n_T);
   r.converged.resize(n_T);
@@ -137,9 +150,9 @@ MeanFieldResult solve_mean_field(const Graph& g, const MeanFieldParams& p) {
   r.trace_f.resize(n_T);
   r.trace_dm.resize(n_T);
   detail::parallel_for(n_T, p.threads, [&](std::int64_t k) {
-    double* m = r.m.data() + k * g.n();
+    double* m = r.m.data() + k * n;
     std::copy(start.begin(), start.end(), m);
-    Outcome o = iterate(g, p, p.T[k], m);
+    Outcome o = iterate(sites, p, p.T[k], m);
     r.f[k] = o.f;
     r.u[k] = o.u;
     r.converged[k] = o.converged ? 1 : 0;
@@ -150,9 +163,17 @@ MeanFieldResult solve_mean_field(const Graph& g, const MeanFieldParams& p) {
   return r;
 }
 
+}  // namespace
+
+MeanFieldResult solve_mean_field(const Graph& g, const MeanFieldParams& p) {
+  return solve_on(detail::GraphSites(g), p);
+}
+
 MeanFieldResult solve_mean_field(const Lattice& lattice, const MeanFieldParams& p) {
   check_mean_field_params(p, lattice.n());
-  return solve_mean_field(lattice.to_graph(), p);
+  if (lattice.L >= 3) return solve_on(detail::LatticeSites(lattice), p);
+  const Graph g = lattice.to_graph();  // L = 2: merged bonds
+  return solve_on(detail::GraphSites(g), p);
 }
 
 }  // namespace isingvi
