@@ -1,4 +1,4 @@
-// Naive mean-field and TAP fixed-point iterations on a graph, every temperature of a list.
+// Naive mean-field and TAP fixed-point iterations on a graph or lattice, every temperature of a list.
 #include <algorithm>
 #include <cmath>
 #include <limits>
