@@ -11,11 +11,11 @@ Conventions (tested):
   Natural logarithms throughout.
 
 Modules: :mod:`isingvi.models`, :mod:`isingvi.exact`, :mod:`isingvi.mc`,
-:mod:`isingvi.analysis`, :mod:`isingvi.sweep`, :mod:`isingvi.results`, :mod:`isingvi.bp`,
-:mod:`isingvi.freeenergy`.
+:mod:`isingvi.analysis`, :mod:`isingvi.sweep`, :mod:`isingvi.results`, :mod:`isingvi.meanfield`,
+:mod:`isingvi.bp`, :mod:`isingvi.freeenergy`.
 """
 from . import _core
-from . import analysis, bp, exact, freeenergy, mc, models, results
+from . import analysis, bp, exact, freeenergy, mc, meanfield, models, results
 from .models import CubicLattice, Graph, SquareLattice
 from .sweep import sweep
 
@@ -28,6 +28,7 @@ __all__ = [
     "models",
     "exact",
     "mc",
+    "meanfield",
     "analysis",
     "results",
     "bp",

@@ -200,3 +200,50 @@ def ais(
 def pinned_schedule(targets: Sequence[_Float], n_steps: _Int) -> npt.NDArray[np.float64]:
     """n_steps increasing values in (0, max target], linear between consecutive targets,
     containing every target exactly; the largest step is as small as it can be."""
+def mean_field_solve(
+    model: Lattice,
+    T: Sequence[_Float],
+    method: str = "mf",
+    update: str = "sequential",
+    damping: _Float = 0.0,
+    init: str = "up",
+    m0: Sequence[_Float] = [],
+    seed: _Int = 0,
+    tol: _Float = 1e-10,
+    max_iter: _Int = 10000,
+    threads: _Int = 1,
+) -> dict[str, Any]:
+    """Naive mean-field ("mf") or TAP ("tap") fixed point at each temperature.
+
+    Keys: m (n_T, N), f, u (n_T,) per spin, converged (n_T,) uint8, n_iter (n_T,) int64, and the
+    traces of all temperatures end to end: trace_f, trace_dm, with trace_len (n_T,) = n_iter + 1.
+    init: "up" | "down" | "random" | "given" (then m0 holds N values in [-1, 1]).
+    """
+
+@overload
+def mean_field_solve(
+    model: Graph,
+    T: Sequence[_Float],
+    method: str = "mf",
+    update: str = "sequential",
+    damping: _Float = 0.0,
+    init: str = "up",
+    m0: Sequence[_Float] = [],
+    seed: _Int = 0,
+    tol: _Float = 1e-10,
+    max_iter: _Int = 10000,
+    threads: _Int = 1,
+) -> dict[str, Any]: ...
+def mean_field_free_energy(graph: Graph, T: _Float, m: npt.ArrayLike, method: str = "mf") -> npt.NDArray[np.float64]:
+    """Per-spin F_MF (or F_TAP) at magnetisations m of shape (N,) or (k, N); returns shape (k,)."""
+
+def uniform_lattice(
+    T: Sequence[_Float], z: _Int, J: _Float = 1.0, h: _Float = 0.0, method: str = "mf", branch: str = "ordered"
+) -> dict[str, npt.NDArray[np.float64]]:
+    """Uniform mean-field ("mf") or Bethe ("bethe") solution of the infinite lattice with coordination z.
+
+    Keys: T, beta, m, f, u (per spin). branch: "ordered" | "paramagnetic" (h = 0 only).
+    """
+
+def uniform_critical_temperature(z: _Int, J: _Float = 1.0, method: str = "mf") -> float:
+    """T_c of the uniform solution: z J (mean field), 2 J / ln(z / (z - 2)) (Bethe; 0 for z <= 2)."""

@@ -1,0 +1,285 @@
+#!/usr/bin/env python
+"""Speed of the isingvi variational solvers, next to vectorised NumPy baselines.
+
+Sections (``--sections``; each prints its rows into one table):
+
+* ``meanfield``: one naive mean-field iteration on the periodic L x L square lattice (J = 1,
+  h = 0, T = 4.2, just above T_c^MF = 4 so that the iterations converge slowly and never within
+  the timed ones), in the core (sequential and parallel update on the SquareLattice, which the
+  core sweeps with a stencil; ``core-graph``: parallel on the same model as a Graph, through
+  its CSR adjacency) and in NumPy (parallel update, ``np.roll`` neighbour sums). One iteration
+  updates every site, finds max |dm| and evaluates F_MF (the core's per-iteration trace); the
+  ``numpy+F`` row does the same work, the ``numpy`` row skips F_MF. A sequential sweep has no
+  vectorised NumPy form (each site waits for its predecessor's new value); its ratio is to the
+  parallel NumPy iteration, for scale.
+
+Later sections (loopy BP iterations, AIS) plug into ``SECTIONS`` with the same Row type.
+
+Timing: ``time.process_time`` (CPU time of this process; one thread). The core is timed as
+the difference of two ``iv.meanfield.solve`` calls from the same start with max_iter = 1 and
+1 + S: the start, the conversion of the lattice and the call overhead cancel. S is calibrated
+so that the difference lasts at least ``--min-time`` seconds. NumPy iterations are timed
+directly. Best and median of ``--repeats`` repeats. Nothing here asserts on timings.
+
+Usage::
+
+    python bench/bench_variational.py                 # L = 1024
+    python bench/bench_variational.py --sizes 256 1024 --out bench_variational.csv
+    python bench/bench_variational.py --quick         # tiny sizes, a few seconds (smoke test)
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+import isingvi as iv
+
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_mc import _calibrate, _timed_repeats, environment  # noqa: E402  (shared timing helpers)
+
+T_MF = 4.2
+SEED = 12345
+
+COLUMNS = [
+    ("section", "section", "{}"),
+    ("impl", "impl", "{}"),
+    ("variant", "variant", "{}"),
+    ("L", "L", "{}"),
+    ("T", "T", "{:.4f}"),
+    ("timed", "timed", "{}"),
+    ("ms_per_iter_median", "ms/iter (median)", "{:.3f}"),
+    ("ms_per_iter_best", "ms/iter (best)", "{:.3f}"),
+    ("spins_per_ns_best", "spins/ns (best)", "{:.4f}"),
+    ("vs_numpy", "core/numpy", "{:.2f}"),  # NumPy time / core time per iteration, same work
+]
+
+
+@dataclass
+class Row:
+    section: str
+    impl: str
+    variant: str
+    L: int
+    T: float
+    iterations: int  # iterations in each timed measurement
+    seconds: list[float] = field(repr=False)  # CPU time of the timed iterations, per repeat
+    vs_numpy: float = math.nan
+
+    @property
+    def timed(self) -> str:
+        return f"{self.iterations} iter"
+
+    @property
+    def ms_per_iter_best(self) -> float:
+        return 1e3 * min(self.seconds) / self.iterations
+
+    @property
+    def ms_per_iter_median(self) -> float:
+        return 1e3 * statistics.median(self.seconds) / self.iterations
+
+    @property
+    def spins_per_ns_best(self) -> float:
+        return self.L * self.L * self.iterations / min(self.seconds) * 1e-9
+
+    def record(self) -> dict:
+        d = {k: getattr(self, k) for k, _, _ in COLUMNS}
+        d["seconds_all"] = " ".join(f"{s:.4f}" for s in self.seconds)
+        return d
+
+
+@dataclass
+class Settings:
+    min_time: float  # seconds each timed measurement should last at least
+    pilot_time: float  # seconds a calibration run should last at least
+    repeats: int
+    seed: int = SEED
+
+
+# --------------------------------------------------------------------------------------------
+# Mean field
+
+
+def random_start(L: int, seed: int) -> np.ndarray:
+    """The core's init="random" start: m_i = 2 u_i - 1 from stream (seed, 0), as an (L, L) array."""
+    return (2.0 * iv._core.random_uniform(seed, 0, L * L) - 1.0).reshape(L, L)
+
+
+class NumpyMeanField:
+    """Parallel mean-field iteration on the periodic L x L lattice, vectorised with np.roll.
+
+    Site x + L y is ``m[y, x]``. One iteration: the four neighbour sums, tanh, max |dm| and,
+    with ``free_energy``, F_MF per spin (the work of one core iteration with its trace).
+    """
+
+    def __init__(self, L: int, T: float, m0: np.ndarray, free_energy: bool, J: float = 1.0, h: float = 0.0):
+        self.beta, self.T, self.J, self.h = 1.0 / T, T, J, h
+        self.m = m0.copy()
+        self.with_f = free_energy
+        self.f = math.nan
+        self.max_dm = math.nan
+
+    def free_energy(self) -> float:
+        m = self.m
+        energy = -self.J * np.sum(m * (np.roll(m, 1, 0) + np.roll(m, 1, 1))) - self.h * np.sum(m)
+        p = 0.5 * (1.0 - np.abs(m))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            plogp = np.where(p > 0, p * np.log(p), 0.0)
+        entropy = -np.sum(plogp + (1.0 - p) * np.log1p(-p))
+        return float(energy - self.T * entropy) / m.size
+
+    def iterate(self, n: int = 1) -> None:
+        for _ in range(n):
+            m = self.m
+            nb = np.roll(m, 1, 0)
+            nb += np.roll(m, -1, 0)
+            nb += np.roll(m, 1, 1)
+            nb += np.roll(m, -1, 1)
+            new = np.tanh(self.beta * (self.J * nb + self.h))
+            self.max_dm = float(np.max(np.abs(new - m)))
+            self.m = new
+            if self.with_f:
+                self.f = self.free_energy()
+
+
+def check_numpy_baseline(L: int = 16, iterations: int = 7) -> None:
+    """The NumPy iteration reproduces the core's parallel iterates and F_MF trace."""
+    res = iv.meanfield.solve(iv.SquareLattice(L), T_MF, update="parallel", init="random", seed=SEED,
+                             tol=1e-300, max_iter=iterations)
+    ref = NumpyMeanField(L, T_MF, random_start(L, SEED), free_energy=True)
+    ref.iterate(iterations)
+    if not (np.allclose(ref.m.ravel(), res.m[0], rtol=0, atol=1e-13) and abs(ref.f - res.f[0]) < 1e-12
+            and abs(ref.max_dm - res.trace.max_dm.iloc[-1]) < 1e-13):
+        raise RuntimeError("the NumPy mean-field baseline disagrees with the core's parallel iteration")
+
+
+def bench_core_mean_field(L: int, update: str, cfg: Settings, as_graph: bool = False) -> Row:
+    """The core on the SquareLattice (stencil sweeps) or, with ``as_graph``, on the same model as
+    a Graph (CSR adjacency; converted once, outside the timings)."""
+    model = iv.SquareLattice(L).to_graph() if as_graph else iv.SquareLattice(L)
+
+    def run(n: int) -> float:
+        t0 = time.process_time()
+        r = iv.meanfield.solve(model, T_MF, update=update, init="random", seed=cfg.seed, tol=1e-300, max_iter=n)
+        dt = time.process_time() - t0
+        if r.n_iter[0] != n:
+            raise RuntimeError(f"mean field L={L}: stopped after {r.n_iter[0]} of {n} iterations")
+        return dt
+
+    def pair(S: int):
+        return run(1 + S) - run(1), None
+
+    S = _calibrate(lambda n: pair(n)[0], 1, cfg.pilot_time, cfg.min_time)
+    S, out = _timed_repeats(pair, S, cfg)
+    seconds = [dt for dt, _ in out]
+    if min(seconds) <= 0:
+        raise RuntimeError(f"mean field L={L}: non-positive time difference {seconds}; raise --min-time")
+    return Row("meanfield", "core-graph" if as_graph else "core", update, L, T_MF, S, seconds)
+
+
+def bench_numpy_mean_field(L: int, with_f: bool, cfg: Settings) -> Row:
+    it = NumpyMeanField(L, T_MF, random_start(L, cfg.seed), free_energy=with_f)
+
+    def timed(n: int) -> float:
+        t0 = time.process_time()
+        it.iterate(n)
+        return time.process_time() - t0
+
+    S = _calibrate(timed, 1, cfg.pilot_time, cfg.min_time)
+    S, out = _timed_repeats(lambda n: (timed(n), None), S, cfg)
+    return Row("meanfield", "numpy+F" if with_f else "numpy", "parallel", L, T_MF, S, [dt for dt, _ in out])
+
+
+def section_meanfield(sizes: list[int], cfg: Settings) -> list[Row]:
+    check_numpy_baseline()
+    rows = []
+    for L in sizes:
+        core = [bench_core_mean_field(L, update, cfg) for update in ("sequential", "parallel")]
+        core.append(bench_core_mean_field(L, "parallel", cfg, as_graph=True))
+        numpy_f = bench_numpy_mean_field(L, True, cfg)
+        numpy_plain = bench_numpy_mean_field(L, False, cfg)
+        for r in core:
+            r.vs_numpy = numpy_f.ms_per_iter_best / r.ms_per_iter_best
+        rows += [*core, numpy_f, numpy_plain]
+        print(f"  done meanfield L={L}", file=sys.stderr, flush=True)
+    return rows
+
+
+SECTIONS = {"meanfield": section_meanfield}
+
+
+# --------------------------------------------------------------------------------------------
+# Output
+
+
+def format_table(rows: list[Row]) -> str:
+    cells = [[head for _, head, _ in COLUMNS]]
+    for r in rows:
+        line = []
+        for key, _, fmt in COLUMNS:
+            v = getattr(r, key)
+            line.append("-" if isinstance(v, float) and math.isnan(v) else fmt.format(v))
+        cells.append(line)
+    widths = [max(len(c[i]) for c in cells) for i in range(len(COLUMNS))]
+    out = []
+    for n, line in enumerate(cells):
+        out.append("  ".join(c.rjust(w) if k >= 3 else c.ljust(w) for k, (c, w) in enumerate(zip(line, widths))))
+        if n == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="tiny sizes and times (a few seconds; smoke test)")
+    ap.add_argument("--sizes", type=int, nargs="+", help="lattice sizes L (default 1024; --quick: 32)")
+    ap.add_argument("--sections", nargs="+", choices=list(SECTIONS), default=list(SECTIONS),
+                    help="which sections to run (default all)")
+    ap.add_argument("--out", type=Path, help="also write the table to this CSV file")
+    ap.add_argument("--min-time", type=float, help="CPU seconds per timed measurement (default 0.5)")
+    ap.add_argument("--repeats", type=int, default=3, help="timed repeats per row (default 3)")
+    args = ap.parse_args(argv)
+    if args.repeats < 1:
+        ap.error("--repeats: must be >= 1")
+    if args.quick:
+        sizes = args.sizes or [32]
+        cfg = Settings(min_time=args.min_time or 0.02, pilot_time=0.005, repeats=args.repeats)
+    else:
+        sizes = args.sizes or [1024]
+        cfg = Settings(min_time=args.min_time or 0.5, pilot_time=0.1, repeats=args.repeats)
+    if any(L < 3 for L in sizes):
+        ap.error("--sizes: L must be >= 3")
+
+    print("isingvi variational-solver benchmark")
+    print(environment())
+    print(f"CPU time (time.process_time); each timed measurement >= {cfg.min_time} s; best and median of {cfg.repeats}")
+    print()
+    rows: list[Row] = []
+    for name in args.sections:
+        rows += SECTIONS[name](sizes, cfg)
+    print(format_table(rows))
+    print()
+    print("core/numpy: NumPy's best time per iteration (numpy+F: the same work, update, max |dm| and F_MF)")
+    print("divided by the core's, at the same L (larger is faster). NumPy has no sequential sweep: the")
+    print("sequential ratio compares with its parallel iteration, for scale.")
+    for r in rows:
+        if r.impl.startswith("core") and not math.isnan(r.vs_numpy):
+            print(f"  {r.section} {r.impl:10s} {r.variant:10s} L = {r.L:5d}: {r.ms_per_iter_best:.3f} ms/iter, "
+                  f"{r.vs_numpy:.1f}x numpy+F")
+    if args.out:
+        import pandas as pd
+
+        iv.results.write_table(pd.DataFrame([r.record() for r in rows]), args.out)
+        print(f"\nwrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

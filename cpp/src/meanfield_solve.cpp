@@ -1,0 +1,179 @@
+// Naive mean-field and TAP fixed-point iterations on a graph or lattice, every temperature of a list.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+#include <utility>
+
+#include "isingvi/check.hpp"
+#include "isingvi/meanfield.hpp"
+#include "isingvi/rng.hpp"
+#include "meanfield_detail.hpp"
+#include "meanfield_sites.hpp"
+#include "parallel.hpp"
+
+namespace isingvi {
+
+void check_mean_field_params(const MeanFieldParams& p, std::int64_t n_spins) {
+  require_temperatures(p.T);
+  for (std::size_t k = 0; k < p.T.size(); ++k)
+    require(std::isfinite(1.0 / p.T[k]), "T",
+            "too small: 1/T overflows, got " + std::to_string(p.T[k]) + " at index " + std::to_string(k));
+  require(p.damping >= 0.0 && p.damping < 1.0, "damping", "must lie in [0, 1), got " + std::to_string(p.damping));
+  require(std::isfinite(p.tol) && p.tol > 0.0, "tol", "must be finite and > 0, got " + std::to_string(p.tol));
+  require(p.max_iter >= 1, "max_iter", "must be >= 1, got " + std::to_string(p.max_iter));
+  // The traces grow with the iterations: refuse what could not fit in memory.
+  require(static_cast<double>(p.T.size()) * (static_cast<double>(p.max_iter) + 1.0) <= double(1ULL << 28),
+          "max_iter", "len(T) * (max_iter + 1) must be <= 2^28 (the per-iteration traces)");
+  require(p.threads >= 1, "threads", "must be >= 1, got " + std::to_string(p.threads));
+  if (p.init == MFStart::Given) {
+    require(static_cast<std::int64_t>(p.m0.size()) == n_spins, "init",
+            "needs one magnetisation per spin: N = " + std::to_string(n_spins) + ", got " +
+                std::to_string(p.m0.size()));
+    for (std::size_t i = 0; i < p.m0.size(); ++i)
+      require(p.m0[i] >= -1.0 && p.m0[i] <= 1.0, "init",
+              "every m_i must lie in [-1, 1], got " + std::to_string(p.m0[i]) + " at index " + std::to_string(i));
+  }
+}
+
+namespace {
+
+std::vector<double> start_vector(const MeanFieldParams& p, int n) {
+  switch (p.init) {
+    case MFStart::Up: return std::vector<double>(static_cast<std::size_t>(n), 1.0);
+    case MFStart::Down: return std::vector<double>(static_cast<std::size_t>(n), -1.0);
+    case MFStart::Given: return p.m0;
+    case MFStart::Random: break;
+  }
+  Rng rng(p.seed, 0);
+  std::vector<double> m(static_cast<std::size_t>(n));
+  for (auto& x : m) x = 2.0 * rng.uniform() - 1.0;
+  return m;
+}
+
+struct Outcome {
+  std::vector<double> trace_f, trace_dm;
+  double f = 0, u = 0;
+  bool converged = false;
+  std::int64_t n_iter = 0;
+};
+
+// Iterates one temperature in place on m. H holds H2((1 + m_i)/2) per site, kept up to date
+// as m changes, so that the free energy of each iteration costs one pass over the bonds.
+template <class Sites>
+Outcome iterate(const Sites& sites, const MeanFieldParams& p, double T, double* m) {
+  const int n = sites.n();
+  const auto nn = static_cast<std::size_t>(n);
+  const double N = static_cast<double>(n), beta = 1.0 / T, d = p.damping;
+  const bool tap = p.method == MFMethod::TAP;
+
+  // The argument of the fixed-point map at site i, reading the magnetisations `cur`:
+  // y_i = beta (h_i + sum_j J_ij m_j - [TAP] beta m_i sum_j J_ij^2 (1 - m_j^2)), clamped to
+  // the kernel's range (tanh is +-1 to the last bit well before it).
+  auto argument = [&](int i, auto&& each, const double* cur) {
+    double field = sites.field(i), reaction = 0.0;
+    each([&](int j, double J) {
+      field += J * cur[j];
+      if (tap) reaction += J * J * detail::one_minus_sq(cur[j]);
+    });
+    if (tap) field -= beta * (cur[i] * reaction);  // m_i * reaction first: no 0 * inf
+    const double y = beta * field;
+    return std::min(std::max(y, -detail::kFieldClamp), detail::kFieldClamp);
+  };
+
+  std::vector<double> H(nn), y(nn), t(nn), Ht(nn);
+  for (std::size_t i = 0; i < nn; ++i) H[i] = binary_entropy(m[i]);
+  detail::MeanFieldTerms terms;
+  auto evaluate = [&] {  // terms of the current m, in a fixed order
+    terms = detail::energy_terms(sites, m, tap);
+    for (std::size_t i = 0; i < nn; ++i) terms.entropy += H[i];
+    return detail::method_free_energy(terms, T, tap, N);
+  };
+
+  Outcome out;
+  out.trace_f.push_back(evaluate());
+  out.trace_dm.push_back(std::numeric_limits<double>::quiet_NaN());
+  for (std::int64_t it = 1; it <= p.max_iter; ++it) {
+    double residual = 0.0, step = 0.0;
+    if (p.update == MFUpdate::Sequential) {
+      sites.for_each([&](int i, auto&& each) {
+        y[i] = argument(i, each, m);
+        const double target = std::tanh(y[i]);
+        const double v = d == 0.0 ? target : d * m[i] + (1.0 - d) * target;
+        residual = std::max(residual, std::fabs(target - m[i]));
+        step = std::max(step, std::fabs(v - m[i]));
+        m[i] = v;
+      });
+      if (d == 0.0) {
+        detail::tanh_entropy(y.data(), t.data(), H.data(), nn);  // m_i = tanh(y_i): H2 from y_i
+      } else {
+        for (std::size_t i = 0; i < nn; ++i) H[i] = binary_entropy(m[i]);
+      }
+    } else {
+      sites.for_each([&](int i, auto&& each) { y[i] = argument(i, each, m); });
+      detail::tanh_entropy(y.data(), t.data(), Ht.data(), nn);
+      for (std::size_t i = 0; i < nn; ++i) {
+        const double v = d == 0.0 ? t[i] : d * m[i] + (1.0 - d) * t[i];
+        residual = std::max(residual, std::fabs(t[i] - m[i]));
+        step = std::max(step, std::fabs(v - m[i]));
+        m[i] = v;
+        H[i] = d == 0.0 ? Ht[i] : binary_entropy(v);
+      }
+    }
+    out.n_iter = it;
+    out.trace_f.push_back(evaluate());
+    out.trace_dm.push_back(step);
+    if (residual < p.tol) {
+      out.converged = true;
+      break;
+    }
+  }
+  out.f = detail::method_free_energy(terms, T, tap, N);
+  out.u = detail::method_energy(terms, T, tap, N);
+  return out;
+}
+
+template <class Sites>
+MeanFieldResult solve_on(const Sites& sites, const MeanFieldParams& p) {
+  check_mean_field_params(p, sites.n());
+  const auto n_T = static_cast<std::int64_t>(p.T.size());
+  const std::int64_t n = sites.n();
+  const std::vector<double> start = start_vector(p, sites.n());
+  MeanFieldResult r;
+  r.n_T = n_T;
+  r.n_spins = n;
+  r.m.resize(static_cast<std::size_t>(n_T * n));
+  r.f.resize(n_T);
+  r.u.resize(n_T);
+  r.converged.resize(n_T);
+  r.n_iter.resize(n_T);
+  r.trace_f.resize(n_T);
+  r.trace_dm.resize(n_T);
+  detail::parallel_for(n_T, p.threads, [&](std::int64_t k) {
+    double* m = r.m.data() + k * n;
+    std::copy(start.begin(), start.end(), m);
+    Outcome o = iterate(sites, p, p.T[k], m);
+    r.f[k] = o.f;
+    r.u[k] = o.u;
+    r.converged[k] = o.converged ? 1 : 0;
+    r.n_iter[k] = o.n_iter;
+    r.trace_f[k] = std::move(o.trace_f);
+    r.trace_dm[k] = std::move(o.trace_dm);
+  });
+  return r;
+}
+
+}  // namespace
+
+MeanFieldResult solve_mean_field(const Graph& g, const MeanFieldParams& p) {
+  return solve_on(detail::GraphSites(g), p);
+}
+
+MeanFieldResult solve_mean_field(const Lattice& lattice, const MeanFieldParams& p) {
+  check_mean_field_params(p, lattice.n());
+  if (lattice.L >= 3) return solve_on(detail::LatticeSites(lattice), p);
+  const Graph g = lattice.to_graph();  // L = 2: merged bonds
+  return solve_on(detail::GraphSites(g), p);
+}
+
+}  // namespace isingvi
