@@ -200,6 +200,8 @@ def ais(
 def pinned_schedule(targets: Sequence[_Float], n_steps: _Int) -> npt.NDArray[np.float64]:
     """n_steps increasing values in (0, max target], linear between consecutive targets,
     containing every target exactly; the largest step is as small as it can be."""
+
+@overload
 def mean_field_solve(
     model: Lattice,
     T: Sequence[_Float],
