@@ -7,6 +7,7 @@ void bind_models(py::module_& m);
 void bind_mc(py::module_& m);
 void bind_exact(py::module_& m);
 void bind_rng(py::module_& m);
+void bind_em(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "Compiled core of isingvi (models, Monte Carlo, exact answers). Use the isingvi package.";
@@ -19,4 +20,5 @@ PYBIND11_MODULE(_core, m) {
   bind_mc(m);
   bind_exact(m);
   bind_rng(m);
+  bind_em(m);
 }
