@@ -325,6 +325,9 @@ class GaussianModel {
     const std::size_t cs = cov_size(type_, d);
     p.precisions_cholesky.assign(p.K * cs, 0.0);
     for (int k = 0; k < p.K; ++k) {
+      for (std::size_t t = 0; t < cs; ++t)
+        require(std::isfinite(p.covariances[k * cs + t]), "X",
+                "the covariance of component " + std::to_string(k) + " overflows; rescale X");
       bool ok = true;
       if (type_ == CovarianceType::Full) {
         ok = precision_cholesky_from_covariance(&p.covariances[k * cs], d, &p.precisions_cholesky[k * cs]);

@@ -11,10 +11,10 @@ Conventions (tested):
   Natural logarithms throughout.
 
 Modules: :mod:`isingvi.models`, :mod:`isingvi.exact`, :mod:`isingvi.mc`,
-:mod:`isingvi.analysis`, :mod:`isingvi.sweep`, :mod:`isingvi.results`.
+:mod:`isingvi.analysis`, :mod:`isingvi.sweep`, :mod:`isingvi.results`, :mod:`isingvi.em`.
 """
 from . import _core
-from . import analysis, exact, mc, models, results
+from . import analysis, em, exact, mc, models, results
 from .models import CubicLattice, Graph, SquareLattice
 from .sweep import sweep
 
@@ -28,6 +28,7 @@ __all__ = [
     "exact",
     "mc",
     "analysis",
+    "em",
     "results",
     "sweep",
     "__version__",
