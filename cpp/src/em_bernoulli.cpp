@@ -141,8 +141,6 @@ void check_pseudo_count(double v, const std::string& param) {
   require(std::isfinite(v) && v >= 0.0, param, "must be finite and >= 0, got " + std::to_string(v));
 }
 
-}  // namespace
-
 void check_bernoulli_params(const BernoulliParams& p) {
   require(p.K >= 1, "n_components", "must be >= 1, got " + std::to_string(p.K));
   require(p.D >= 1, "probs", "needs at least one variable");
@@ -152,6 +150,8 @@ void check_bernoulli_params(const BernoulliParams& p) {
   for (double mu : p.probs)
     require(mu >= 0.0 && mu <= 1.0, "probs", "every probability must lie in [0, 1], got " + std::to_string(mu));
 }
+
+}  // namespace
 
 BernoulliFit fit_bernoulli(const DataView<std::uint8_t>& X, double a, double b, double weight_alpha,
                            const Control& control) {

@@ -94,7 +94,9 @@ struct GaussianFit {
 // covariances Σ q (x − μ)(x − μ)ᵀ / n_k + reg_covar I. A component that loses all its points
 // keeps weight ≈ 10 ε / n and covariance reg_covar I (finite, never NaN); a covariance that
 // is not positive definite (reg_covar = 0 and a degenerate component or constant column)
-// is an error naming reg_covar.
+// is an error naming reg_covar, one that overflows an error naming X. With reg_covar > 0
+// the M-step maximises ELBO(q, θ) − (reg_covar / 2) Σ_ik q_ik tr Σ_k⁻¹ rather than the ELBO,
+// so ln p(x | θ) is non-decreasing only up to terms of that order (exactly at reg_covar = 0).
 GaussianFit fit_gaussian(const DataView<double>& X, CovarianceType type, double reg_covar,
                          const Control& control, const GaussianInit& init = {});
 
@@ -129,9 +131,8 @@ struct BernoulliFit {
 BernoulliFit fit_bernoulli(const DataView<std::uint8_t>& X, double a, double b, double weight_alpha,
                            const Control& control);
 
+// Posterior of fitted (or given) parameters, checked first (weights >= 0 summing to 1, probs
+// in [0, 1]), errors naming them.
 Posterior posterior(const BernoulliParams& params, const DataView<std::uint8_t>& X, int threads = 1);
-
-// Checks shapes and values of given Bernoulli parameters (weights sum to 1, probs in [0, 1]).
-void check_bernoulli_params(const BernoulliParams& params);
 
 }  // namespace isingvi::em
