@@ -56,10 +56,10 @@ def bench(n: int, d: int, K: int, iters: int, repeats: int) -> pd.DataFrame:
     for ctype in ("full", "diag"):
         args = dict(covariance_type=ctype, tol=0.0, max_iter=iters, reg_covar=1e-6, **init,
                     precisions_init=np.stack([np.eye(d)] * K) if ctype == "full" else np.ones((K, d)))
-        t_core, core = best_time(lambda: iv.em.GaussianMixture(K, threads=1, **args).fit(X), repeats)
+        t_core, core = best_time(lambda a=args: iv.em.GaussianMixture(K, threads=1, **a).fit(X), repeats)
         with warnings.catch_warnings(), threadpool_limits(limits=1):
             warnings.simplefilter("ignore")  # ConvergenceWarning: tol = 0 on purpose
-            t_sk, sk = best_time(lambda: SkGaussianMixture(K, **args).fit(X), repeats)
+            t_sk, sk = best_time(lambda a=args: SkGaussianMixture(K, **a).fit(X), repeats)
         assert core.n_iter_ == sk.n_iter_ == iters
         rows.append(dict(
             covariance_type=ctype, n=n, d=d, K=K, iterations=iters,

@@ -249,3 +249,11 @@ def test_sklearn_style_parameters():
     assert "GaussianMixture(n_components=3" in repr(gm)
     labels = gm.fit_predict(X)
     assert labels.shape == (len(X),) and gm.n_features_in_ == D
+
+
+def test_predictions_use_the_fitted_covariance_type():
+    gm = GaussianMixture(K, covariance_type="full", random_state=1).fit(X)
+    before = gm.score_samples(X)
+    gm.set_params(covariance_type="diag")  # changes the next fit, not the fitted model
+    assert np.array_equal(gm.score_samples(X), before)
+    assert gm.sample(5)[0].shape == (5, D)

@@ -278,9 +278,13 @@ class GaussianMixture(_Mixture):
         if X.shape[1] != self.n_features_in_:
             raise ValueError(f"X: has {X.shape[1]} features but the model was fitted with {self.n_features_in_}")
         return _core.gaussian_mixture_posterior(
-            X, self.weights_, self.means_, self.precisions_cholesky_, self.covariance_type,
+            X, self.weights_, self.means_, self.precisions_cholesky_, self._fitted_covariance_type(),
             as_int(self.threads, "threads", minimum=1),
         )
+
+    def _fitted_covariance_type(self) -> str:
+        """From the fitted arrays, so that set_params after fit cannot mismatch them."""
+        return "full" if self.precisions_cholesky_.ndim == 3 else "diag"
 
     def sample(self, n_samples: int = 1, random_state: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Draw (X, labels) from the fitted mixture: labels ~ weights, x ~ N(mean, covariance).
@@ -289,7 +293,7 @@ class GaussianMixture(_Mixture):
         """
         n, rng, labels = self._sample_labels(n_samples, random_state)
         z = rng.standard_normal((n, self.n_features_in_))
-        if self.covariance_type == "full":
+        if self._fitted_covariance_type() == "full":
             L = np.linalg.cholesky(self.covariances_)
             x = self.means_[labels] + np.einsum("nij,nj->ni", L[labels], z)
         else:
