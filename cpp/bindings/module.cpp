@@ -10,6 +10,7 @@ void bind_rng(py::module_& m);
 void bind_bp(py::module_& m);
 void bind_freeenergy(py::module_& m);
 void bind_meanfield(py::module_& m);
+void bind_em(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "Compiled core of isingvi (models, Monte Carlo, exact answers). Use the isingvi package.";
@@ -25,4 +26,5 @@ PYBIND11_MODULE(_core, m) {
   bind_bp(m);
   bind_freeenergy(m);
   bind_meanfield(m);
+  bind_em(m);
 }

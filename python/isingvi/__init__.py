@@ -12,10 +12,10 @@ Conventions (tested):
 
 Modules: :mod:`isingvi.models`, :mod:`isingvi.exact`, :mod:`isingvi.mc`,
 :mod:`isingvi.analysis`, :mod:`isingvi.sweep`, :mod:`isingvi.results`, :mod:`isingvi.meanfield`,
-:mod:`isingvi.bp`, :mod:`isingvi.freeenergy`.
+:mod:`isingvi.bp`, :mod:`isingvi.freeenergy`, :mod:`isingvi.em`.
 """
 from . import _core
-from . import analysis, bp, exact, freeenergy, mc, meanfield, models, results
+from . import analysis, bp, em, exact, freeenergy, mc, meanfield, models, results
 from .models import CubicLattice, Graph, SquareLattice
 from .sweep import sweep
 
@@ -30,6 +30,7 @@ __all__ = [
     "mc",
     "meanfield",
     "analysis",
+    "em",
     "results",
     "bp",
     "freeenergy",

@@ -249,3 +249,61 @@ def uniform_lattice(
 
 def uniform_critical_temperature(z: _Int, J: _Float = 1.0, method: str = "mf") -> float:
     """T_c of the uniform solution: z J (mean field), 2 J / ln(z / (z - 2)) (Bethe; 0 for z <= 2)."""
+
+def gaussian_mixture_fit(
+    X: npt.ArrayLike,
+    n_components: _Int,
+    covariance_type: str = "full",
+    tol: _Float = 1e-3,
+    reg_covar: _Float = 1e-6,
+    max_iter: _Int = 100,
+    n_init: _Int = 1,
+    seed: _Int = 0,
+    threads: _Int = 1,
+    weights_init: npt.ArrayLike | None = None,
+    means_init: npt.ArrayLike | None = None,
+    precisions_init: npt.ArrayLike | None = None,
+) -> dict[str, Any]:
+    """EM for a Gaussian mixture; returns a dict of parameters, convergence summary and the
+    per-iteration trace (all per data point).
+
+    Keys: weights (K,), means (K, d), covariances and precisions_cholesky ((K, d, d) full,
+    (K, d) diag), converged, n_iter, best_restart, lower_bound, log_likelihood, log_prior,
+    trace (dict of arrays: restart, iteration, log_likelihood, log_prior, elbo_e, elbo_m, kl_gap).
+    """
+
+def gaussian_mixture_posterior(
+    X: npt.ArrayLike,
+    weights: npt.ArrayLike,
+    means: npt.ArrayLike,
+    precisions_cholesky: npt.ArrayLike,
+    covariance_type: str = "full",
+    threads: _Int = 1,
+) -> dict[str, npt.NDArray[np.float64]]:
+    """ln p(x) (n,) and ln p(z | x) (n, K) of a Gaussian mixture, as a dict with log_prob, log_resp."""
+
+def bernoulli_mixture_fit(
+    X: npt.ArrayLike,
+    n_components: _Int,
+    alpha_one: _Float = 1.0,
+    alpha_zero: _Float = 1.0,
+    weight_alpha: _Float = 1.0,
+    tol: _Float = 1e-3,
+    max_iter: _Int = 100,
+    n_init: _Int = 1,
+    seed: _Int = 0,
+    threads: _Int = 1,
+) -> dict[str, Any]:
+    """MAP EM for a Bernoulli mixture on 0/1 data (uint8, shape (n, D)).
+
+    Pseudo-counts alpha_one, alpha_zero per probability, weight_alpha per weight. Keys:
+    weights (K,), probs (K, D) and the summary and trace keys of gaussian_mixture_fit.
+    """
+
+def bernoulli_mixture_posterior(
+    X: npt.ArrayLike,
+    weights: npt.ArrayLike,
+    probs: npt.ArrayLike,
+    threads: _Int = 1,
+) -> dict[str, npt.NDArray[np.float64]]:
+    """ln p(x) (n,) and ln p(z | x) (n, K) of a Bernoulli mixture on 0/1 data, as a dict with log_prob, log_resp."""
