@@ -10,7 +10,8 @@ def check_f7(cfg) -> None:
     sampling = cfg["sampling"]
     if max(cfg["components"]) > sampling["n_train"]:
         raise ConfigError(
-            f"config key f7.components: K = {max(cfg['components'])} exceeds f7.sampling.n_train = {sampling['n_train']}"
+            f"config key f7.components: K = {max(cfg['components'])} exceeds "
+            f"f7.sampling.n_train = {sampling['n_train']}"
         )
     if sampling["n_test"] < 2 * cfg["n_blocks"]:
         raise ConfigError(

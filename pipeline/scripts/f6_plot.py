@@ -19,6 +19,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.ticker import FormatStrFormatter, NullFormatter  # noqa: E402
 
 from isingvi import plots  # noqa: E402
 
@@ -31,14 +32,16 @@ log.info("check ELBO_E == ln p: max |diff| = %.2e; KL gap >= 0: min = %.2e; |isi
 
 plots.set_style()
 colors = dict(zip(restarts.restart, sns.color_palette("colorblind", len(restarts))))
-fig, axes = plt.subplots(1, 3, figsize=(plots.TEXT_WIDTH, 0.42 * plots.TEXT_WIDTH),
-                         gridspec_kw={"width_ratios": [1.5, 1.25, 0.8]})
-ax_ll, ax_gap, ax_fin = axes
+fig = plt.figure(figsize=(plots.TEXT_WIDTH, 0.8 * plots.TEXT_WIDTH))
+grid = fig.add_gridspec(2, 2, width_ratios=[1.6, 1.0])
+ax_ll = fig.add_subplot(grid[0, :])
+ax_gap, ax_fin = fig.add_subplot(grid[1, 0]), fig.add_subplot(grid[1, 1])
+axes = [ax_ll, ax_gap, ax_fin]
 true_ll = float(restarts.true_log_likelihood.iloc[0])
 for r, g in traces.groupby("restart"):
     g = g.sort_values("iteration")
     final = restarts.set_index("restart").loc[r]
-    it = g.iteration.to_numpy() + 1.0  # E-step of iteration t at t + 1 (log axis), its M-step half a step later
+    it = g.iteration.to_numpy().astype(float)  # iteration t (from 1): E-step at t, M-step at t + 1/2
     # the sawtooth: E-step (ELBO = ln p), M-step (ELBO with old q), next E-step (ELBO rises to ln p)
     x = np.ravel(np.column_stack([it, it + 0.5]))
     y = np.ravel(np.column_stack([g.elbo_e, g.elbo_m]))
@@ -58,16 +61,19 @@ hi = max(restarts.log_likelihood.max(), true_ll)
 ax_ll.set_ylim(lo - 0.05 * (hi - lo), hi + 0.08 * (hi - lo))
 for ax in (ax_ll, ax_fin):
     ax.axhline(true_ll, color="0.4", ls=":", lw=1.0)
-ax_ll.set_xscale("log")
+for ax in (ax_ll, ax_gap):
+    ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(FormatStrFormatter("%g"))  # 1, 10, 100 rather than powers of ten
+    ax.xaxis.set_minor_formatter(NullFormatter())
 ax_ll.set_xlabel("EM iteration $t$ (E-step at $t$, M-step at $t + 1/2$)")
-ax_ll.set_ylabel(r"$\ln p(x\,|\,\theta)/n$, ELBO$/n$  [nats]")
-ax_gap.set_xscale("log")
+ax_ll.set_ylabel(r"$\ln p(x\,|\,\theta)/n$ and ELBO$/n$  [nats]")
 ax_gap.set_yscale("log")
 ax_gap.set_xlabel("EM iteration $t$")
-ax_gap.set_ylabel(r"KL gap $\ln p(x|\theta_{t+1}) - \mathrm{ELBO}(q_t, \theta_{t+1})$  [nats]", fontsize="small")
+ax_gap.set_ylabel(r"KL gap after the M-step  [nats]")
 ax_fin.set_xlabel("restart")
 ax_fin.set_ylabel(r"final $\ln p(x\,|\,\theta)/n$  [nats]")
 ax_fin.set_xticks(list(restarts.restart))
+ax_fin.set_xlim(restarts.restart.min() - 0.6, restarts.restart.max() + 0.6)
 span = max(restarts.log_likelihood.max(), true_ll) - min(restarts.log_likelihood.min(), true_ll)
 ax_fin.set_ylim(min(restarts.log_likelihood.min(), true_ll) - 0.1 * span - 1e-3,
                 max(restarts.log_likelihood.max(), true_ll) + 0.1 * span + 1e-3)
@@ -81,7 +87,7 @@ handles = [
     Line2D([], [], color="0.4", ls=":", label=r"true mixture $\ln p(x)$"),
 ]
 handles += [Line2D([], [], color=colors[r], lw=1.6, label=f"restart {r}") for r in restarts.restart]
-fig.tight_layout(rect=(0, 0.16, 1, 1), w_pad=1.0)
+fig.tight_layout(rect=(0, 0.1, 1, 1), h_pad=1.0, w_pad=1.5)
 fig.legend(handles=handles, loc="lower center", ncol=4, fontsize="small", bbox_to_anchor=(0.5, -0.01),
            columnspacing=1.4, handlelength=1.8)
 

@@ -70,26 +70,32 @@ for col, L in enumerate(sizes):
         g = pts[(pts.L == L) & (pts.K == K)].sort_values("T")
         x = g["T"] + (j - (len(Ks) - 1) / 2) * dx
         c = colors[K]
-        top.errorbar(x, g.cross_entropy, yerr=g.cross_entropy_err, color=c, marker="o", ms=3.5, lw=1.0)
-        top.errorbar(x, g.neg_elbo_hard, yerr=g.neg_elbo_hard_err, color=c, marker="o", ms=3.5, mfc="white",
-                     mew=0.9, ls="--", lw=1.0)
-        bottom.errorbar(x, g.kl, yerr=g.cross_entropy_err, color=c, marker="o", ms=3.5, lw=1.0)
-        bottom.errorbar(x, g.hard_gap, yerr=g.hard_gap_err, color=c, marker="o", ms=3.5, mfc="white", mew=0.9,
-                        ls="--", lw=1.0)
+        # -ELBO(hard) first and open: it nearly coincides with the cross-entropy drawn over it
+        top.errorbar(x, g.neg_elbo_hard, yerr=g.neg_elbo_hard_err, color=c, marker="o", ms=5.0, mfc="white",
+                     mew=0.9, ls="--", lw=1.0, zorder=3)
+        top.errorbar(x, g.cross_entropy, yerr=g.cross_entropy_err, color=c, marker="o", ms=2.8, lw=1.0, zorder=4)
+        # log axis: only positive gaps can be drawn (K = 1 has a hard gap of exactly 0)
+        for y, err, filled in ((g.kl, g.cross_entropy_err, True), (g.hard_gap, g.hard_gap_err, False)):
+            pos = (y > 0).to_numpy()
+            if pos.any():
+                bottom.errorbar(x[pos], y[pos], yerr=err[pos], color=c, marker="o", ms=3.5, lw=1.0,
+                                mfc=c if filled else "white", mew=0.9, ls="-" if filled else "--")
     for ax in (top, bottom):
         ax.axvline(iv.exact.T_C, color="0.35", ls=":", lw=1.1, zorder=1)
-    bottom.axhline(0.0, color="black", lw=0.8)
+    bottom.set_yscale("log")
     method = "enumeration" if ex.method.iloc[0] == "enumerate" else "Kaufman"
-    top.set_title(f"$L = {L}$  ($N = {L * L}$; exact $s$ by {method})", fontsize="medium")
-    top.set_ylabel("nats per spin")
-    bottom.set_ylabel("gap  [nats per spin]")
+    top.text(0.97, 0.1, f"$L = {L}$, $N = {L * L}$\nexact $s$: {method}", transform=top.transAxes, ha="right",
+             va="bottom", fontsize="small")
+    top.set_ylabel("per spin  [nats]")
+    bottom.set_ylabel("gap per spin  [nats]")
     bottom.set_xlabel(r"temperature $T$  [$J/k_B$]")
     top.text(iv.exact.T_C + 0.03, 0.03, r"$T_c$", transform=top.get_xaxis_transform(), color="0.3")
 for ax, letter in zip(axes.flat, "abcdefgh"):
     plots.panel_label(ax, f"({letter})")
 
 handles = [Line2D([], [], color="black", lw=1.6, label=r"exact entropy $s(T)$")]
-handles += [Line2D([], [], color="0.3", marker="o", ms=4, label=r"cross-entropy $H(p, p_\mathrm{model})/N$; gap: CE $-\ s$"),
+handles += [Line2D([], [], color="0.3", marker="o", ms=4,
+                   label=r"cross-entropy $H(p, p_\mathrm{model})/N$; gap: CE $-\ s$"),
             Line2D([], [], color="0.3", marker="o", ms=4, mfc="white", ls="--",
                    label=r"$-$ELBO$/N$, hard $q(z|x)$; gap: $-$ELBO $-$ CE")]
 k_handles = [Line2D([], [], color=colors[K], lw=2.0, label=f"$K = {K}$") for K in Ks]
