@@ -28,6 +28,8 @@ report: "pipeline/report/workflow.rst"
 
 include: "pipeline/rules/common.smk"
 include: "pipeline/rules/f1.smk"
+include: "pipeline/rules/f6.smk"
+include: "pipeline/rules/f7.smk"
 
 
 localrules:
@@ -38,3 +40,5 @@ rule all:
     default_target: True
     input:
         F1_TARGETS,
+        F6_TARGETS,
+        F7_TARGETS,

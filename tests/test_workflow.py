@@ -75,7 +75,10 @@ def test_dry_run_of_shipped_config(tmp_path):
     n_mc = len(f1["sizes"]) * len(f1["algorithms"]) * f1["replicates"]
     counts = dict(re.findall(r"^(\w+)\s+(\d+)\s*$", proc.stdout, flags=re.M))
     assert int(counts["f1_mc"]) == n_mc
-    assert int(counts["total"]) == n_mc + 4  # + exact, aggregate, plot, all
+    n_f7 = len(cfg["f7"]["sizes"]) * cfg["f7"]["replicates"]
+    assert int(counts["f6_em"]) == 1 and int(counts["f7_fit"]) == n_f7
+    # F1: exact, aggregate, plot; F6: plot; F7: exact, aggregate, plot; all
+    assert int(counts["total"]) == n_mc + 3 + 2 + n_f7 + 3 + 1
     assert not (tmp_path / "results").exists()
 
 
@@ -134,6 +137,61 @@ def test_tiny_run_figure_and_logs(tiny_run):
     assert list((tiny_run / "benchmarks" / "f1" / "mc").glob("*.tsv"))
 
 
+def test_tiny_run_f6_tables(tiny_run):
+    cfg = yaml.safe_load(TINY.read_text())["f6"]
+    tr = pd.read_csv(tiny_run / "results" / "f6" / "f6_traces.csv")
+    rs = pd.read_csv(tiny_run / "results" / "f6" / "f6_restarts.csv")
+    prov = {"isingvi_version", "git_commit", "config_hash", "seed"}
+    columns = {"restart", "restart_seed", "iteration", "log_likelihood", "elbo_e", "elbo_m", "kl_gap"}
+    assert columns | prov <= set(tr.columns)
+    need = {"restart", "restart_seed", "n_iter", "log_likelihood", "sklearn_log_likelihood", "true_log_likelihood"}
+    assert need | prov <= set(rs.columns)
+    assert sorted(rs.restart) == list(range(cfg["restarts"])) and set(tr.restart) == set(rs.restart)
+    # the ELBO identities: equal to ln p after the E-step, below it after the M-step
+    assert np.allclose(tr.elbo_e, tr.log_likelihood, rtol=0, atol=1e-10)
+    assert (tr.kl_gap >= -1e-12).all()
+    # the same EM from the same start as scikit-learn's, on data neither library drew
+    assert np.allclose(rs.log_likelihood, rs.sklearn_log_likelihood, rtol=0, atol=1e-6)
+    assert set(rs.restart_seed) == {iv.results.derive_seed(yaml.safe_load(TINY.read_text())["seed"], "f6", "restart", r)
+                                    for r in range(cfg["restarts"])}
+
+
+def test_tiny_run_f7_tables(tiny_run):
+    cfg = yaml.safe_load(TINY.read_text())
+    f7 = cfg["f7"]
+    df = pd.read_csv(tiny_run / "results" / "f7" / "f7_entropy.csv")
+    need = {
+        "L", "T", "K", "replicate", "seed", "em_seed", "s_exact", "cross_entropy", "cross_entropy_err",
+        "neg_elbo_hard", "neg_elbo_hard_err", "hard_gap", "hard_gap_err",
+        "isingvi_version", "git_commit", "config_hash",
+    }
+    assert need <= set(df.columns), need - set(df.columns)
+    keys = set(zip(df.L, df["T"].round(6), df.K, df.replicate))
+    assert len(keys) == len(df)
+    assert keys == {(L, T, K, r) for L in f7["sizes"] for T in grid(f7["temperatures"]) for K in f7["components"]
+                    for r in range(f7["replicates"])}
+    # the entropy column is the exact one, independent of the job
+    for L, g in df.groupby("L"):
+        ref = iv.exact.enumerate(iv.SquareLattice(int(L)), g["T"].to_numpy())["s"].to_numpy()
+        assert np.allclose(g.s_exact, ref, rtol=1e-12)
+    assert (df[["cross_entropy_err", "neg_elbo_hard_err"]] > 0).all().all()
+    assert (df.neg_elbo_hard >= df.cross_entropy).all() and (df.min_sample_hard_gap >= 0).all()
+    ex = pd.read_csv(tiny_run / "results" / "f7" / "exact.csv")
+    assert set(ex.L) == set(f7["sizes"]) and len(ex) == len(f7["sizes"]) * f7["exact"]["n_points"]
+    assert np.isfinite(ex.s).all() and (ex.s > 0).all() and (ex.s < np.log(2)).all()
+
+
+@pytest.mark.parametrize("name", ["F6_em_elbo", "F7_entropy_bounds"])
+def test_tiny_run_f6_f7_figures_and_logs(tiny_run, name):
+    fig = tiny_run / "results" / "figures"
+    pdf, png = fig / f"{name}.pdf", fig / f"{name}.png"
+    assert pdf.stat().st_size > 1000 and pdf.read_bytes()[:5] == b"%PDF-"
+    assert png.stat().st_size > 1000 and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    logs = {"F6_em_elbo": ["logs/f6/em.log"], "F7_entropy_bounds": sorted(tiny_run.glob("logs/f7/fits/*.log"))}[name]
+    for path in logs:
+        assert "check" in (tiny_run / path).read_text()
+
+
 def test_tiny_run_is_complete(tiny_run):
     """A second invocation finds nothing to do (finished jobs are never redone)."""
     proc = snakemake(tiny_run, TINY, "--dry-run", "--cores", "2")
@@ -178,6 +236,17 @@ BAD_CONFIGS = {
     "zero replicates": ("f1.replicates", 0, "replicates"),
     "missing key": ("f1.n_blocks", _DELETE, "n_blocks"),
     "T_min above T_max": ("f1.algorithms.wolff.T_min", 2.9, "T_min"),
+    "misspelt f6 key": ("f6.restrats", 3, "restrats"),
+    "unknown f6 mixture key": ("f6.mixture", [{"weight": 1, "mean": [0, 0], "std": [1, 1], "corr": 0, "skew": 1}],
+                               "skew"),
+    "f6 correlation out of range": ("f6.mixture", [{"weight": 1, "mean": [0, 0], "std": [1, 1], "corr": 1.5}], "corr"),
+    "f6 bad covariance type": ("f6.covariance_type", "spherical", "covariance_type"),
+    "f6 more components than samples": ("f6.n_components", 10_000, "n_components"),
+    "missing f7 key": ("f7.components", _DELETE, "components"),
+    "misspelt f7 sampling key": ("f7.sampling.n_tets", 100, "n_tets"),
+    "f7 zero components": ("f7.components", [0, 2], "components"),
+    "f7 string for alpha": ("f7.em.alpha", "laplace", "alpha"),
+    "f7 too few held-out samples": ("f7.sampling.n_test", 4, "n_test"),
 }
 
 

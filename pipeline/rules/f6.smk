@@ -1,0 +1,62 @@
+# F6: EM for a Gaussian mixture as coordinate ascent on the ELBO.
+# One job draws the synthetic data set and runs every restart (isingvi and scikit-learn from
+# the same starting parameters); the plot is local.
+
+
+include: "f6_params.smk"
+
+
+localrules:
+    f6_plot,
+
+
+F6_TARGETS = [
+    "results/f6/f6_traces.csv",
+    "results/f6/f6_restarts.csv",
+    "results/figures/F6_em_elbo.pdf",
+    "results/figures/F6_em_elbo.png",
+]
+
+
+rule f6_em:
+    """Draw the data set; EM from every random start with isingvi (traces) and scikit-learn."""
+    output:
+        traces="results/f6/f6_traces.csv",
+        restarts="results/f6/f6_restarts.csv",
+    log:
+        "logs/f6/em.log",
+    benchmark:
+        "benchmarks/f6/em.tsv"
+    params:
+        job=f6_job(),
+        basedir=BASEDIR,
+    threads: 1
+    resources:
+        mem_mb=1024,
+        runtime="10m",
+    script:
+        "../scripts/f6_em.py"
+
+
+rule f6_plot:
+    """Figure F6: ln p(x) and the ELBOs per EM half-step; the KL gap on a log axis."""
+    input:
+        traces="results/f6/f6_traces.csv",
+        restarts="results/f6/f6_restarts.csv",
+    output:
+        pdf=report(
+            "results/figures/F6_em_elbo.pdf",
+            caption="../report/f6.rst",
+            category="F6",
+            labels={"figure": "F6", "format": "PDF"},
+        ),
+        png=report(
+            "results/figures/F6_em_elbo.png",
+            caption="../report/f6.rst",
+            category="F6",
+            labels={"figure": "F6", "format": "PNG"},
+        ),
+    log:
+        "logs/f6/plot.log",
+    script:
+        "../scripts/f6_plot.py"
