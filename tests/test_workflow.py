@@ -281,7 +281,7 @@ def _slurm_unavailable() -> str | None:
 
 
 @pytest.mark.slurm
-def test_slurm_run_gives_the_same_tables(tiny_run, tmp_path):
+def test_slurm_run_gives_the_same_tables(request, tmp_path):
     """The tiny config through profiles/slurm and the official executor plugin: every compute
     job goes through sbatch, and the tables equal the local run's bit for bit."""
     reason = _slurm_unavailable()
@@ -289,6 +289,7 @@ def test_slurm_run_gives_the_same_tables(tiny_run, tmp_path):
         if os.environ.get("ISINGVI_REQUIRE_SLURM") == "1":
             pytest.fail(f"ISINGVI_REQUIRE_SLURM=1 but {reason}")
         pytest.skip(reason)
+    tiny_run = request.getfixturevalue("tiny_run")  # only now: a skip costs nothing
     cmd = snakemake_cmd(
         tmp_path, TINY,
         "--workflow-profile", str(REPO / "profiles" / "slurm"),
