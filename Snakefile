@@ -1,14 +1,15 @@
 # isingvi paper workflow: regenerates every figure from config.yaml.
 #
-#   snakemake --cores 8                              # everything, with config.yaml
+#   snakemake --cores 8                              # the paper: every figure and its tables
 #   snakemake --cores 2 --configfile tests/config/tiny.yaml --replace-workflow-config
-#   snakemake --report report.html                   # figures with captions
+#   snakemake --report results/report.html           # figures with captions, one HTML file
+#   snakemake --workflow-profile profiles/slurm      # the same jobs on a SLURM cluster
 #
 # Outputs (results/, logs/, benchmarks/) go to the working directory: pass
 # --directory <dir> to keep them out of the checkout. config.yaml is read from next to
 # this Snakefile whatever the working directory; --configfile X updates it key by key,
-# add --replace-workflow-config to use X alone. profiles/default/ is used automatically;
-# profiles/slurm/ submits the same jobs to a cluster.
+# add --replace-workflow-config to use X alone. profiles/default/ is used automatically.
+# Each experiment lives in pipeline/rules/<id>.smk; pipeline/README.md says how to add one.
 
 import os
 
@@ -34,11 +35,17 @@ include: "pipeline/rules/f7.smk"
 
 localrules:
     all,
+    paper,
+
+
+rule paper:
+    """Every figure of the paper and the tables behind them (each experiment adds its own)."""
+    input:
+        PAPER_TARGETS,
 
 
 rule all:
+    """The default target: the paper."""
     default_target: True
     input:
-        F1_TARGETS,
-        F6_TARGETS,
-        F7_TARGETS,
+        rules.paper.input,

@@ -1,22 +1,27 @@
-# F1: lattice thermodynamics of the 2D Ising model.
+# F1: lattice thermodynamics of the 2D Ising model (u, c, m, chi vs T), Monte Carlo against
+# Kaufman (finite L) and Onsager (L = inf).
 # One MC job per (L, algorithm, replicate) sweeps all its temperatures in one core call;
-# the exact job tabulates Kaufman (each L) and Onsager (L = inf); aggregate and plot are local.
+# the exact job tabulates Kaufman (each L) and Onsager; aggregate and plot are local rules.
+# This file and f1_jobs.smk are the template for the other experiments (pipeline/README.md).
 
 
-localrules:
-    f1_aggregate,
-    f1_plot,
+include: "f1_jobs.smk"
 
 
 F1_MC_TABLES = expand(
     "results/f1/mc/L{L}_{algorithm}_r{rep}.csv", L=F1_SIZES, algorithm=F1_ALGORITHMS, rep=F1_REPS
 )
-F1_TARGETS = [
+paper(
     "results/f1/f1_thermodynamics.csv",
     "results/f1/exact.csv",
     "results/figures/F1_thermodynamics.pdf",
     "results/figures/F1_thermodynamics.png",
-]
+)
+
+
+localrules:
+    f1_aggregate,
+    f1_plot,
 
 
 rule f1_mc:
@@ -28,12 +33,11 @@ rule f1_mc:
     benchmark:
         "benchmarks/f1/mc/L{L}_{algorithm}_r{rep}.tsv"
     params:
-        job=f1_job,
-        basedir=BASEDIR,
-    threads: 1
+        job=f1_mc_job,
+    threads: F1_MC_THREADS
     resources:
-        mem_mb=f1_mem_mb,
-        runtime=f1_runtime,
+        mem_mb=f1_mc_mem_mb,
+        runtime=f1_mc_runtime,
     script:
         "../scripts/f1_mc.py"
 
@@ -48,7 +52,6 @@ rule f1_exact:
         "benchmarks/f1/exact.tsv"
     params:
         job=f1_exact_job(),
-        basedir=BASEDIR,
     threads: 1
     resources:
         mem_mb=512,
@@ -75,18 +78,7 @@ rule f1_plot:
         mc="results/f1/f1_thermodynamics.csv",
         exact="results/f1/exact.csv",
     output:
-        pdf=report(
-            "results/figures/F1_thermodynamics.pdf",
-            caption="../report/f1.rst",
-            category="F1",
-            labels={"figure": "F1", "format": "PDF"},
-        ),
-        png=report(
-            "results/figures/F1_thermodynamics.png",
-            caption="../report/f1.rst",
-            category="F1",
-            labels={"figure": "F1", "format": "PNG"},
-        ),
+        **figure("results/figures/F1_thermodynamics.pdf", "F1", caption="../report/f1.rst"),
     log:
         "logs/f1/plot.log",
     script:

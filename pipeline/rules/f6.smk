@@ -3,19 +3,19 @@
 # the same starting parameters); the plot is local.
 
 
-include: "f6_params.smk"
+include: "f6_jobs.smk"
 
 
 localrules:
     f6_plot,
 
 
-F6_TARGETS = [
+paper(
     "results/f6/f6_traces.csv",
     "results/f6/f6_restarts.csv",
     "results/figures/F6_em_elbo.pdf",
     "results/figures/F6_em_elbo.png",
-]
+)
 
 
 rule f6_em:
@@ -29,7 +29,6 @@ rule f6_em:
         "benchmarks/f6/em.tsv"
     params:
         job=f6_job(),
-        basedir=BASEDIR,
     threads: 1
     resources:
         mem_mb=1024,
@@ -44,18 +43,7 @@ rule f6_plot:
         traces="results/f6/f6_traces.csv",
         restarts="results/f6/f6_restarts.csv",
     output:
-        pdf=report(
-            "results/figures/F6_em_elbo.pdf",
-            caption="../report/f6.rst",
-            category="F6",
-            labels={"figure": "F6", "format": "PDF"},
-        ),
-        png=report(
-            "results/figures/F6_em_elbo.png",
-            caption="../report/f6.rst",
-            category="F6",
-            labels={"figure": "F6", "format": "PNG"},
-        ),
+        **figure("results/figures/F6_em_elbo.pdf", "F6", caption="../report/f6.rst"),
     log:
         "logs/f6/plot.log",
     script:

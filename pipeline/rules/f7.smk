@@ -4,7 +4,7 @@
 # (L <= 5) or Kaufman; aggregate and plot are local.
 
 
-include: "f7_params.smk"
+include: "f7_jobs.smk"
 
 
 localrules:
@@ -13,12 +13,12 @@ localrules:
 
 
 F7_FIT_TABLES = expand("results/f7/fits/L{L}_r{rep}.csv", L=F7_SIZES, rep=F7_REPS)
-F7_TARGETS = [
+paper(
     "results/f7/f7_entropy.csv",
     "results/f7/exact.csv",
     "results/figures/F7_entropy_bounds.pdf",
     "results/figures/F7_entropy_bounds.png",
-]
+)
 
 
 rule f7_fit:
@@ -31,7 +31,6 @@ rule f7_fit:
         "benchmarks/f7/fits/L{L}_r{rep}.tsv"
     params:
         job=f7_job,
-        basedir=BASEDIR,
     threads: 1
     resources:
         mem_mb=f7_mem_mb,
@@ -50,7 +49,6 @@ rule f7_exact:
         "benchmarks/f7/exact.tsv"
     params:
         job=f7_exact_job(),
-        basedir=BASEDIR,
     threads: 1
     resources:
         mem_mb=512,
@@ -77,18 +75,7 @@ rule f7_plot:
         fits="results/f7/f7_entropy.csv",
         exact="results/f7/exact.csv",
     output:
-        pdf=report(
-            "results/figures/F7_entropy_bounds.pdf",
-            caption="../report/f7.rst",
-            category="F7",
-            labels={"figure": "F7", "format": "PDF"},
-        ),
-        png=report(
-            "results/figures/F7_entropy_bounds.png",
-            caption="../report/f7.rst",
-            category="F7",
-            labels={"figure": "F7", "format": "PNG"},
-        ),
+        **figure("results/figures/F7_entropy_bounds.pdf", "F7", caption="../report/f7.rst"),
     log:
         "logs/f7/plot.log",
     script:

@@ -3,7 +3,8 @@
 The grid is uniform (``n_points`` over the MC range) plus points refined geometrically towards
 T_c. Tidy layout, one row per (solution, L, T): ``solution`` is "kaufman" or "onsager"; ``L`` is a
 float column, ``inf`` for Onsager. ``m`` is Yang's spontaneous magnetisation (Onsager rows only;
-Kaufman's finite-L solution has no magnetisation, NaN there).
+Kaufman's finite-L solution has no magnetisation, NaN there). ``n_points`` is the uniform grid's
+size; then the provenance columns (isingvi.results.with_provenance; seed 0, nothing is random).
 """
 from isingvi.results import script_log
 
@@ -15,7 +16,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 import isingvi as iv  # noqa: E402
-from isingvi.results import provenance, write_table  # noqa: E402
+from isingvi.results import with_provenance, write_table  # noqa: E402
 
 job = snakemake.params.job  # noqa: F821
 # Uniform grid, refined geometrically towards T_c where Onsager's m drops with exponent 1/8
@@ -38,7 +39,7 @@ frames.append(df)
 log.info("Onsager: %d temperatures (%.2f s)", len(T), time.perf_counter() - start)
 
 table = pd.concat(frames, ignore_index=True)
-for key, value in provenance(job, 0, path=snakemake.params.basedir).items():  # noqa: F821 (seed 0: no randomness)
-    table[key] = value
+table["n_points"] = job["n_points"]  # the grid parameter; no randomness, seed 0
+table = with_provenance(table, job, path=snakemake.scriptdir)  # noqa: F821
 write_table(table, snakemake.output[0])  # noqa: F821
 log.info("wrote %d rows to %s", len(table), snakemake.output[0])  # noqa: F821

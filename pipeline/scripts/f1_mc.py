@@ -6,7 +6,7 @@ log = script_log(snakemake.log[0], "f1_mc")  # noqa: F821 (before anything can f
 import time  # noqa: E402
 
 import isingvi as iv  # noqa: E402
-from isingvi.results import provenance, write_table  # noqa: E402
+from isingvi.results import with_provenance, write_table  # noqa: E402
 
 job = snakemake.params.job  # noqa: F821
 threads = snakemake.threads  # noqa: F821
@@ -31,14 +31,10 @@ df = iv.sweep(
 )
 log.info("sampled %d temperatures in %.1f s", len(T), time.perf_counter() - start)
 
+# The algorithm parameters sweep() does not write itself, then provenance (seed checked).
 df.insert(df.columns.get_loc("seed") + 1, "replicate", job["replicate"])
 df.insert(df.columns.get_loc("every") + 1, "init", job["init"])
 df.insert(df.columns.get_loc("init") + 1, "n_blocks", job["n_blocks"])
-prov = provenance(job, job["seed"], path=snakemake.params.basedir)  # noqa: F821
-for key, value in prov.items():
-    if key in df.columns:  # the seed column is already there: it must agree
-        assert (df[key] == value).all(), key
-    else:
-        df[key] = value
+df = with_provenance(df, job, path=snakemake.scriptdir)  # noqa: F821
 write_table(df, snakemake.output[0])  # noqa: F821
 log.info("wrote %d rows to %s (%.1f s in all)", len(df), snakemake.output[0], time.perf_counter() - start)  # noqa: F821

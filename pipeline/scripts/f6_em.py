@@ -19,7 +19,7 @@ from sklearn.exceptions import ConvergenceWarning  # noqa: E402
 from sklearn.mixture import GaussianMixture as SkGaussianMixture  # noqa: E402
 
 import isingvi as iv  # noqa: E402
-from isingvi.results import provenance, write_table  # noqa: E402
+from isingvi.results import with_provenance, write_table  # noqa: E402
 
 job = snakemake.params.job  # noqa: F821
 start = time.perf_counter()
@@ -111,8 +111,7 @@ log.info("check isingvi vs scikit-learn from identical starts: max |difference| 
          (restarts.log_likelihood - restarts.sklearn_log_likelihood).abs().max())
 
 for table, path in ((traces, snakemake.output.traces), (restarts, snakemake.output.restarts)):  # noqa: F821
-    for key, value in provenance(job, job["seed"], path=snakemake.params.basedir).items():  # noqa: F821
-        table[key] = value
+    table = with_provenance(table, job, path=snakemake.scriptdir)  # noqa: F821
     write_table(table, path)
     log.info("wrote %d rows to %s", len(table), path)
 log.info("done in %.1f s", time.perf_counter() - start)

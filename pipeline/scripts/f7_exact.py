@@ -13,7 +13,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 import isingvi as iv  # noqa: E402
-from isingvi.results import provenance, write_table  # noqa: E402
+from isingvi.results import with_provenance, write_table  # noqa: E402
 
 job = snakemake.params.job  # noqa: F821
 T = np.linspace(job["T_min"], job["T_max"], job["n_points"])
@@ -29,7 +29,6 @@ for L in job["sizes"]:
     log.info("L=%d %s: %d temperatures in [%g, %g], s from %.5f to %.5f (%.2f s)", L, df.method.iloc[0], len(T),
              T[0], T[-1], df.s.iloc[0], df.s.iloc[-1], time.perf_counter() - start)
 table = pd.concat(frames, ignore_index=True)
-for key, value in provenance(job, 0, path=snakemake.params.basedir).items():  # noqa: F821 (seed 0: no randomness)
-    table[key] = value
+table = with_provenance(table, job, path=snakemake.scriptdir)  # noqa: F821
 write_table(table, snakemake.output[0])  # noqa: F821
 log.info("wrote %d rows to %s", len(table), snakemake.output[0])  # noqa: F821

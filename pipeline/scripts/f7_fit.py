@@ -18,7 +18,7 @@ import pandas as pd  # noqa: E402
 
 import isingvi as iv  # noqa: E402
 from isingvi.analysis import binned_mean  # noqa: E402
-from isingvi.results import derive_seed, provenance, write_table  # noqa: E402
+from isingvi.results import derive_seed, with_provenance, write_table  # noqa: E402
 
 job = snakemake.params.job  # noqa: F821
 threads = snakemake.threads  # noqa: F821
@@ -71,7 +71,6 @@ log.info("check s <= CE within error: min z = (CE - s)/err = %+.2f over %d (T, K
 log.info("check CE <= -ELBO(hard) for every held-out sample: min per-sample gap = %.3g nats/spin%s",
          df.min_sample_hard_gap.min(), "" if df.min_sample_hard_gap.min() >= 0 else "  <-- VIOLATED")
 log.info("check -ELBO(posterior) == CE: identical by construction (the E-step's q is the posterior)")
-for key, value in provenance(job, job["seed"], path=snakemake.params.basedir).items():  # noqa: F821
-    df[key] = value
+df = with_provenance(df, job, path=snakemake.scriptdir)  # noqa: F821
 write_table(df, snakemake.output[0])  # noqa: F821
 log.info("wrote %d rows to %s (%.1f s in all)", len(df), snakemake.output[0], time.perf_counter() - start)  # noqa: F821

@@ -8,13 +8,22 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["atomic_open", "config_hash", "derive_seed", "git_commit", "provenance", "script_log", "write_table"]
+__all__ = [
+    "atomic_open",
+    "config_hash",
+    "derive_seed",
+    "git_commit",
+    "provenance",
+    "script_log",
+    "with_provenance",
+    "write_table",
+]
 
 
 def config_hash(section) -> str:
@@ -30,19 +39,61 @@ def derive_seed(master_seed: int, *parts) -> int:
 
 
 def git_commit(path: str | os.PathLike = ".") -> str:
-    """The git commit of the checkout holding ``path``, or "unknown" outside one."""
+    """The git commit of the checkout holding ``path``, or "unknown" outside one.
+
+    A checkout whose tracked files differ from that commit gets a ``-dirty`` suffix: the
+    table was not made by the committed code alone.
+    """
+
+    def git(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", "-C", str(path), *args], capture_output=True, text=True, timeout=30)
+
     try:
-        out = subprocess.run(["git", "-C", str(path), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10)
+        head = git("rev-parse", "HEAD")
+        if head.returncode != 0 or not head.stdout.strip():
+            return "unknown"
+        status = git("status", "--porcelain", "--untracked-files=no")
     except (OSError, subprocess.SubprocessError):
         return "unknown"
-    return out.stdout.strip() if out.returncode == 0 and out.stdout.strip() else "unknown"
+    dirty = status.returncode != 0 or bool(status.stdout.strip())
+    return head.stdout.strip() + ("-dirty" if dirty else "")
 
 
-def provenance(section, seed: int, path: str | os.PathLike = ".") -> dict:
-    """Provenance columns for a results table: version, git commit, config hash, seed."""
+#: Keys of a workflow job's parameters that become provenance columns, in column order.
+JOB_PROVENANCE = ("experiment", "config_hash", "master_seed", "seed")
+
+
+def provenance(job: Mapping, path: str | os.PathLike = ".") -> dict:
+    """Provenance columns of a workflow job's table.
+
+    ``isingvi_version`` and ``git_commit`` (of the checkout holding ``path``), then
+    experiment, config_hash (of the experiment's config section), master_seed and seed taken
+    from ``job``, the job's parameters as the workflow's ``job_params`` builds them.
+    """
     from . import __version__
 
-    return {"isingvi_version": __version__, "git_commit": git_commit(path), "config_hash": config_hash(section), "seed": int(seed)}
+    missing = [key for key in JOB_PROVENANCE if key not in job]
+    if missing:
+        raise ValueError(f"job: needs the provenance keys {list(JOB_PROVENANCE)}; missing {missing}")
+    columns = {"isingvi_version": __version__, "git_commit": git_commit(path)}
+    columns.update((key, job[key]) for key in JOB_PROVENANCE)
+    return columns
+
+
+def with_provenance(df: pd.DataFrame, job: Mapping, path: str | os.PathLike = ".") -> pd.DataFrame:
+    """``df`` with the :func:`provenance` columns appended.
+
+    A provenance column that ``df`` already has (e.g. ``seed`` from :func:`isingvi.sweep`)
+    stays where it is and must hold the job's value in every row; anything else is a bug.
+    """
+    out = df.copy()
+    for key, value in provenance(job, path).items():
+        if key in out.columns:
+            if not (out[key] == value).all():
+                raise ValueError(f"df: column {key!r} disagrees with the job's {key} = {value!r}")
+        else:
+            out[key] = value
+    return out
 
 
 def script_log(path: str | os.PathLike, name: str) -> logging.Logger:

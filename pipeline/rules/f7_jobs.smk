@@ -1,5 +1,4 @@
-# F7 parameters: cross-key config checks, per-job parameters and seeds, resource estimates.
-# Functions only (rules are in f7.smk, which includes this file).
+# F7's config checks, job parameters and resource estimates (f7.smk holds the rules).
 
 #: Largest L whose exact entropy is computed by enumeration (2^(L^2) states); Kaufman above.
 F7_ENUMERATE_MAX_L = 5
@@ -18,7 +17,7 @@ def check_f7(cfg) -> None:
             f"config key f7.sampling.n_test: {sampling['n_test']} held-out samples; need at least "
             f"2 * n_blocks = {2 * cfg['n_blocks']} for binning errors"
         )
-    temperature_grid(cfg["temperatures"])  # raises naming the range if one is reversed
+    temperature_grid(cfg["temperatures"], "f7.temperatures")  # raises naming the range if one is reversed
 
 
 check_f7(config["f7"])
@@ -26,42 +25,41 @@ check_f7(config["f7"])
 F7 = config["f7"]
 F7_SIZES = [int(L) for L in F7["sizes"]]
 F7_REPS = list(range(int(F7["replicates"])))
-F7_GRID = temperature_grid(F7["temperatures"])
+F7_GRID = temperature_grid(F7["temperatures"], "f7.temperatures")
 
 
 def f7_job(wildcards) -> dict:
     """Everything that defines one (L, replicate) job (params, hashed into config_hash)."""
     L, rep = int(wildcards.L), int(wildcards.rep)
     sampling = F7["sampling"]
-    return {
-        "experiment": "f7",
-        "master_seed": int(config["seed"]),
-        "L": L,
-        "replicate": rep,
-        "seed": derive_seed(config["seed"], "f7", L, "wolff", rep),
-        "em_seed": derive_seed(config["seed"], "f7", L, "em", rep),
-        "T": F7_GRID,
-        "n_therm": int(sampling["n_therm"]),
-        "n_train": int(sampling["n_train"]),
-        "n_test": int(sampling["n_test"]),
-        "every": int(sampling["every"]),
-        "components": [int(k) for k in F7["components"]],
-        "em": dict(F7["em"]),
-        "n_blocks": int(F7["n_blocks"]),
-        "exact": "enumerate" if L <= F7_ENUMERATE_MAX_L else "kaufman",
-    }
+    return job_params(
+        "f7",
+        seed_from=(L, "wolff", rep),
+        L=L,
+        replicate=rep,
+        em_seed=derive_seed(MASTER_SEED, "f7", L, "em", rep),
+        T=F7_GRID,
+        n_therm=int(sampling["n_therm"]),
+        n_train=int(sampling["n_train"]),
+        n_test=int(sampling["n_test"]),
+        every=int(sampling["every"]),
+        components=[int(k) for k in F7["components"]],
+        em=dict(F7["em"]),
+        n_blocks=int(F7["n_blocks"]),
+        exact="enumerate" if L <= F7_ENUMERATE_MAX_L else "kaufman",
+    )
 
 
 def f7_exact_job() -> dict:
     """Everything that defines the exact-entropy table."""
-    return {
-        "experiment": "f7",
-        "sizes": F7_SIZES,
-        "enumerate_max_L": F7_ENUMERATE_MAX_L,
-        "T_min": F7_GRID[0],
-        "T_max": F7_GRID[-1],
-        "n_points": int(F7["exact"]["n_points"]),
-    }
+    return job_params(
+        "f7",
+        sizes=F7_SIZES,
+        enumerate_max_L=F7_ENUMERATE_MAX_L,
+        T_min=F7_GRID[0],
+        T_max=F7_GRID[-1],
+        n_points=int(F7["exact"]["n_points"]),
+    )
 
 
 def f7_runtime(wildcards, threads) -> str:
@@ -71,7 +69,7 @@ def f7_runtime(wildcards, threads) -> str:
     samples = job["n_train"] + job["n_test"]
     mc = n_T * (job["n_therm"] + samples * job["every"]) * N * 100e-9
     em = n_T * job["n_train"] * sum(job["components"]) * N * job["em"]["max_iter"] * job["em"]["n_init"] * 2e-9
-    return f"{max(5, math.ceil(3 * (mc + em) / threads / 60) + 2)}m"
+    return runtime(3 * (mc + em) / threads)
 
 
 def f7_mem_mb(wildcards) -> int:
