@@ -29,6 +29,9 @@ report: "pipeline/report/workflow.rst"
 
 include: "pipeline/rules/common.smk"
 include: "pipeline/rules/f1.smk"
+include: "pipeline/rules/f2.smk"
+include: "pipeline/rules/f4.smk"
+include: "pipeline/rules/f5.smk"
 include: "pipeline/rules/f6.smk"
 include: "pipeline/rules/f7.smk"
 

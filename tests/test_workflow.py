@@ -87,12 +87,22 @@ def finished_rules(proc: subprocess.CompletedProcess) -> list[str]:
 def test_dry_run_of_shipped_config_plans_the_paper(tmp_path):
     cfg = yaml.safe_load(SHIPPED.read_text())
     counts = job_counts(snakemake(tmp_path, SHIPPED, "--dry-run", "--cores", "8"))
-    f1, f7 = cfg["f1"], cfg["f7"]
+    f1, f2, f5, f7 = cfg["f1"], cfg["f2"], cfg["f5"], cfg["f7"]
     assert counts == {  # coarse jobs: every temperature of a job in one core call
         "f1_mc": len(f1["sizes"]) * len(f1["algorithms"]) * f1["replicates"],
         "f1_exact": 1,
         "f1_aggregate": 1,
         "f1_plot": 1,
+        "f2_variational": len(f2["sizes"]),
+        "f2_sampling": len(f2["sizes"]) * f2["replicates"],
+        "f2_lines": 1,
+        "f2_aggregate": 1,
+        "f2_plot": 1,
+        "f4_traces": 1,
+        "f4_plot": 1,
+        "f5_instance": len(f5["models"]) * f5["disorder_instances"],
+        "f5_aggregate": 1,
+        "f5_plot": 1,
         "f6_em": 1,
         "f6_plot": 1,
         "f7_fit": len(f7["sizes"]) * f7["replicates"],
@@ -200,7 +210,8 @@ def test_finished_run_has_nothing_to_do(tiny_run):
     "victim, plan",
     [
         ("results/f1/exact.csv", {"f1_exact": 1, "f1_plot": 1, "all": 1}),
-        ("results/f1/f1_thermodynamics.csv", {"f1_aggregate": 1, "f1_plot": 1, "all": 1}),
+        # F4's figure also shows F1's Monte Carlo magnetisation
+        ("results/f1/f1_thermodynamics.csv", {"f1_aggregate": 1, "f1_plot": 1, "f4_plot": 1, "all": 1}),
     ],
 )
 def test_deleted_final_table_redoes_only_its_jobs(tiny_run, tmp_path, victim, plan):
@@ -397,6 +408,60 @@ def test_f1_figure_and_logs(tiny_run):
 # --- Config validation -------------------------------------------------------------------------
 
 
+def test_tiny_run_f2_table(tiny_run):
+    cfg = yaml.safe_load(TINY.read_text())["f2"]
+    df = pd.read_csv(tiny_run / "results" / "f2" / "f2_free_energy.csv")
+    assert {"L", "T", "method", "f", "f_err", "f_exact", "f_error", *PROVENANCE} <= set(df.columns)
+    assert set(df.method) == {"mf", "tap", "bethe", "ti", "ais"} and set(df.L) == set(cfg["sizes"])
+    for L, g in df.groupby("L"):  # the exact column is Kaufman's, computed here independently
+        ref = iv.exact.kaufman(int(L), g["T"].to_numpy())["f"].to_numpy()
+        assert np.allclose(g.f_exact, ref, rtol=1e-12, atol=0)
+    mf = df[df.method == "mf"]
+    assert (mf.f_error >= -1e-12).all() and (mf.f_error > 0).any()  # Gibbs-Bogoliubov
+    sampled = df[df.method.isin(["ti", "ais"])]
+    z = sampled.f_error / sampled.f_err
+    assert (sampled.f_err > 0).all() and (z.abs() < 5).all(), z.abs().max()
+    lines = pd.read_csv(tiny_run / "results" / "f2" / "lines.csv")
+    onsager = lines[np.isinf(lines.L) & (lines.method == "exact")]
+    assert np.allclose(onsager.f, iv.exact.onsager(onsager["T"].to_numpy())["f"], rtol=1e-12)
+
+
+def test_tiny_run_f4_tables(tiny_run):
+    cfg = yaml.safe_load(TINY.read_text())["f4"]
+    tr = pd.read_csv(tiny_run / "results" / "f4" / "f4_traces.csv")
+    assert {"scheme", "update", "damping", "T", "iteration", "f", "f_exact", "gap", *PROVENANCE} <= set(tr.columns)
+    assert set(tr.scheme) == {s["name"] for s in cfg["schemes"]}
+    ref = dict(zip(cfg["temperatures"], iv.exact.kaufman(cfg["L"], cfg["temperatures"])["f"]))
+    assert np.allclose(tr.f_exact, tr["T"].map(ref), rtol=1e-12)
+    assert (tr.f >= tr.f_exact - 1e-12).all()  # every iterate is an upper bound
+    for _, g in tr[tr["update"] == "sequential"].groupby("T"):
+        assert (np.diff(g.sort_values("iteration").f) <= 1e-12).all()  # coordinate ascent on the ELBO
+    m = pd.read_csv(tiny_run / "results" / "f4" / "f4_magnetisation.csv")
+    mf = m[m.method == "mf"]
+    assert (mf[mf["T"] > 4.0].m.abs() < 1e-6).all() and (mf[mf["T"] < 3.9].m > 0.1).all()
+
+
+def test_tiny_run_f5_table(tiny_run):
+    cfg = yaml.safe_load(TINY.read_text())["f5"]
+    df = pd.read_csv(tiny_run / "results" / "f5" / "f5_disordered.csv")
+    need = {"model", "disorder", "N", "T", "method", "f", "f_exact", "f_error", "marginal_rmse", "converged",
+            *PROVENANCE}
+    assert need <= set(df.columns)
+    assert set(df.model) == set(cfg["models"]) and set(df.method) == {"mf", "tap", "bp"}
+    assert df.groupby("model").disorder.nunique().eq(cfg["disorder_instances"]).all()
+    assert (df[df.method == "mf"].f_error >= -1e-12).all()  # a bound on every instance
+    assert df.groupby(["model", "disorder"]).seed.nunique().eq(1).all() and df.seed.nunique() == len(
+        cfg["models"]) * cfg["disorder_instances"]
+    assert ((df.marginal_rmse >= 0) & (df.marginal_rmse <= 2)).all()
+
+
+@pytest.mark.parametrize("name", ["F2_free_energy", "F4_meanfield_vi", "F5_disordered"])
+def test_tiny_run_f2_f4_f5_figures(tiny_run, name):
+    fig = tiny_run / "results" / "figures"
+    assert (fig / f"{name}.pdf").read_bytes()[:5] == b"%PDF-"
+    assert (fig / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
 def test_tiny_run_f6_tables(tiny_run):
     cfg = yaml.safe_load(TINY.read_text())["f6"]
     tr = pd.read_csv(tiny_run / "results" / "f6" / "f6_traces.csv")
@@ -490,6 +555,15 @@ BAD_CONFIGS = {
     "f7 zero components": ("f7.components", [0, 2], "components"),
     "f7 string for alpha": ("f7.em.alpha", "laplace", "alpha"),
     "f7 too few held-out samples": ("f7.sampling.n_test", 4, "n_test"),
+    "missing f2 section": ("f2", _DELETE, "f2"),
+    "misspelt f2 ti key": ("f2.ti.n_mesure", 100, "n_mesure"),
+    "f2 damping of one": ("f2.solver.damping", 1.0, "damping"),
+    "f2 AIS schedule shorter than the grid": ("f2.ais.n_steps", 2, "n_steps"),
+    "f4 unknown update": ("f4.schemes", [{"name": "x", "update": "random", "damping": 0.0}], "update"),
+    "f4 duplicate scheme names": ("f4.schemes", [{"name": "a", "update": "sequential", "damping": 0.0}] * 2, "schemes"),
+    "f5 unknown model": ("f5.models.hopfield", {"N": 8, "field_sigma": 0.1}, "hopfield"),
+    "f5 too many spins to enumerate": ("f5.models.sk", {"N": 40, "field_sigma": 0.1}, "N"),
+    "f5 one disorder instance": ("f5.disorder_instances", 1, "disorder_instances"),
 }
 
 

@@ -1,0 +1,100 @@
+# F2: free-energy bounds on the square lattice. Per L: one deterministic job for the
+# variational solvers (mean field, TAP, Bethe/BP) and one job per replicate for the sampling
+# estimates (TI, AIS); one job for the exact and infinite-lattice lines; aggregate and plot
+# are local rules.
+
+
+include: "f2_jobs.smk"
+
+
+paper(
+    "results/f2/f2_free_energy.csv",
+    "results/f2/lines.csv",
+    "results/figures/F2_free_energy.pdf",
+    "results/figures/F2_free_energy.png",
+)
+
+
+localrules:
+    f2_aggregate,
+    f2_plot,
+
+
+rule f2_variational:
+    """Mean field, TAP and Bethe free energies of one L x L lattice over the F2 grid."""
+    output:
+        "results/f2/variational/L{L}.csv",
+    log:
+        "logs/f2/variational/L{L}.log",
+    benchmark:
+        "benchmarks/f2/variational/L{L}.tsv"
+    params:
+        job=f2_variational_job,
+    threads: 2
+    resources:
+        mem_mb=1024,
+        runtime="10m",
+    script:
+        "../scripts/f2_variational.py"
+
+
+rule f2_sampling:
+    """Thermodynamic integration and annealed importance sampling for one (L, replicate)."""
+    output:
+        "results/f2/sampling/L{L}_r{rep}.csv",
+    log:
+        "logs/f2/sampling/L{L}_r{rep}.log",
+    benchmark:
+        "benchmarks/f2/sampling/L{L}_r{rep}.tsv"
+    params:
+        job=f2_sampling_job,
+    threads: 2
+    resources:
+        mem_mb=1024,
+        runtime=f2_sampling_runtime,
+    script:
+        "../scripts/f2_sampling.py"
+
+
+rule f2_lines:
+    """Kaufman (each L), Onsager and the infinite-lattice mean-field and Bethe lines."""
+    output:
+        "results/f2/lines.csv",
+    log:
+        "logs/f2/lines.log",
+    benchmark:
+        "benchmarks/f2/lines.tsv"
+    params:
+        job=f2_lines_job(),
+    threads: 1
+    resources:
+        mem_mb=512,
+        runtime="5m",
+    script:
+        "../scripts/f2_lines.py"
+
+
+rule f2_aggregate:
+    """One table: a row per (L, method, replicate, T)."""
+    input:
+        expand("results/f2/variational/L{L}.csv", L=F2_SIZES),
+        expand("results/f2/sampling/L{L}_r{rep}.csv", L=F2_SIZES, rep=F2_REPS),
+    output:
+        "results/f2/f2_free_energy.csv",
+    log:
+        "logs/f2/aggregate.log",
+    run:
+        concat_tables(input, output[0], log[0], sort_by=["L", "method", "replicate", "T"])
+
+
+rule f2_plot:
+    """Figure F2: f vs T and f - f_exact for every method and L."""
+    input:
+        points="results/f2/f2_free_energy.csv",
+        lines="results/f2/lines.csv",
+    output:
+        **figure("results/figures/F2_free_energy.pdf", "F2", caption="../report/f2.rst"),
+    log:
+        "logs/f2/plot.log",
+    script:
+        "../scripts/f2_plot.py"

@@ -1,0 +1,52 @@
+# F2's config checks, job parameters and resource estimates (f2.smk holds the rules).
+
+F2 = config["f2"]
+F2_GRID = temperature_grid(F2["temperatures"], "f2.temperatures")
+F2_SIZES = [int(L) for L in F2["sizes"]]
+F2_REPS = list(range(int(F2["replicates"])))
+
+
+def check_f2(cfg) -> None:
+    """Cross-key checks of the f2 section (the schema checks each key on its own)."""
+    ti = cfg["ti"]
+    if ti["n_measure"] < 2 * ti["n_blocks"]:
+        raise ConfigError(
+            f"config key f2.ti.n_measure: {ti['n_measure']} samples; need at least 2 * n_blocks = "
+            f"{2 * ti['n_blocks']} for binning errors"
+        )
+    if cfg["ais"]["n_steps"] < len(F2_GRID):
+        raise ConfigError(
+            f"config key f2.ais.n_steps: the schedule must contain every grid temperature "
+            f"({len(F2_GRID)}), got {cfg['ais']['n_steps']}"
+        )
+
+
+check_f2(F2)
+
+
+def f2_variational_job(wildcards) -> dict:
+    """Parameters of one mean-field / TAP / BP job (no randomness: every solver starts ordered)."""
+    return job_params("f2", L=int(wildcards.L), T=F2_GRID, **F2["solver"])
+
+
+def f2_sampling_job(wildcards) -> dict:
+    """Parameters of one TI + AIS job (L, replicate)."""
+    L, rep = int(wildcards.L), int(wildcards.rep)
+    return job_params("f2", seed_from=(L, rep), L=L, replicate=rep, T=F2_GRID, ti=dict(F2["ti"]),
+                      ais=dict(F2["ais"]))
+
+
+def f2_sampling_runtime(wildcards, threads) -> str:
+    """TI sweeps on the checkerboard kernel (~4 ns a spin, x5 slack) plus AIS sweeps on the
+    graph kernel (~25 ns a spin, x3 slack)."""
+    job = f2_sampling_job(wildcards)
+    n = job["L"] ** 2
+    ti = (job["ti"]["n_grid"] + len(job["T"])) * (job["ti"]["n_therm"] + job["ti"]["n_measure"]) * n * 20e-9
+    ais = job["ais"]["n_steps"] * job["ais"]["n_sweeps"] * job["ais"]["n_chains"] * n * 75e-9
+    return runtime((ti + ais) / threads)
+
+
+def f2_lines_job() -> dict:
+    """Parameters of the exact / infinite-lattice lines (no randomness)."""
+    return job_params("f2", sizes=F2_SIZES, T_min=F2_GRID[0], T_max=F2_GRID[-1],
+                      n_points=int(F2["n_line_points"]))

@@ -1,0 +1,65 @@
+# F5: disordered models against exact enumeration. One job per (model, disorder instance)
+# enumerates the instance and runs MF, TAP and BP over the temperature grid; aggregate and
+# plot are local rules.
+
+
+include: "f5_jobs.smk"
+
+
+paper(
+    "results/f5/f5_disordered.csv",
+    "results/figures/F5_disordered.pdf",
+    "results/figures/F5_disordered.png",
+)
+
+
+wildcard_constraints:
+    model=r"[a-z]+",
+    disorder=r"\d+",
+
+
+localrules:
+    f5_aggregate,
+    f5_plot,
+
+
+rule f5_instance:
+    """Exact enumeration, mean field, TAP and BP for one disorder instance over the F5 grid."""
+    output:
+        "results/f5/instances/{model}_d{disorder}.csv",
+    log:
+        "logs/f5/instances/{model}_d{disorder}.log",
+    benchmark:
+        "benchmarks/f5/instances/{model}_d{disorder}.tsv"
+    params:
+        job=f5_job,
+    threads: 1
+    resources:
+        mem_mb=1024,
+        runtime="10m",
+    script:
+        "../scripts/f5_instance.py"
+
+
+rule f5_aggregate:
+    """One table: a row per (model, disorder instance, method, T)."""
+    input:
+        expand("results/f5/instances/{model}_d{disorder}.csv", model=F5_MODELS, disorder=F5_DISORDER),
+    output:
+        "results/f5/f5_disordered.csv",
+    log:
+        "logs/f5/aggregate.log",
+    run:
+        concat_tables(input, output[0], log[0], sort_by=["model", "disorder", "method", "T"])
+
+
+rule f5_plot:
+    """Figure F5: free-energy and marginal errors of MF, TAP and BP, averaged over disorder."""
+    input:
+        "results/f5/f5_disordered.csv",
+    output:
+        **figure("results/figures/F5_disordered.pdf", "F5", caption="../report/f5.rst"),
+    log:
+        "logs/f5/plot.log",
+    script:
+        "../scripts/f5_plot.py"
