@@ -13,7 +13,13 @@ Sections (``--sections``; each prints its rows into one table):
   vectorised NumPy form (each site waits for its predecessor's new value); its ratio is to the
   parallel NumPy iteration, for scale.
 
-Later sections (loopy BP iterations, AIS) plug into ``SECTIONS`` with the same Row type.
+* ``bp``: one parallel loopy-BP iteration (every directed message, max |du| and the Bethe free
+  energy of the trace) on the same lattice at T = 2.7 from the ordered start, timed like the
+  core's mean field (difference of two ``iv.bp.solve`` calls). No NumPy baseline: its ratio is
+  to the NumPy mean-field iteration, for scale only.
+* ``ais``: annealed importance sampling on the L = 32 lattice (``--ais-size``), 1000 heat-bath
+  steps of one sweep from beta = 0 to T = 2.269, timed per chain: ``chains/s`` = 1000 /
+  ms per chain.
 
 Timing: ``time.process_time`` (CPU time of this process; one thread). The core is timed as
 the difference of two ``iv.meanfield.solve`` calls from the same start with max_iter = 1 and
@@ -71,10 +77,11 @@ class Row:
     iterations: int  # iterations in each timed measurement
     seconds: list[float] = field(repr=False)  # CPU time of the timed iterations, per repeat
     vs_numpy: float = math.nan
+    spins_per_iter: int = 0  # spin updates in one iteration (0: L * L)
 
     @property
     def timed(self) -> str:
-        return f"{self.iterations} iter"
+        return f"{self.iterations} {'chains' if self.section == 'ais' else 'iter'}"
 
     @property
     def ms_per_iter_best(self) -> float:
@@ -86,7 +93,7 @@ class Row:
 
     @property
     def spins_per_ns_best(self) -> float:
-        return self.L * self.L * self.iterations / min(self.seconds) * 1e-9
+        return (self.spins_per_iter or self.L * self.L) * self.iterations / min(self.seconds) * 1e-9
 
     def record(self) -> dict:
         d = {k: getattr(self, k) for k, _, _ in COLUMNS}
@@ -100,6 +107,7 @@ class Settings:
     pilot_time: float  # seconds a calibration run should last at least
     repeats: int
     seed: int = SEED
+    ais_size: int = 32
 
 
 # --------------------------------------------------------------------------------------------
@@ -211,7 +219,63 @@ def section_meanfield(sizes: list[int], cfg: Settings) -> list[Row]:
     return rows
 
 
-SECTIONS = {"meanfield": section_meanfield}
+# --------------------------------------------------------------------------------------------
+# Loopy BP and AIS
+
+T_BP = 2.7
+AIS_STEPS = 1000
+
+
+def bench_core_bp(L: int, cfg: Settings) -> Row:
+    """Parallel BP iterations from the ordered start (converges slowly at T_BP, never within)."""
+    model = iv.SquareLattice(L)
+
+    def run(n: int) -> float:
+        t0 = time.process_time()
+        r = iv.bp.solve(model, T_BP, init="up", tol=1e-300, max_iter=n)
+        dt = time.process_time() - t0
+        if r.n_iter[0] != n:
+            raise RuntimeError(f"BP L={L}: stopped after {r.n_iter[0]} of {n} iterations")
+        return dt
+
+    def pair(S: int):
+        return run(1 + S) - run(1), None
+
+    S = _calibrate(lambda n: pair(n)[0], 1, cfg.pilot_time, cfg.min_time)
+    S, out = _timed_repeats(pair, S, cfg)
+    return Row("bp", "core", "parallel", L, T_BP, S, [dt for dt, _ in out])
+
+
+def section_bp(sizes: list[int], cfg: Settings) -> list[Row]:
+    rows = []
+    for L in sizes:
+        core = bench_core_bp(L, cfg)
+        core.vs_numpy = bench_numpy_mean_field(L, True, cfg).ms_per_iter_best / core.ms_per_iter_best
+        rows.append(core)
+        print(f"  done bp L={L}", file=sys.stderr, flush=True)
+    return rows
+
+
+def section_ais(sizes: list[int], cfg: Settings) -> list[Row]:
+    """AIS chains per second on the L = cfg.ais_size lattice (``sizes`` are for the other sections)."""
+    L = cfg.ais_size
+    steps = AIS_STEPS if cfg.min_time >= 0.5 else 50
+
+    def timed(n_chains: int) -> float:
+        t0 = time.process_time()
+        iv.freeenergy.ais(iv.SquareLattice(L), iv.exact.T_C, n_steps=steps, n_sweeps=1, n_chains=n_chains,
+                          algorithm="heatbath", seed=cfg.seed)
+        return time.process_time() - t0
+
+    S = _calibrate(timed, 2, cfg.pilot_time, cfg.min_time)
+    S, out = _timed_repeats(lambda n: (timed(n), None), max(2, S), cfg)
+    row = Row("ais", "core", f"heatbath {steps} steps", L, iv.exact.T_C, S, [dt for dt, _ in out],
+              spins_per_iter=L * L * steps)
+    print(f"  done ais L={L}: {1e3 / row.ms_per_iter_best:.1f} chains/s", file=sys.stderr, flush=True)
+    return [row]
+
+
+SECTIONS = {"meanfield": section_meanfield, "bp": section_bp, "ais": section_ais}
 
 
 # --------------------------------------------------------------------------------------------
@@ -245,15 +309,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, help="also write the table to this CSV file")
     ap.add_argument("--min-time", type=float, help="CPU seconds per timed measurement (default 0.5)")
     ap.add_argument("--repeats", type=int, default=3, help="timed repeats per row (default 3)")
+    ap.add_argument("--ais-size", type=int, default=32, help="L of the AIS section (default 32; --quick: 8)")
     args = ap.parse_args(argv)
     if args.repeats < 1:
         ap.error("--repeats: must be >= 1")
     if args.quick:
         sizes = args.sizes or [32]
-        cfg = Settings(min_time=args.min_time or 0.02, pilot_time=0.005, repeats=args.repeats)
+        cfg = Settings(min_time=args.min_time or 0.02, pilot_time=0.005, repeats=args.repeats, ais_size=8)
     else:
         sizes = args.sizes or [1024]
-        cfg = Settings(min_time=args.min_time or 0.5, pilot_time=0.1, repeats=args.repeats)
+        cfg = Settings(min_time=args.min_time or 0.5, pilot_time=0.1, repeats=args.repeats, ais_size=args.ais_size)
     if any(L < 3 for L in sizes):
         ap.error("--sizes: L must be >= 3")
 
@@ -268,11 +333,14 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print("core/numpy: NumPy's best time per iteration (numpy+F: the same work, update, max |dm| and F_MF)")
     print("divided by the core's, at the same L (larger is faster). NumPy has no sequential sweep: the")
-    print("sequential ratio compares with its parallel iteration, for scale.")
+    print("sequential ratio compares with its parallel iteration, for scale; so does BP's.")
     for r in rows:
         if r.impl.startswith("core") and not math.isnan(r.vs_numpy):
             print(f"  {r.section} {r.impl:10s} {r.variant:10s} L = {r.L:5d}: {r.ms_per_iter_best:.3f} ms/iter, "
                   f"{r.vs_numpy:.1f}x numpy+F")
+    for r in rows:
+        if r.section == "ais":
+            print(f"  ais L = {r.L}: {1e3 / r.ms_per_iter_best:.1f} chains/s ({r.variant}, one sweep a step)")
     if args.out:
         import pandas as pd
 
