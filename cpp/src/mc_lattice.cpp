@@ -12,6 +12,7 @@
 #include "isingvi/rng.hpp"
 #include "mc_checkerboard.hpp"
 #include "mc_driver.hpp"
+#include "mc_multispin.hpp"
 
 namespace isingvi {
 namespace {
@@ -112,7 +113,12 @@ class WolffChain {
 }  // namespace
 
 SweepResult run_sweep(const Lattice& lat, Algorithm alg, const SweepParams& params) {
-  if (alg != Algorithm::Wolff) return detail::run_checkerboard(lat, alg, params);
+  check_sweep_params(params, lat.n());
+  if (alg != Algorithm::Wolff) {
+    const bool packed = params.kernel == "multispin" || (params.kernel == "auto" && detail::multispin_supports(lat));
+    return packed ? detail::run_multispin(lat, alg, params) : detail::run_checkerboard(lat, alg, params);
+  }
+  require(params.kernel != "multispin", "kernel", "'multispin' applies to Metropolis and heat bath only");
   require(lat.h == 0.0, "h", "Wolff cluster updates need h = 0");
   require(lat.J >= 0.0, "J", "Wolff cluster updates need a ferromagnet (J >= 0)");
   return detail::drive(lat.n(), params, "wolff", [&](double T) { return WolffChain(lat, T); });
