@@ -97,44 +97,99 @@ inline void refresh_halos(const MultispinLattice& lat, int c, int row_begin, int
   }
 }
 
+// Bit k of every undecided site's threshold: the union of the classes with that bit set.
+// NR > 0 is the number of random classes known at compile time (kept in registers).
+template <int NR>
+inline Words threshold_plane(const Words* cls, const std::uint64_t* plane, int n_random) {
+  Words t = zero();
+  for (int i = 0; i < (NR ? NR : n_random); ++i) t = t | (cls[i] & splat(plane[i]));
+  return t;
+}
+
 constexpr int kGens = 8 / kWidth;  // lane groups of a row's eight RNG lanes
 
-template <int Dim>
+// One word group of sites being decided.
+template <int NR>
+struct Group {
+  Words s, flip, undecided;
+  Words cls[NR ? NR : kMaxClasses];
+};
+
+// The classes of the sites of words k.. of a row: the undecided ones (random classes) and
+// the flips already certain (classes that always flip).
+template <int Dim, int NR>
+inline void classify(const Neighbours<Dim>& nb, const std::uint64_t* mine, int k, const MultispinTables& tab,
+                     Group<NR>& g) {
+  g.s = load(mine + k);
+  Words m[3];
+  disagreeing<Dim>(nb, k, g.s, m);
+  Words never = zero();
+  g.undecided = zero();
+  for (int i = 0; i < (NR ? NR : tab.n_random); ++i) g.undecided = g.undecided | (g.cls[i] = member(tab.random[i], m, g.s));
+  for (int i = 0; i < tab.n_never; ++i) never = never | member(tab.never[i], m, g.s);
+  g.flip = and_not(splat(~std::uint64_t{0}), g.undecided | never);
+}
+
+// The bit-plane comparisons of P independent groups (other rows, other RNG lanes) side by
+// side, which hides the latency of each one's chain (draw -> compare -> still undecided?).
+// A group draws only while it has undecided sites (the others' draws are write-masked), so
+// every group consumes exactly the random words it would consume alone.
+template <int NR, int P>
+inline void decide(Group<NR>* g, Gen* const* gen, const MultispinTables& tab) {
+  Live todo[P];
+  bool more = false;
+  for (int p = 0; p < P; ++p) more = any(todo[p] = live(g[p].undecided)) || more;
+  for (int bit = 31; more && bit >= 0; --bit) {
+    more = false;
+    for (int p = 0; p < P; ++p) {
+      const Words u = next_where(*gen[p], todo[p]);
+      compare_plane(g[p].flip, g[p].undecided, u, threshold_plane<NR>(g[p].cls, tab.plane[bit], tab.n_random));
+      more = any(todo[p] = live(g[p].undecided)) || more;
+    }
+  }
+}
+
+// Colour c of rows r .. r + P - 1, side by side.
+template <int Dim, int NR, int P>
+Words rows_together(const MultispinLattice& lat, const MultispinTables& tab, RngLanes* lanes, int c, int r) {
+  Neighbours<Dim> nb[P];
+  std::uint64_t* mine[P];
+  Gen gens[P][kGens];
+  for (int p = 0; p < P; ++p) {
+    nb[p] = neighbours<Dim>(lat, c, r + p);
+    mine[p] = lat.colour[c] + static_cast<std::int64_t>(r + p) * lat.stride + kWordPad;
+    for (int q = 0; q < kGens; ++q) gens[p][q] = load_gen(lanes[r + p], q * kWidth);
+  }
+  Words flips = zero();
+  for (int k = 0; k < lat.half; k += kWidth) {
+    Group<NR> g[P];
+    Gen* gen[P];
+    for (int p = 0; p < P; ++p) {
+      classify<Dim, NR>(nb[p], mine[p], k, tab, g[p]);
+      gen[p] = &gens[p][(k / kWidth) % kGens];
+    }
+    decide<NR, P>(g, gen, tab);
+    for (int p = 0; p < P; ++p) {
+      store(mine[p] + k, g[p].s ^ g[p].flip);
+      flips = add(flips, popcounts(g[p].flip));
+    }
+  }
+  for (int p = 0; p < P; ++p)
+    for (int q = 0; q < kGens; ++q) store_gen(gens[p][q], lanes[r + p], q * kWidth);
+  return flips;
+}
+
+template <int Dim, int NR>
 std::int64_t half_sweep(const MultispinLattice& lat, const MultispinTables& tab, RngLanes* lanes, int c,
                         int row_begin, int row_end) {
   refresh_halos(lat, 1 - c, row_begin, row_end);
-  const int n_random = tab.n_random, n_never = tab.n_never;
+  // AVX-512 takes rows in pairs (32 registers hold both); AVX2 has too few registers to gain,
+  // and the portable version cannot mask its draws.
+  constexpr int kPair = kWidth == 8 ? 2 : 1;
   Words flips = zero();
-  for (int r = row_begin; r < row_end; ++r) {
-    const Neighbours<Dim> nb = neighbours<Dim>(lat, c, r);
-    std::uint64_t* mine = lat.colour[c] + static_cast<std::int64_t>(r) * lat.stride + kWordPad;
-    Gen gens[kGens];
-    for (int g = 0; g < kGens; ++g) gens[g] = load_gen(lanes[r], g * kWidth);
-    for (int k = 0; k < lat.half; k += kWidth) {
-      const Words s = load(mine + k);
-      Words m[3];
-      disagreeing<Dim>(nb, k, s, m);
-      Words cls[kMaxClasses];
-      Words undecided = zero(), never = zero();
-      for (int i = 0; i < n_random; ++i) undecided = undecided | (cls[i] = member(tab.random[i], m, s));
-      for (int i = 0; i < n_never; ++i) never = never | member(tab.never[i], m, s);
-      Words flip = and_not(splat(~std::uint64_t{0}), undecided | never);
-      if (any(undecided)) {
-        Gen& gen = gens[(k / kWidth) % kGens];
-        for (int bit = 31; bit >= 0; --bit) {
-          const Words u = next_where(gen, undecided);
-          Words thr = zero();
-          for (int i = 0; i < n_random; ++i) thr = thr | (cls[i] & splat(tab.plane[bit][i]));
-          flip = flip | and_not(undecided & thr, u);  // U's bit 0, threshold's 1: U < threshold
-          undecided = and_not(undecided, u ^ thr);
-          if (!any(undecided)) break;
-        }
-      }
-      store(mine + k, s ^ flip);
-      flips = add(flips, popcounts(flip));
-    }
-    for (int g = 0; g < kGens; ++g) store_gen(gens[g], lanes[r], g * kWidth);
-  }
+  int r = row_begin;
+  for (; r + kPair <= row_end; r += kPair) flips = add(flips, rows_together<Dim, NR, kPair>(lat, tab, lanes, c, r));
+  for (; r < row_end; ++r) flips = add(flips, rows_together<Dim, NR, 1>(lat, tab, lanes, c, r));
   return total(flips);
 }
 
@@ -164,12 +219,23 @@ void observe(const MultispinLattice& lat, std::int64_t* unlike, std::int64_t* up
   *up = total(ones);
 }
 
+template <int Dim>
+std::int64_t half_sweep_for(const MultispinLattice& lat, const MultispinTables& tab, RngLanes* rows, int colour,
+                            int row_begin, int row_end) {
+  switch (tab.n_random) {  // the common counts (h = 0) with the classes in registers
+    case 1: return half_sweep<Dim, 1>(lat, tab, rows, colour, row_begin, row_end);
+    case 2: return half_sweep<Dim, 2>(lat, tab, rows, colour, row_begin, row_end);
+    case 3: return half_sweep<Dim, 3>(lat, tab, rows, colour, row_begin, row_end);
+    default: return half_sweep<Dim, 0>(lat, tab, rows, colour, row_begin, row_end);
+  }
+}
+
 }  // namespace
 
 std::int64_t multispin_half_sweep(const MultispinLattice& lat, const MultispinTables& tab, RngLanes* rows,
                                   int colour, int row_begin, int row_end) {
-  return lat.dim == 2 ? half_sweep<2>(lat, tab, rows, colour, row_begin, row_end)
-                      : half_sweep<3>(lat, tab, rows, colour, row_begin, row_end);
+  return lat.dim == 2 ? half_sweep_for<2>(lat, tab, rows, colour, row_begin, row_end)
+                      : half_sweep_for<3>(lat, tab, rows, colour, row_begin, row_end);
 }
 
 void multispin_observe(const MultispinLattice& lat, std::int64_t* unlike, std::int64_t* up) {

@@ -54,20 +54,27 @@ inline void store_gen(const Gen& g, RngLanes& r, int lane) {
   store(r.s[2] + lane, g.s2);
   store(r.s[3] + lane, g.s3);
 }
-// One xoshiro256++ output per lane; only the lanes where `live` is non-zero advance.
-inline Words next_where(Gen& g, Words live) {
-  const __mmask8 m = _mm512_test_epi64_mask(live, live);
+// The words that are not zero, and whether there are any.
+using Live = __mmask8;
+inline Live live(Words a) { return _mm512_test_epi64_mask(a, a); }
+inline bool any(Live m) { return m != 0; }
+// One xoshiro256++ output per lane; only the `live` lanes advance (write-masked updates).
+inline Words next_where(Gen& g, Live m) {
   const __m512i out = _mm512_add_epi64(_mm512_rol_epi64(_mm512_add_epi64(g.s0, g.s3), 23), g.s0);
   const __m512i t = _mm512_slli_epi64(g.s1, 17);
-  const __m512i s2 = _mm512_xor_si512(g.s2, g.s0);
-  const __m512i s3 = _mm512_xor_si512(g.s3, g.s1);
-  const __m512i s1 = _mm512_xor_si512(g.s1, s2);
-  const __m512i s0 = _mm512_xor_si512(g.s0, s3);
-  g.s0 = _mm512_mask_mov_epi64(g.s0, m, s0);
-  g.s1 = _mm512_mask_mov_epi64(g.s1, m, s1);
-  g.s2 = _mm512_mask_mov_epi64(g.s2, m, _mm512_xor_si512(s2, t));
-  g.s3 = _mm512_mask_mov_epi64(g.s3, m, _mm512_rol_epi64(s3, 45));
+  g.s2 = _mm512_mask_xor_epi64(g.s2, m, g.s2, g.s0);
+  g.s3 = _mm512_mask_xor_epi64(g.s3, m, g.s3, g.s1);
+  g.s1 = _mm512_mask_xor_epi64(g.s1, m, g.s1, g.s2);
+  g.s0 = _mm512_mask_xor_epi64(g.s0, m, g.s0, g.s3);
+  g.s2 = _mm512_mask_xor_epi64(g.s2, m, g.s2, t);
+  g.s3 = _mm512_mask_rol_epi64(g.s3, m, g.s3, 45);
   return out;
+}
+// One bit-plane of the comparison U < threshold for the undecided sites: U's bit u against
+// the threshold's bit t; 0 against 1 flips, 1 against 0 stays, equal bits go on.
+inline void compare_plane(Words& flip, Words& undecided, Words u, Words t) {
+  flip = _mm512_or_si512(flip, _mm512_ternarylogic_epi64(undecided, t, u, 0x40));  // und & t & ~u
+  undecided = _mm512_ternarylogic_epi64(undecided, t, u, 0x90);                    // und & ~(t ^ u)
 }
 
 #elif ISINGVI_ISA_LEVEL == 1
@@ -112,7 +119,9 @@ inline void store_gen(const Gen& g, RngLanes& r, int lane) {
   store(r.s[2] + lane, g.s2);
   store(r.s[3] + lane, g.s3);
 }
-inline Words next_where(Gen& g, Words live) {
+using Live = Words;  // the undecided words themselves
+inline Live live(Words a) { return a; }
+inline Words next_where(Gen& g, Live live) {
   const __m256i stay = _mm256_cmpeq_epi64(live, _mm256_setzero_si256());
   const __m256i out = _mm256_add_epi64(rotl<23>(_mm256_add_epi64(g.s0, g.s3)), g.s0);
   const __m256i t = _mm256_slli_epi64(g.s1, 17);
@@ -127,6 +136,10 @@ inline Words next_where(Gen& g, Words live) {
   return out;
 }
 
+inline void compare_plane(Words& flip, Words& undecided, Words u, Words t) {
+  flip = flip | and_not(undecided & t, u);
+  undecided = and_not(undecided, u ^ t);
+}
 #else
 // ------------------------------------------------------------------ portable C++
 constexpr int kWidth = 1;
@@ -159,8 +172,11 @@ inline void store_gen(const Gen& g, RngLanes& r, int lane) {
   r.s[3][lane] = g.s3;
 }
 inline std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+using Live = bool;
+inline Live live(Words a) { return a != 0; }
+inline bool any(Live m) { return m; }
 // The portable kernel only draws for a word that still has undecided sites.
-inline Words next_where(Gen& g, Words) {
+inline Words next_where(Gen& g, Live) {
   const std::uint64_t out = rotl(g.s0 + g.s3, 23) + g.s0;
   const std::uint64_t t = g.s1 << 17;
   g.s2 ^= g.s0;
@@ -170,6 +186,10 @@ inline Words next_where(Gen& g, Words) {
   g.s2 ^= t;
   g.s3 = rotl(g.s3, 45);
   return out;
+}
+inline void compare_plane(Words& flip, Words& undecided, Words u, Words t) {
+  flip = flip | and_not(undecided & t, u);
+  undecided = and_not(undecided, u ^ t);
 }
 #endif
 
