@@ -195,6 +195,16 @@ def test_every_isa_and_thread_count_gives_the_same_chains(name, alg):
                                     kernel="multispin", threads=threads))
 
 
+@pytest.mark.parametrize("alg", SINGLE)
+def test_one_large_lattice_split_among_threads_gives_the_same_chain(alg):
+    """L = 1024 (2^20 spins) is split among up to four threads (one per 2^18 spins)."""
+    model = iv.SquareLattice(1024, J=0.9, h=0.05)
+    kw = dict(n_therm=2, n_measure=4, every=2, seed=8, save_configs=True, kernel="multispin")
+    one = iv.mc.run(model, 2.3, alg, threads=1, **kw)
+    for threads in (2, 3, 4):
+        _assert_same(one, iv.mc.run(model, 2.3, alg, threads=threads, **kw))
+
+
 def _energy(model, config):
     s = config.astype(np.int64).reshape((model.L,) * model.dim)
     bonds = sum(int((s * np.roll(s, 1, axis=a)).sum()) for a in range(model.dim))

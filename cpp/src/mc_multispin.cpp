@@ -75,7 +75,7 @@ class MultispinChain {
         rows_(lat.dim == 2 ? H_ : lat.L * H_), stride_(half_ + 2 * kWordPad),
         buf_(static_cast<std::size_t>(2 * rows_ * stride_), 0), lanes_(static_cast<std::size_t>(rows_)),
         tables_(multispin_tables(lat, alg, T)), half_sweep_(half_sweep), observe_(observe),
-        team_(std::make_unique<ThreadTeam>(std::min(threads, rows_))) {}
+        team_(std::make_unique<ThreadTeam>(team_size(threads))) {}
 
   void init(Init how, Rng& rng) {
     // the same start configuration as the plain sampler: one draw per site in site order
@@ -119,6 +119,13 @@ class MultispinChain {
   }
 
  private:
+  // Threads only pay off when a half-sweep is long against their synchronisation: at most one
+  // per 2^18 spins (and per row of words). Results do not depend on it.
+  int team_size(int threads) const {
+    const std::int64_t by_size = std::max<std::int64_t>(1, N_ >> 18);
+    return static_cast<int>(std::min<std::int64_t>({threads, rows_, by_size}));
+  }
+
   MultispinLattice view() {
     return {{buf_.data(), buf_.data() + rows_ * stride_}, stride_, L_, dim_, H_, half_, rows_};
   }

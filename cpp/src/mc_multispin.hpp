@@ -9,7 +9,8 @@ namespace isingvi::detail {
 bool multispin_supports(const Lattice& lattice);
 
 // Metropolis or heat-bath checkerboard sweeps with 64 spins per word, kernel for params.simd.
-// Each temperature's lattice is shared by max(1, threads / n_T) threads.
+// Each temperature's lattice is shared by max(1, threads / n_T) threads (at most one per
+// 2^18 spins).
 SweepResult run_multispin(const Lattice& lattice, Algorithm algorithm, const SweepParams& params);
 
 }  // namespace isingvi::detail

@@ -105,7 +105,8 @@ def run(
     seed : master seed; the same seed and arguments give bit-identical results
     threads : worker threads; results do not depend on it. Temperatures run in parallel; with
         the multi-spin kernel each temperature's lattice is also split among
-        max(1, threads // n_T) threads (bands of rows with their own random streams).
+        max(1, threads // n_T) threads (bands of rows with their own random streams; at most
+        one thread per 2^18 spins, as smaller lattices gain nothing).
     init : start configuration, "random" | "up" | "down"
         (Wolff fixes its clusters per measuring sweep from the thermalisation; with
         n_therm = 0 a measuring sweep is a single cluster.)

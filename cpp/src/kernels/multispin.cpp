@@ -226,6 +226,7 @@ std::int64_t half_sweep_for(const MultispinLattice& lat, const MultispinTables& 
     case 1: return half_sweep<Dim, 1>(lat, tab, rows, colour, row_begin, row_end);
     case 2: return half_sweep<Dim, 2>(lat, tab, rows, colour, row_begin, row_end);
     case 3: return half_sweep<Dim, 3>(lat, tab, rows, colour, row_begin, row_end);
+    case 5: return half_sweep<Dim, 5>(lat, tab, rows, colour, row_begin, row_end);  // 2D heat bath
     default: return half_sweep<Dim, 0>(lat, tab, rows, colour, row_begin, row_end);
   }
 }
