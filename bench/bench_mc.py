@@ -245,7 +245,7 @@ class Settings:
     min_time: float  # seconds each timed measurement should last at least
     pilot_time: float  # seconds a calibration run should last at least
     repeats: int
-    therm: int  # single-spin sweeps before the timed ones (not timed)
+    therm: int  # single-spin sweeps before the timed ones (not timed), at most 2^26 / N (min 5)
     wolff_warm: float  # Wolff warm-up, in spins flipped per spin (not timed)
     seed: int = 12345
 
@@ -275,14 +275,20 @@ def _calibrate(time_of, start: int, pilot_time: float, min_time: float) -> int:
         n *= 2 if dt <= 0 else min(16, max(2, math.ceil(1.5 * pilot_time / dt)))
 
 
+def _therm(cfg: Settings, L: int) -> int:
+    """Untimed sweeps: cfg.therm, fewer on large lattices (they only settle the domain structure)."""
+    return min(cfg.therm, max(5, 2**26 // (L * L)))
+
+
 def bench_single_spin(L: int, algorithm: str, simd: str, cfg: Settings, kernel: str = "plain",
                       T: float = T_SINGLE, threads: int = 1) -> Row:
     model = iv.SquareLattice(L)
     clock = time.process_time if threads == 1 else time.perf_counter
+    therm = _therm(cfg, L)
 
     def run(n_measure: int):
         t0 = clock()
-        r = iv.mc.run(model, T, algorithm=algorithm, n_therm=cfg.therm, n_measure=n_measure,
+        r = iv.mc.run(model, T, algorithm=algorithm, n_therm=therm, n_measure=n_measure,
                       every=n_measure, seed=cfg.seed, threads=threads, simd=simd, kernel=kernel)
         return clock() - t0, r
 
@@ -368,7 +374,7 @@ def bench_wolff(L: int, cfg: Settings) -> Row:
 
 def bench_numpy(impl, L: int, cfg: Settings, T: float = T_SINGLE) -> Row:
     sampler = impl(L, T, cfg.seed)
-    sampler.sweep(cfg.therm)
+    sampler.sweep(_therm(cfg, L))
 
     def timed(n: int) -> float:
         t0 = time.process_time()
