@@ -97,7 +97,6 @@ class GraphChain {
 }  // namespace
 
 SweepResult run_sweep(const Graph& g, Algorithm alg, const SweepParams& params) {
-  check_sweep_params(params, g.n());
   require(params.kernel != "multispin", "kernel", "'multispin' applies to lattices only");
   if (alg == Algorithm::Wolff) {
     require(!g.has_fields(), "fields", "Wolff cluster updates need zero fields");

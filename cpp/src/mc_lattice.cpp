@@ -114,7 +114,6 @@ class WolffChain {
 }  // namespace
 
 SweepResult run_sweep(const Lattice& lat, Algorithm alg, const SweepParams& params) {
-  check_sweep_params(params, lat.n());
   if (alg != Algorithm::Wolff) {
     const bool packed = params.kernel == "multispin" || (params.kernel == "auto" && detail::multispin_supports(lat));
     return packed ? detail::run_multispin(lat, alg, params) : detail::run_checkerboard(lat, alg, params);

@@ -34,6 +34,7 @@ using HalfSweepKernel = std::int64_t (*)(const MultispinLattice&, const Multispi
 using ObserveKernel = void (*)(const MultispinLattice&, std::int64_t*, std::int64_t*);
 
 constexpr std::uint64_t kAll = ~std::uint64_t{0};
+constexpr int kMaxTeam = 256;  // threads sharing one lattice
 
 // The classes of (m disagreeing neighbours, spin) with their 32-bit thresholds; the two spins
 // of an m share one class when their thresholds agree (h = 0), which saves work per word.
@@ -91,7 +92,7 @@ class MultispinChain {
   void sweep(Rng&) {  // draws from the rows' own lanes, seeded from the stream in init
     const MultispinLattice lat = view();
     const int n = team_->size();
-    std::vector<std::int64_t> flips(static_cast<std::size_t>(n), 0);
+    std::int64_t flips[kMaxTeam] = {};
     for (int c = 0; c < 2; ++c) {
       auto work = [&](int t) {
         const int begin = static_cast<int>(static_cast<std::int64_t>(rows_) * t / n);
@@ -123,7 +124,7 @@ class MultispinChain {
   // per 2^18 spins (and per row of words). Results do not depend on it.
   int team_size(int threads) const {
     const std::int64_t by_size = std::max<std::int64_t>(1, N_ >> 18);
-    return static_cast<int>(std::min<std::int64_t>({threads, rows_, by_size}));
+    return static_cast<int>(std::min<std::int64_t>({threads, rows_, by_size, kMaxTeam}));
   }
 
   MultispinLattice view() {

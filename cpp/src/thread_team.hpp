@@ -7,6 +7,7 @@
 #pragma once
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -14,11 +15,13 @@ namespace isingvi::detail {
 
 class ThreadTeam {
  public:
-  explicit ThreadTeam(int size) : size_(size < 1 ? 1 : size) {
+  explicit ThreadTeam(int size)
+      : size_(size < 1 ? 1 : size), done_(std::make_unique<std::atomic<std::uint64_t>[]>(static_cast<std::size_t>(size_))) {
+    for (int t = 0; t < size_; ++t) done_[t].store(0, std::memory_order_relaxed);
     for (int t = 1; t < size_; ++t) workers_.emplace_back([this, t] { serve(t); });
   }
   ~ThreadTeam() {
-    stop_.store(true, std::memory_order_relaxed);
+    stop_.store(true, std::memory_order_release);
     generation_.fetch_add(1, std::memory_order_release);
     for (auto& w : workers_) w.join();
   }
@@ -35,34 +38,37 @@ class ThreadTeam {
     }
     job_ = [](void* ctx, int t) { (*static_cast<F*>(ctx))(t); };
     ctx_ = &f;
-    pending_.store(size_ - 1, std::memory_order_relaxed);
-    generation_.fetch_add(1, std::memory_order_release);
+    const std::uint64_t g = generation_.fetch_add(1, std::memory_order_acq_rel) + 1;
     f(0);
-    wait([&] { return pending_.load(std::memory_order_acquire) == 0; });
+    for (int t = 1; t < size_; ++t) wait([&] { return done_[t].load(std::memory_order_acquire) == g; });
   }
 
  private:
   template <class Ready>
   static void wait(Ready&& ready) {
-    for (int spin = 0; !ready(); ++spin)
-      if (spin > 2000) std::this_thread::yield();
+    for (int spin = 0; !ready();)
+      if (spin < 2000)
+        ++spin;
+      else
+        std::this_thread::yield();
   }
 
+  // Worker t runs each new generation's job once and then publishes that generation as done.
   void serve(int t) {
     std::uint64_t seen = 0;
     for (;;) {
       wait([&] { return generation_.load(std::memory_order_acquire) != seen; });
       seen = generation_.load(std::memory_order_acquire);
-      if (stop_.load(std::memory_order_relaxed)) return;
+      if (stop_.load(std::memory_order_acquire)) return;
       job_(ctx_, t);
-      pending_.fetch_sub(1, std::memory_order_release);
+      done_[t].store(seen, std::memory_order_release);
     }
   }
 
   int size_;
   std::vector<std::thread> workers_;
   std::atomic<std::uint64_t> generation_{0};
-  std::atomic<int> pending_{0};
+  std::unique_ptr<std::atomic<std::uint64_t>[]> done_;  // per worker: last generation done
   std::atomic<bool> stop_{false};
   void (*job_)(void*, int) = nullptr;
   void* ctx_ = nullptr;

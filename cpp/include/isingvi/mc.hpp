@@ -31,7 +31,7 @@ struct SweepParams {
   std::int64_t n_measure = 10000;
   std::int64_t every = 1;
   std::uint64_t seed = 0;
-  int threads = 1;
+  int threads = 1;  // temperatures in parallel; the multi-spin kernel also splits one lattice
   Init init = Init::Random;
   bool save_configs = false;  // also keep every measured configuration (n_T x n_samples x N)
   // Instruction set of the lattice checkerboard kernels: "auto" (the best this CPU has),
