@@ -1,19 +1,26 @@
 #!/usr/bin/env python
 """Throughput of the isingvi Monte Carlo core, next to a vectorised NumPy baseline.
 
-Measures, on one thread and in one run:
+Measures, in one run:
 
-* Metropolis and heat-bath checkerboard sweeps of the 2D Ising model (SquareLattice, J = 1,
-  h = 0) at T = 2.269: spin-flip *attempts* per nanosecond (N = L^2 attempts per sweep),
-  once per instruction set of the checkerboard kernel this CPU supports (``simd`` column:
-  scalar, avx2, avx512; all give bit-identical chains);
+* Metropolis checkerboard sweeps of the 2D Ising model (SquareLattice, J = 1, h = 0) at
+  T = 2.269 and 1.5 (``--temperatures``), and heat-bath sweeps at T = 2.269: spin-flip
+  *attempts* per nanosecond (N = L^2 attempts per sweep), once per lattice kernel
+  (``kernel`` column: "plain", one byte per spin; "multispin", 64 spins per word, only for L
+  a multiple of 128) and per instruction set this CPU supports (``simd`` column: scalar,
+  avx2, avx512; all give bit-identical chains);
+* the same with two threads (``--threads``) for the multi-spin kernel (the lattice split in
+  bands of rows) and the plain one (which parallelises over temperatures only, so gains
+  nothing on one temperature);
 * Wolff cluster updates at T_c = 2 / ln(1 + sqrt 2): spins *flipped* per nanosecond and
   clusters per second;
 * a NumPy checkerboard Metropolis sampler at the same L and T (two versions, see
   ``NumpySublattice`` and ``NumpyMasked``), and the ratio core / NumPy.
 
 Timing: ``time.process_time`` (CPU time of this process, so other jobs on a shared machine
-disturb it less than wall time) around whole ``iv.mc.run`` calls. Each repeat times two runs
+disturb it less than wall time) around whole ``iv.mc.run`` calls with one thread; wall time
+(``time.perf_counter``) with more threads, where CPU time would add the threads up (the
+``clock`` column says which; on a loaded machine wall times understate the speed-up). Each repeat times two runs
 with the same seed that differ only in the number of measured sweeps (1 and 1 + S); the
 difference is the time of exactly S sweeps, thermalisation and call overhead cancel. S is
 calibrated so that it lasts at least ``--min-time`` seconds (0.5 s by default). ``every``
@@ -22,7 +29,7 @@ equals ``n_measure``, so each run records a single sample. Best and median of ``
 
 Usage::
 
-    python bench/bench_mc.py                      # full table (about two minutes)
+    python bench/bench_mc.py                      # full table (about ten minutes)
     python bench/bench_mc.py --simd avx512        # only these instruction sets of the core
     python bench/bench_mc.py --out bench.csv      # also write the table as CSV
     python bench/bench_mc.py --check              # also check the NumPy baseline is correct
@@ -48,15 +55,22 @@ import numpy as np
 import isingvi as iv
 
 T_SINGLE = 2.269
+TEMPERATURES = (2.269, 1.5)
 #: The issue's targets: plain single-spin code, one thread, at L = TARGET_L.
 TARGET_L = 256
 TARGET_FLIPS_PER_NS = 0.3
 TARGET_RATIO = 10.0
+#: Multi-spin targets, one thread, L = TARGET_L, T = T_SINGLE; and two threads at L = 1024.
+TARGET_MULTISPIN = {"avx512": 10.0, "scalar": 2.0}
+TARGET_THREADS_L, TARGET_THREADS_SPEEDUP = 1024, 1.8
 
 COLUMNS = [
     ("impl", "impl", "{}"),
     ("algorithm", "algorithm", "{}"),
+    ("kernel", "kernel", "{}"),
     ("simd", "simd", "{}"),
+    ("threads", "threads", "{}"),
+    ("clock", "clock", "{}"),
     ("L", "L", "{}"),
     ("T", "T", "{:.4f}"),
     ("counted", "counted", "{}"),
@@ -84,6 +98,9 @@ class Row:
     spins: float  # spins counted (attempted or flipped) in the timed units, per repeat
     clusters: float = math.nan  # clusters in the timed units (Wolff), per repeat
     simd: str = "-"  # instruction set of the core's checkerboard kernel ("-": does not apply)
+    kernel: str = "-"  # the core's lattice kernel, "plain" or "multispin" ("-": does not apply)
+    threads: int = 1
+    clock: str = "process"  # "process" (CPU time, one thread) or "wall" (several threads)
     acceptance: float = math.nan
     mean_cluster_size: float = math.nan
     vs_numpy: float = math.nan
@@ -228,7 +245,7 @@ class Settings:
     min_time: float  # seconds each timed measurement should last at least
     pilot_time: float  # seconds a calibration run should last at least
     repeats: int
-    therm: int  # single-spin sweeps before the timed ones (not timed)
+    therm: int  # single-spin sweeps before the timed ones (not timed), at most 2^26 / N (min 5)
     wolff_warm: float  # Wolff warm-up, in spins flipped per spin (not timed)
     seed: int = 12345
 
@@ -258,14 +275,22 @@ def _calibrate(time_of, start: int, pilot_time: float, min_time: float) -> int:
         n *= 2 if dt <= 0 else min(16, max(2, math.ceil(1.5 * pilot_time / dt)))
 
 
-def bench_single_spin(L: int, algorithm: str, simd: str, cfg: Settings) -> Row:
+def _therm(cfg: Settings, L: int) -> int:
+    """Untimed sweeps: cfg.therm, fewer on large lattices (they only settle the domain structure)."""
+    return min(cfg.therm, max(5, 2**26 // (L * L)))
+
+
+def bench_single_spin(L: int, algorithm: str, simd: str, cfg: Settings, kernel: str = "plain",
+                      T: float = T_SINGLE, threads: int = 1) -> Row:
     model = iv.SquareLattice(L)
+    clock = time.process_time if threads == 1 else time.perf_counter
+    therm = _therm(cfg, L)
 
     def run(n_measure: int):
-        t0 = time.process_time()
-        r = iv.mc.run(model, T_SINGLE, algorithm=algorithm, n_therm=cfg.therm, n_measure=n_measure,
-                      every=n_measure, seed=cfg.seed, threads=1, simd=simd)
-        return time.process_time() - t0, r
+        t0 = clock()
+        r = iv.mc.run(model, T, algorithm=algorithm, n_therm=therm, n_measure=n_measure,
+                      every=n_measure, seed=cfg.seed, threads=threads, simd=simd, kernel=kernel)
+        return clock() - t0, r
 
     def pair(S: int):
         tA, _ = run(1)
@@ -278,10 +303,12 @@ def bench_single_spin(L: int, algorithm: str, simd: str, cfg: Settings) -> Row:
     if min(seconds) <= 0:
         raise RuntimeError(f"{algorithm} L={L}: non-positive time difference {seconds}; raise --min-time")
     last = out[-1][1]
-    if last.sampler != f"checkerboard-{algorithm}-{simd}":
-        raise RuntimeError(f"asked for the {simd} kernel, {last.sampler} ran")
-    return Row("core", algorithm, L, T_SINGLE, "attempts", f"{S} sweeps", seconds, float(S) * L * L,
-               acceptance=float(last.acceptance[0]), simd=simd)
+    expect = f"{'checkerboard' if kernel == 'plain' else kernel}-{algorithm}-{simd}"
+    if last.sampler != expect:
+        raise RuntimeError(f"asked for {expect}, {last.sampler} ran")
+    return Row("core", algorithm, L, T, "attempts", f"{S} sweeps", seconds, float(S) * L * L,
+               acceptance=float(last.acceptance[0]), simd=simd, kernel=kernel, threads=threads,
+               clock="process" if threads == 1 else "wall")
 
 
 def _check_one_cluster_per_sweep(model, T: float, seed: int) -> None:
@@ -345,9 +372,9 @@ def bench_wolff(L: int, cfg: Settings) -> Row:
                clusters=float(S), acceptance=math.nan, mean_cluster_size=flipped / S)
 
 
-def bench_numpy(impl, L: int, cfg: Settings) -> Row:
-    sampler = impl(L, T_SINGLE, cfg.seed)
-    sampler.sweep(cfg.therm)
+def bench_numpy(impl, L: int, cfg: Settings, T: float = T_SINGLE) -> Row:
+    sampler = impl(L, T, cfg.seed)
+    sampler.sweep(_therm(cfg, L))
 
     def timed(n: int) -> float:
         t0 = time.process_time()
@@ -357,7 +384,7 @@ def bench_numpy(impl, L: int, cfg: Settings) -> Row:
     S = _calibrate(timed, 1, cfg.pilot_time, cfg.min_time)
     S, out = _timed_repeats(lambda n: (timed(n), None), S, cfg)
     seconds = [dt for dt, _ in out]
-    return Row(impl.name, "metropolis", L, T_SINGLE, "attempts", f"{S} sweeps", seconds, float(S) * L * L)
+    return Row(impl.name, "metropolis", L, T, "attempts", f"{S} sweeps", seconds, float(S) * L * L)
 
 
 # --------------------------------------------------------------------------------------------
@@ -434,8 +461,12 @@ def environment() -> str:
     except OSError:
         pass
     built = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(core.stat().st_mtime))
+    try:
+        load = " (load average %.1f %.1f %.1f)" % os.getloadavg()
+    except OSError:
+        load = ""
     return (f"isingvi {iv.__version__} (git {commit}; _core built {built}), numpy {np.__version__}, "
-            f"Python {platform.python_version()}, {cpu}, {os.cpu_count()} CPUs; one thread")
+            f"Python {platform.python_version()}, {cpu}, {os.cpu_count()} CPUs{load}")
 
 
 def targets(rows: list[Row]) -> str:
@@ -443,7 +474,8 @@ def targets(rows: list[Row]) -> str:
              f">= {TARGET_FLIPS_PER_NS} flips/ns and >= {TARGET_RATIO:g}x the NumPy baseline"]
     found = False
     for r in rows:
-        if r.impl == "core" and r.algorithm != "wolff" and r.L == TARGET_L:
+        if (r.impl == "core" and r.kernel == "plain" and r.threads == 1 and r.algorithm != "wolff"
+                and r.L == TARGET_L and r.T == T_SINGLE):
             found = True
             speed = r.spins_per_ns_best
             s = f"  {r.algorithm:10s} {r.simd:7s} L = {TARGET_L}: {speed:.3f} flips/ns (best) " \
@@ -453,6 +485,24 @@ def targets(rows: list[Row]) -> str:
             lines.append(s)
     if not found:
         lines.append(f"  (L = {TARGET_L} not in --sizes)")
+    lines.append(f"Targets (issue 6): multi-spin Metropolis, one thread, L = {TARGET_L}, T = {T_SINGLE}: "
+                 + ", ".join(f">= {v:g} flips/ns {k}" for k, v in TARGET_MULTISPIN.items())
+                 + f"; two threads at L = {TARGET_THREADS_L} >= {TARGET_THREADS_SPEEDUP}x one thread")
+    for r in rows:
+        if (r.kernel == "multispin" and r.algorithm == "metropolis" and r.threads == 1 and r.L == TARGET_L
+                and r.T == T_SINGLE and r.simd in TARGET_MULTISPIN):
+            goal = TARGET_MULTISPIN[r.simd]
+            lines.append(f"  multispin {r.simd:7s} L = {TARGET_L}: {r.spins_per_ns_best:.3f} flips/ns (best) "
+                         f"[{'met' if r.spins_per_ns_best >= goal else 'NOT met'}]")
+    for two in rows:
+        if two.kernel == "multispin" and two.threads > 1 and two.L == TARGET_THREADS_L and two.T == T_SINGLE:
+            one = [r for r in rows if r.kernel == "multispin" and r.threads == 1 and r.L == two.L and r.T == two.T
+                   and r.simd == two.simd and r.algorithm == two.algorithm]
+            if one:
+                ratio = two.spins_per_ns_best / one[0].spins_per_ns_best
+                lines.append(f"  multispin {two.algorithm} {two.simd:7s} L = {two.L}: {two.threads} threads (wall) / "
+                             f"1 thread (CPU) = {ratio:.2f}x "
+                             f"[{'met' if ratio >= TARGET_THREADS_SPEEDUP else 'NOT met'}; wall time, see load]")
     return "\n".join(lines)
 
 
@@ -460,7 +510,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="tiny sizes and times (a few seconds; smoke test)")
-    ap.add_argument("--sizes", type=int, nargs="+", help="L for the single-spin and NumPy rows (default 64 256 1024)")
+    ap.add_argument("--sizes", type=int, nargs="+",
+                    help="L for the single-spin and NumPy rows (default 64 256 1024 4096)")
+    ap.add_argument("--temperatures", type=float, nargs="+",
+                    help="T for the Metropolis and NumPy rows (default 2.269 1.5; heat bath at the first)")
+    ap.add_argument("--threads", type=int, nargs="+", help="thread counts of the core rows (default 1 2)")
+    ap.add_argument("--kernels", nargs="+", choices=["plain", "multispin"],
+                    help="lattice kernels of the core (default both; multispin only where L %% 128 == 0)")
     ap.add_argument("--wolff-sizes", type=int, nargs="*", help="L for the Wolff rows (default 64 256)")
     ap.add_argument("--out", type=Path, help="also write the table to this CSV file")
     ap.add_argument("--check", action="store_true", help="first check the NumPy baselines against Kaufman's u")
@@ -472,10 +528,10 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     if args.quick:
-        sizes, wolff_sizes = args.sizes or [16, 32], args.wolff_sizes if args.wolff_sizes is not None else [16]
+        sizes, wolff_sizes = args.sizes or [16, 128], args.wolff_sizes if args.wolff_sizes is not None else [16]
         cfg = Settings(min_time=args.min_time or 0.02, pilot_time=0.005, repeats=args.repeats, therm=5, wolff_warm=2.0)
     else:
-        sizes = args.sizes or [64, 256, 1024]
+        sizes = args.sizes or [64, 256, 1024, 4096]
         wolff_sizes = args.wolff_sizes if args.wolff_sizes is not None else [64, 256]
         cfg = Settings(min_time=args.min_time or 0.5, pilot_time=0.1, repeats=args.repeats, therm=100, wolff_warm=20.0)
     bad = [L for L in sizes if L < 2 or L % 2]
@@ -485,6 +541,13 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("--wolff-sizes: L must be >= 2")
     if args.repeats < 1:
         ap.error("--repeats: must be >= 1")
+    temperatures = args.temperatures or list(TEMPERATURES)
+    if any(not (t > 0) for t in temperatures):
+        ap.error("--temperatures: must be > 0")
+    thread_counts = args.threads or [1, 2]
+    if any(t < 1 for t in thread_counts):
+        ap.error("--threads: must be >= 1")
+    kernels = args.kernels or ["plain", "multispin"]
     available = iv.mc.available_simd()
     isas = args.simd or available
     missing = [s for s in isas if s not in available]
@@ -493,7 +556,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print("isingvi MC throughput benchmark")
     print(environment())
-    print(f"single-spin: T = {T_SINGLE}, {cfg.therm} untimed sweeps first; Wolff: T = T_c = {iv.exact.T_C:.6f}; "
+    print(f"single-spin: T = {temperatures}, {cfg.therm} untimed sweeps first; Wolff: T = T_c = {iv.exact.T_C:.6f}; "
           f"each timed measurement >= {cfg.min_time} s; best and median of {cfg.repeats}")
     print()
     status = 0
@@ -504,36 +567,49 @@ def main(argv: list[str] | None = None) -> int:
 
     rows: list[Row] = []
     impls = [NumpySublattice] if args.no_masked else list(NUMPY_IMPLS)
-    for algorithm in ("metropolis", "heatbath"):
-        for simd in isas:
-            for L in sizes:
-                rows.append(bench_single_spin(L, algorithm, simd, cfg))
-                print(f"  done core {algorithm} {simd} L={L}", file=sys.stderr, flush=True)
+    # Metropolis at every T; heat bath at the first. Several threads: the multi-spin kernel on
+    # every ISA, the plain one on the fastest only (it cannot split one temperature).
+    cases = [("metropolis", T) for T in temperatures] + [("heatbath", temperatures[0])]
+    for algorithm, T in cases:
+        for kernel in kernels:
+            for threads in thread_counts:
+                for simd in isas:
+                    if threads > 1 and kernel == "plain" and simd != isas[-1]:
+                        continue
+                    for L in sizes:
+                        if kernel == "multispin" and L % 128:
+                            continue
+                        rows.append(bench_single_spin(L, algorithm, simd, cfg, kernel=kernel, T=T, threads=threads))
+                        print(f"  done core {algorithm} T={T} {kernel} {simd} threads={threads} L={L}",
+                              file=sys.stderr, flush=True)
     for impl in impls:
-        for L in sizes:
-            rows.append(bench_numpy(impl, L, cfg))
-            print(f"  done {impl.name} L={L}", file=sys.stderr, flush=True)
+        for T in temperatures:
+            for L in sizes:
+                rows.append(bench_numpy(impl, L, cfg, T=T))
+                print(f"  done {impl.name} T={T} L={L}", file=sys.stderr, flush=True)
     for L in wolff_sizes:
         rows.append(bench_wolff(L, cfg))
         print(f"  done core wolff L={L}", file=sys.stderr, flush=True)
 
-    # The NumPy baseline at each L is the faster of the NumPy versions (best of repeats).
-    numpy_best: dict[int, Row] = {}
+    # The NumPy baseline at each (L, T) is the faster of the NumPy versions (best of repeats).
+    numpy_best: dict[tuple, Row] = {}
     for r in rows:
-        if r.impl.startswith("numpy") and (r.L not in numpy_best or r.spins_per_ns_best > numpy_best[r.L].spins_per_ns_best):
-            numpy_best[r.L] = r
+        key = (r.L, r.T)
+        if r.impl.startswith("numpy") and (key not in numpy_best or r.spins_per_ns_best > numpy_best[key].spins_per_ns_best):
+            numpy_best[key] = r
     for r in rows:
-        if r.impl == "core" and r.algorithm != "wolff" and r.L in numpy_best:
-            r.vs_numpy = r.spins_per_ns_best / numpy_best[r.L].spins_per_ns_best
+        if r.impl == "core" and r.algorithm != "wolff" and (r.L, r.T) in numpy_best:
+            r.vs_numpy = r.spins_per_ns_best / numpy_best[(r.L, r.T)].spins_per_ns_best
 
     print(format_table(rows))
     print()
     print("Core / NumPy, spin-flip attempts per ns (best of repeats; baseline = faster NumPy version, Metropolis):")
     for r in rows:
-        if r.impl == "core" and r.algorithm != "wolff" and r.L in numpy_best:
-            parts = [f"{x.impl} {x.spins_per_ns_best:.4f}" for x in rows if x.impl.startswith("numpy") and x.L == r.L]
-            print(f"  {r.algorithm:10s} {r.simd:7s} L = {r.L:5d}: core {r.spins_per_ns_best:.4f}; {', '.join(parts)} -> "
-                  f"{r.vs_numpy:.2f}x {numpy_best[r.L].impl}")
+        if r.impl == "core" and r.algorithm != "wolff" and (r.L, r.T) in numpy_best:
+            parts = [f"{x.impl} {x.spins_per_ns_best:.4f}" for x in rows
+                     if x.impl.startswith("numpy") and x.L == r.L and x.T == r.T]
+            print(f"  {r.algorithm:10s} T={r.T:<6g} {r.kernel:9s} {r.simd:7s} x{r.threads} L = {r.L:5d}: core "
+                  f"{r.spins_per_ns_best:.4f}; {', '.join(parts)} -> {r.vs_numpy:.2f}x {numpy_best[(r.L, r.T)].impl}")
     print()
     print(targets(rows))
     if args.out:

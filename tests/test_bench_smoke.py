@@ -29,3 +29,8 @@ def test_bench_quick_runs_and_prints_table(tmp_path):
     assert {r["algorithm"] for r in rows if r["impl"] == "core"} == {"metropolis", "heatbath", "wolff"}
     # one core row per instruction set of the checkerboard kernel that this CPU has
     assert {r["simd"] for r in rows if r["algorithm"] == "heatbath"} == set(iv.mc.available_simd())
+    # both lattice kernels (multispin at L = 128), one and two threads, two temperatures
+    assert {r["kernel"] for r in rows if r["impl"] == "core" and r["algorithm"] != "wolff"} == {"plain", "multispin"}
+    assert {r["threads"] for r in rows if r["impl"] == "core"} == {"1", "2"}
+    assert {r["simd"] for r in rows if r["kernel"] == "multispin"} == set(iv.mc.available_simd())
+    assert {float(r["T"]) for r in rows if r["impl"].startswith("numpy")} == {2.269, 1.5}

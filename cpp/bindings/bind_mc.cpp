@@ -14,7 +14,8 @@ namespace {
 template <class Model>
 py::dict sweep(const Model& model, const std::string& algorithm, const std::vector<double>& T,
                std::int64_t n_therm, std::int64_t n_measure, std::int64_t every, std::uint64_t seed,
-               int threads, const std::string& init, bool save_configs, const std::string& simd) {
+               int threads, const std::string& init, bool save_configs, const std::string& simd,
+               const std::string& kernel) {
   isingvi::SweepParams p;
   p.T = T;
   p.n_therm = n_therm;
@@ -25,6 +26,7 @@ py::dict sweep(const Model& model, const std::string& algorithm, const std::vect
   p.init = isingvi::parse_init(init);
   p.save_configs = save_configs;
   p.simd = simd;
+  p.kernel = kernel;
   const auto alg = isingvi::parse_algorithm(algorithm);
   isingvi::SweepResult r;
   {
@@ -51,7 +53,8 @@ void def_sweep(py::module_& m) {
         "Monte Carlo over a list of temperatures; returns a dict with E, M of shape (n_T, n_samples) "
         "(totals), acceptance, cluster_size, sampler, n_spins and, if asked, configs.",
         "model"_a, "algorithm"_a, "T"_a, "n_therm"_a, "n_measure"_a, "every"_a = 1, "seed"_a = 0,
-        "threads"_a = 1, "init"_a = "random", "save_configs"_a = false, "simd"_a = "auto");
+        "threads"_a = 1, "init"_a = "random", "save_configs"_a = false, "simd"_a = "auto",
+        "kernel"_a = "auto");
 }
 
 void bind_mc(py::module_& m) {

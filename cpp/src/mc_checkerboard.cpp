@@ -25,20 +25,14 @@ using kernels::kRowPad;
 using SweepKernel = std::int64_t (*)(CheckerboardLattice&, const CheckerboardTables&, kernels::RngLanes&);
 using ObserveKernel = void (*)(CheckerboardLattice&, std::int64_t*, std::int64_t*);
 
-// Flip probabilities by class (see CheckerboardTables): a flip changes the energy by
-// dE = 2 s (J nn + h). Metropolis flips with min(1, e^{-beta dE}), heat bath with
-// 1 / (1 + e^{beta dE}) (the new spin drawn from its conditional distribution).
+// Flip probabilities by class (see CheckerboardTables and flip_threshold32).
 CheckerboardTables flip_tables(const Lattice& lat, Algorithm alg, double T) {
   const int z = lat.coordination();
   const double beta = 1.0 / T;
   CheckerboardTables t{};
   for (int up = 0; up < 2; ++up)
     for (int nn = -z; nn <= z; nn += 2) {
-      const int s = up ? 1 : -1;
-      const double dE = 2.0 * s * (lat.J * nn + lat.h);
-      const double p = alg == Algorithm::Metropolis ? std::min(1.0, std::exp(-beta * dE))
-                                                    : 1.0 / (1.0 + std::exp(beta * dE));
-      const std::uint64_t thr = probability_threshold32(p);
+      const std::uint64_t thr = flip_threshold32(lat, alg, beta, up ? 1 : -1, nn);
       const int cls = ((nn + z) >> 1) | (up ? 0 : 8);
       t.below[cls] = static_cast<std::uint32_t>(std::min<std::uint64_t>(thr, 0xFFFFFFFFu));
       t.always[cls] = thr > 0xFFFFFFFFu ? 0xFFFFFFFFu : 0u;
@@ -111,6 +105,13 @@ class CheckerboardChain {
 };
 
 }  // namespace
+
+std::uint64_t flip_threshold32(const Lattice& lat, Algorithm alg, double beta, int s, int nn) {
+  const double dE = 2.0 * s * (lat.J * nn + lat.h);
+  const double p = alg == Algorithm::Metropolis ? std::min(1.0, std::exp(-beta * dE))
+                                                : 1.0 / (1.0 + std::exp(beta * dE));
+  return probability_threshold32(p);
+}
 
 SweepResult run_checkerboard(const Lattice& lat, Algorithm alg, const SweepParams& params) {
   require(lat.L % 2 == 0, "L", "checkerboard sweeps need an even L, got " + std::to_string(lat.L));

@@ -97,6 +97,7 @@ class GraphChain {
 }  // namespace
 
 SweepResult run_sweep(const Graph& g, Algorithm alg, const SweepParams& params) {
+  require(params.kernel != "multispin", "kernel", "'multispin' applies to lattices only");
   if (alg == Algorithm::Wolff) {
     require(!g.has_fields(), "fields", "Wolff cluster updates need zero fields");
     require(g.is_ferromagnetic(), "couplings", "Wolff cluster updates need every J_ij >= 0");

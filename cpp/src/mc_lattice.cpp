@@ -12,6 +12,7 @@
 #include "isingvi/rng.hpp"
 #include "mc_checkerboard.hpp"
 #include "mc_driver.hpp"
+#include "mc_multispin.hpp"
 
 namespace isingvi {
 namespace {
@@ -88,14 +89,15 @@ class WolffChain {
 
  private:
   int neighbours(int i, int* out) const {
-    const int L = L_;
-    const int x = i % L, y = (i / L) % L;
+    // one division per site (the hot path of a cluster): q = i / L gives x, and y in 2D
+    const int L = L_, q = i / L, x = i - q * L;
+    const int y = dim_ == 2 ? q : q % L;
     out[0] = x == 0 ? i + L - 1 : i - 1;
     out[1] = x == L - 1 ? i - (L - 1) : i + 1;
     out[2] = y == 0 ? i + (L - 1) * L : i - L;
     out[3] = y == L - 1 ? i - (L - 1) * L : i + L;
     if (dim_ == 2) return 4;
-    const int zc = i / (L * L), LL = L * L;
+    const int zc = q / L, LL = L * L;
     out[4] = zc == 0 ? i + (L - 1) * LL : i - LL;
     out[5] = zc == L - 1 ? i - (L - 1) * LL : i + LL;
     return 6;
@@ -112,7 +114,11 @@ class WolffChain {
 }  // namespace
 
 SweepResult run_sweep(const Lattice& lat, Algorithm alg, const SweepParams& params) {
-  if (alg != Algorithm::Wolff) return detail::run_checkerboard(lat, alg, params);
+  if (alg != Algorithm::Wolff) {
+    const bool packed = params.kernel == "multispin" || (params.kernel == "auto" && detail::multispin_supports(lat));
+    return packed ? detail::run_multispin(lat, alg, params) : detail::run_checkerboard(lat, alg, params);
+  }
+  require(params.kernel != "multispin", "kernel", "'multispin' applies to Metropolis and heat bath only");
   require(lat.h == 0.0, "h", "Wolff cluster updates need h = 0");
   require(lat.J >= 0.0, "J", "Wolff cluster updates need a ferromagnet (J >= 0)");
   return detail::drive(lat.n(), params, "wolff", [&](double T) { return WolffChain(lat, T); });

@@ -29,6 +29,8 @@ void check_sweep_params(const SweepParams& p, std::int64_t n_spins) {
           "must be <= n_measure (" + std::to_string(p.n_measure) + "), got " + std::to_string(p.every));
   require(p.threads >= 1, "threads", "must be >= 1, got " + std::to_string(p.threads));
   resolve_isa(p.simd, "simd");
+  require(p.kernel == "auto" || p.kernel == "multispin" || p.kernel == "plain", "kernel",
+          "must be 'auto', 'multispin' or 'plain', got '" + p.kernel + "'");
   // Refuse outputs that cannot fit in memory rather than dying in the allocator.
   const double samples = static_cast<double>(p.T.size()) * static_cast<double>(p.n_measure / p.every);
   require(samples * 16.0 <= 16.0 * (1ULL << 30), "n_measure",

@@ -78,12 +78,14 @@ def mc_sweep(
     init: str = "random",
     save_configs: bool = False,
     simd: str = "auto",
+    kernel: str = "auto",
 ) -> dict[str, Any]:
     """Monte Carlo over a list of temperatures.
 
     Returns a dict with E, M of shape (n_T, n_samples) (totals), acceptance, cluster_size,
     sampler, n_spins and, if asked, configs (n_T, n_samples, N) int8. ``simd`` picks the
-    instruction set of the lattice checkerboard kernels ("auto", or one of simd_supported()).
+    instruction set of the lattice checkerboard kernels ("auto", or one of simd_supported());
+    ``kernel`` the lattice implementation ("auto", "multispin" or "plain").
     """
 
 @overload
@@ -99,6 +101,7 @@ def mc_sweep(
     init: str = "random",
     save_configs: bool = False,
     simd: str = "auto",
+    kernel: str = "auto",
 ) -> dict[str, Any]: ...
 def simd_supported() -> list[str]:
     """Instruction sets of the vector kernels this CPU and build support, slowest first."""

@@ -19,12 +19,14 @@ import pandas as pd
 from . import _core
 from ._validate import INT64_MAX, as_choice, as_int, as_seed, as_temperatures
 
-__all__ = ["run", "MCResult", "ALGORITHMS", "SIMD", "available_simd"]
+__all__ = ["run", "MCResult", "ALGORITHMS", "SIMD", "KERNELS", "available_simd"]
 
 ALGORITHMS = ("metropolis", "heatbath", "wolff")
 INITS = ("random", "up", "down")
 #: Values of ``run(..., simd=...)``: the instruction set of the lattice checkerboard kernels.
 SIMD = ("auto", "scalar", "avx2", "avx512")
+#: Values of ``run(..., kernel=...)``: the lattice Metropolis / heat-bath implementation.
+KERNELS = ("auto", "multispin", "plain")
 
 
 def available_simd() -> list[str]:
@@ -45,7 +47,8 @@ class MCResult:
     E, M : (n_T, n_samples) total energy and total magnetisation after each measured sweep
     n_spins : number of spins N (per-spin series are E / N and M / N)
     algorithm, sampler : the algorithm asked for and the implementation that ran
-        (e.g. "checkerboard-metropolis-avx512", "sequential-heatbath", "wolff")
+        (e.g. "multispin-metropolis-avx512", "checkerboard-heatbath-scalar",
+        "sequential-heatbath", "wolff")
     acceptance : (n_T,) flipped spins per attempt during measurement
     cluster_size : (n_T,) mean Wolff cluster size (0 for single-spin algorithms)
     configs : (n_T, n_samples, N) int8 spins, if ``save_configs`` was set
@@ -85,6 +88,7 @@ def run(
     init: str = "random",
     save_configs: bool = False,
     simd: str = "auto",
+    kernel: str = "auto",
 ) -> MCResult:
     """Sample a model at every temperature of ``T``.
 
@@ -99,7 +103,10 @@ def run(
     n_measure : sweeps during measurement
     every : record E and M after every ``every``-th measured sweep (n_measure // every samples)
     seed : master seed; the same seed and arguments give bit-identical results
-    threads : temperatures sampled in parallel; results do not depend on it
+    threads : worker threads; results do not depend on it. Temperatures run in parallel; with
+        the multi-spin kernel each temperature's lattice is also split among
+        max(1, threads // n_T) threads (bands of rows with their own random streams; at most
+        one thread per 2^18 spins, as smaller lattices gain nothing).
     init : start configuration, "random" | "up" | "down"
         (Wolff fixes its clusters per measuring sweep from the thermalisation; with
         n_therm = 0 a measuring sweep is a single cluster.)
@@ -109,12 +116,22 @@ def run(
         takes the fastest this CPU has (see :func:`available_simd`; one it lacks is a
         ValueError). Results are bit-identical for every choice; ``sampler`` says which ran.
         Graph samplers and Wolff ignore it.
+    kernel : "auto" | "multispin" | "plain"
+        Lattice Metropolis / heat-bath implementation. "multispin" packs 64 spins of one
+        checkerboard colour per 64-bit word and decides them by bitwise logic (L must be a
+        multiple of 128, else ValueError); "plain" stores a byte per spin (any even L); "auto"
+        (default) takes multispin where it applies, else plain. Both follow the same sweep
+        order with the same exact probabilities, but draw different random numbers, so their
+        chains differ. Graph samplers and Wolff accept "auto" and "plain" only.
 
     Notes
     -----
     A checkerboard sweep updates the sites with x + y (+ z) even, then those with it odd, in
     row order; each site flips with the exact probability to 32 bits: min(1, e^{-dE/T})
-    (Metropolis) or 1 / (1 + e^{dE/T}) (heat bath), dE = 2 s_i (J sum_j s_j + h).
+    (Metropolis) or 1 / (1 + e^{dE/T}) (heat bath), dE = 2 s_i (J sum_j s_j + h). The
+    multi-spin kernel realises each site's 32-bit uniform lazily, one random bit-plane at a
+    time, most significant first, until every site of the word is decided: the same exact
+    probability from bits no other site uses.
     """
     if not isinstance(model, (_core.Lattice, _core.Graph)):
         raise ValueError(f"model: must be a SquareLattice, CubicLattice or Graph, got {type(model).__name__}")
@@ -127,8 +144,9 @@ def run(
     seed = as_seed(seed)
     threads = as_int(threads, "threads", 1)
     simd = as_choice(simd, "simd", SIMD)
+    kernel = as_choice(kernel, "kernel", KERNELS)
     d = _core.mc_sweep(model, algorithm, temps.tolist(), n_therm, n_measure, every, seed, threads, init,
-                       bool(save_configs), simd)
+                       bool(save_configs), simd, kernel)
     return MCResult(
         T=temps,
         E=d["E"],

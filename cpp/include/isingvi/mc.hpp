@@ -31,12 +31,16 @@ struct SweepParams {
   std::int64_t n_measure = 10000;
   std::int64_t every = 1;
   std::uint64_t seed = 0;
-  int threads = 1;
+  int threads = 1;  // temperatures in parallel; the multi-spin kernel also splits one lattice
   Init init = Init::Random;
   bool save_configs = false;  // also keep every measured configuration (n_T x n_samples x N)
   // Instruction set of the lattice checkerboard kernels: "auto" (the best this CPU has),
   // "scalar", "avx2" or "avx512". Every choice gives bit-identical results; others ignore it.
   std::string simd = "auto";
+  // Lattice Metropolis / heat-bath implementation: "multispin" (64 spins per word; L a
+  // multiple of 128), "plain" (one byte per spin, any even L) or "auto" (multispin where it
+  // applies). Graph samplers and Wolff accept only "auto" and "plain".
+  std::string kernel = "auto";
 };
 
 struct SweepResult {
@@ -48,7 +52,7 @@ struct SweepResult {
   std::vector<double> acceptance;    // per T: accepted flips / attempts (Metropolis, heat bath: flips / attempts)
   std::vector<double> cluster_size;  // per T: mean Wolff cluster size during measurement (0 otherwise)
   std::vector<std::int8_t> configs;  // (n_T, n_samples, N) when save_configs
-  std::string sampler;               // which implementation ran, e.g. "checkerboard-metropolis-avx512"
+  std::string sampler;               // which implementation ran, e.g. "multispin-metropolis-avx512"
 };
 
 void check_sweep_params(const SweepParams& p, std::int64_t n_spins);
