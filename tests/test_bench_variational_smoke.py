@@ -23,10 +23,12 @@ def test_bench_quick_runs_and_prints_table(tmp_path):
         assert column in header
     with out.open(newline="") as f:
         rows = list(csv.DictReader(f))
-    assert {(r["impl"], r["variant"]) for r in rows} == {
-        ("core", "sequential"), ("core", "parallel"), ("core-graph", "parallel"),
-        ("numpy+F", "parallel"), ("numpy", "parallel")}
+    assert {(r["section"], r["impl"], r["variant"]) for r in rows} == {
+        ("meanfield", "core", "sequential"), ("meanfield", "core", "parallel"), ("meanfield", "core-graph", "parallel"),
+        ("meanfield", "numpy+F", "parallel"), ("meanfield", "numpy", "parallel"),
+        ("bp", "core", "parallel"), ("ais", "core", "heatbath 50 steps")}
     for r in rows:
         assert float(r["ms_per_iter_best"]) > 0
-        if r["impl"].startswith("core"):
+        if r["impl"].startswith("core") and r["section"] != "ais":
             assert float(r["vs_numpy"]) > 0
+    assert "chains/s" in proc.stdout
