@@ -34,6 +34,7 @@ include: "pipeline/rules/f4.smk"
 include: "pipeline/rules/f5.smk"
 include: "pipeline/rules/f6.smk"
 include: "pipeline/rules/f7.smk"
+include: "pipeline/rules/f8.smk"
 
 
 localrules:

@@ -1,17 +1,22 @@
 # F8: performance of the Monte Carlo core (flips per ns by L, implementation and threads).
-# One compute job runs bench/bench_mc.py (slow, about ten minutes: keep it out of the default
-# target); the plot is a local rule. Self-contained: needs only workflow.basedir.
+# One compute job runs bench/bench_mc.py (slow, about ten minutes), so F8 is not part of the
+# paper target: build it with `snakemake f8`. The plot is a local rule.
+
+
+include: "f8_jobs.smk"
 
 
 localrules:
+    f8,
     f8_plot,
 
 
-F8_TARGETS = [
-    "results/f8/bench.csv",
-    "results/figures/F8_performance.pdf",
-    "results/figures/F8_performance.png",
-]
+rule f8:
+    """Figure F8 and its table (not in `paper`: the benchmark takes about ten minutes)."""
+    input:
+        "results/f8/bench.csv",
+        "results/figures/F8_performance.pdf",
+        "results/figures/F8_performance.png",
 
 
 rule f8_bench:
@@ -23,13 +28,14 @@ rule f8_bench:
     benchmark:
         "benchmarks/f8/bench.tsv"
     params:
-        bench=f"{workflow.basedir}/bench/bench_mc.py",
+        job=f8_job(),
+        bench=os.path.join(workflow.basedir, "bench", "bench_mc.py"),
     threads: 2
     resources:
         mem_mb=2048,
         runtime="40m",
-    shell:
-        "python {params.bench:q} --out {output:q} > {log:q} 2>&1"
+    script:
+        "../scripts/f8_bench.py"
 
 
 rule f8_plot:
@@ -37,18 +43,7 @@ rule f8_plot:
     input:
         bench="results/f8/bench.csv",
     output:
-        pdf=report(
-            "results/figures/F8_performance.pdf",
-            caption="../report/f8.rst",
-            category="F8",
-            labels={"figure": "F8", "format": "PDF"},
-        ),
-        png=report(
-            "results/figures/F8_performance.png",
-            caption="../report/f8.rst",
-            category="F8",
-            labels={"figure": "F8", "format": "PNG"},
-        ),
+        **figure("results/figures/F8_performance.pdf", "F8", caption="../report/f8.rst"),
     log:
         "logs/f8/plot.log",
     script:

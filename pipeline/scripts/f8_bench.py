@@ -1,0 +1,36 @@
+"""F8 job: run bench/bench_mc.py with the f8 config and add the provenance columns.
+
+The benchmark measures CPU time (one thread) and wall time (two threads): run it on an idle
+machine, alone (the rule asks for two threads so that snakemake runs nothing beside it).
+"""
+from isingvi.results import script_log
+
+log = script_log(snakemake.log[0], "f8_bench")  # noqa: F821 (before anything can fail)
+
+import runpy  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pandas as pd  # noqa: E402
+
+from isingvi.results import with_provenance, write_table  # noqa: E402
+
+job = snakemake.params.job  # noqa: F821
+bench = Path(snakemake.params.bench)  # noqa: F821
+with tempfile.TemporaryDirectory() as tmp:
+    raw = Path(tmp) / "bench.csv"
+    sys.argv = [str(bench), "--out", str(raw), "--sizes", *map(str, job["sizes"]),
+                "--temperatures", *map(str, job["temperatures"]), "--threads", *map(str, job["threads"]),
+                "--wolff-sizes", *map(str, job["wolff_sizes"]), "--min-time", str(job["min_time"]),
+                "--repeats", str(job["repeats"])]
+    log.info("running %s", " ".join(sys.argv))
+    try:
+        runpy.run_path(str(bench), run_name="__main__")
+    except SystemExit as stop:
+        if stop.code:
+            raise
+    table = pd.read_csv(raw)
+table = with_provenance(table, job, path=snakemake.scriptdir)  # noqa: F821
+write_table(table, snakemake.output[0])  # noqa: F821
+log.info("wrote %d rows to %s", len(table), snakemake.output[0])  # noqa: F821
