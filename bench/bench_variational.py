@@ -180,6 +180,15 @@ def bench_core_mean_field(L: int, update: str, cfg: Settings, as_graph: bool = F
             raise RuntimeError(f"mean field L={L}: stopped after {r.n_iter[0]} of {n} iterations")
         return dt
 
+    S, seconds = time_iterations(run, cfg, f"mean field L={L}")
+    return Row("meanfield", "core-graph" if as_graph else "core", update, L, T_MF, S, seconds)
+
+
+def time_iterations(run, cfg: Settings, what: str) -> tuple[int, list[float]]:
+    """Time S iterations of a solver as run(1 + S) - run(1), where run(n) returns the CPU time
+    of a call doing n iterations: start-up, conversion and call overhead cancel. S is
+    calibrated to last ``cfg.min_time``; returns S and the per-repeat times."""
+
     def pair(S: int):
         return run(1 + S) - run(1), None
 
@@ -187,8 +196,8 @@ def bench_core_mean_field(L: int, update: str, cfg: Settings, as_graph: bool = F
     S, out = _timed_repeats(pair, S, cfg)
     seconds = [dt for dt, _ in out]
     if min(seconds) <= 0:
-        raise RuntimeError(f"mean field L={L}: non-positive time difference {seconds}; raise --min-time")
-    return Row("meanfield", "core-graph" if as_graph else "core", update, L, T_MF, S, seconds)
+        raise RuntimeError(f"{what}: non-positive time difference {seconds}; raise --min-time")
+    return S, seconds
 
 
 def bench_numpy_mean_field(L: int, with_f: bool, cfg: Settings) -> Row:
@@ -238,12 +247,8 @@ def bench_core_bp(L: int, cfg: Settings) -> Row:
             raise RuntimeError(f"BP L={L}: stopped after {r.n_iter[0]} of {n} iterations")
         return dt
 
-    def pair(S: int):
-        return run(1 + S) - run(1), None
-
-    S = _calibrate(lambda n: pair(n)[0], 1, cfg.pilot_time, cfg.min_time)
-    S, out = _timed_repeats(pair, S, cfg)
-    return Row("bp", "core", "parallel", L, T_BP, S, [dt for dt, _ in out])
+    S, seconds = time_iterations(run, cfg, f"BP L={L}")
+    return Row("bp", "core", "parallel", L, T_BP, S, seconds)
 
 
 def section_bp(sizes: list[int], cfg: Settings) -> list[Row]:
