@@ -421,15 +421,17 @@ def check_baselines(L: int = 32, T: float = 3.0, therm: int = 500, sweeps: int =
 # Output
 
 
-def format_table(rows: list[Row]) -> str:
-    cells = [[head for _, head, _ in COLUMNS]]
+def format_table(rows: list, columns: list = COLUMNS) -> str:
+    """Fixed-width table of ``rows`` (objects with the attributes named in ``columns``, a list
+    of (attribute, heading, format)); the first three columns are left-aligned text."""
+    cells = [[head for _, head, _ in columns]]
     for r in rows:
         line = []
-        for key, _, fmt in COLUMNS:
+        for key, _, fmt in columns:
             v = getattr(r, key)
             line.append("-" if isinstance(v, float) and math.isnan(v) else fmt.format(v))
         cells.append(line)
-    widths = [max(len(c[i]) for c in cells) for i in range(len(COLUMNS))]
+    widths = [max(len(c[i]) for c in cells) for i in range(len(columns))]
     out = []
     for n, line in enumerate(cells):
         out.append("  ".join(c.rjust(w) if k >= 3 else c.ljust(w) for k, (c, w) in enumerate(zip(line, widths))))
@@ -438,7 +440,7 @@ def format_table(rows: list[Row]) -> str:
     return "\n".join(out)
 
 
-def write_csv(rows: list[Row], path: Path) -> None:
+def write_csv(rows: list, path: Path) -> None:
     """Write the table atomically (isingvi.results.write_table)."""
     import pandas as pd
 

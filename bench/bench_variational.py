@@ -48,7 +48,7 @@ import numpy as np
 import isingvi as iv
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_mc import _calibrate, _timed_repeats, environment  # noqa: E402  (shared timing helpers)
+from bench_mc import _calibrate, _timed_repeats, environment, format_table, write_csv  # noqa: E402  (shared helpers)
 
 T_MF = 4.2
 SEED = 12345
@@ -284,24 +284,7 @@ SECTIONS = {"meanfield": section_meanfield, "bp": section_bp, "ais": section_ais
 
 
 # --------------------------------------------------------------------------------------------
-# Output
-
-
-def format_table(rows: list[Row]) -> str:
-    cells = [[head for _, head, _ in COLUMNS]]
-    for r in rows:
-        line = []
-        for key, _, fmt in COLUMNS:
-            v = getattr(r, key)
-            line.append("-" if isinstance(v, float) and math.isnan(v) else fmt.format(v))
-        cells.append(line)
-    widths = [max(len(c[i]) for c in cells) for i in range(len(COLUMNS))]
-    out = []
-    for n, line in enumerate(cells):
-        out.append("  ".join(c.rjust(w) if k >= 3 else c.ljust(w) for k, (c, w) in enumerate(zip(line, widths))))
-        if n == 0:
-            out.append("  ".join("-" * w for w in widths))
-    return "\n".join(out)
+# Command line
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -334,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     for name in args.sections:
         rows += SECTIONS[name](sizes, cfg)
-    print(format_table(rows))
+    print(format_table(rows, COLUMNS))
     print()
     print("core/numpy: NumPy's best time per iteration (numpy+F: the same work, update, max |dm| and F_MF)")
     print("divided by the core's, at the same L (larger is faster). NumPy has no sequential sweep: the")
@@ -347,9 +330,7 @@ def main(argv: list[str] | None = None) -> int:
         if r.section == "ais":
             print(f"  ais L = {r.L}: {1e3 / r.ms_per_iter_best:.1f} chains/s ({r.variant}, one sweep a step)")
     if args.out:
-        import pandas as pd
-
-        iv.results.write_table(pd.DataFrame([r.record() for r in rows]), args.out)
+        write_csv(rows, args.out)
         print(f"\nwrote {args.out}")
     return 0
 
