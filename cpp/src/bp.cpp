@@ -31,13 +31,8 @@ BPSchedule parse_bp_schedule(const std::string& name) {
 }
 
 void check_bp_params(const BPParams& p) {
-  require_temperatures(p.T);
-  for (std::size_t k = 0; k < p.T.size(); ++k)
-    require(std::isfinite(1.0 / p.T[k]), "T",
-            "too small: 1/T overflows, got " + std::to_string(p.T[k]) + " at index " + std::to_string(k));
-  require(p.damping >= 0.0 && p.damping < 1.0, "damping", "must be in [0, 1), got " + std::to_string(p.damping));
-  require(std::isfinite(p.tol) && p.tol > 0.0, "tol", "must be finite and > 0, got " + std::to_string(p.tol));
-  require(p.max_iter >= 1, "max_iter", "must be >= 1, got " + std::to_string(p.max_iter));
+  require_inverse_temperatures(p.T);
+  require_iteration_settings(p.damping, p.tol, p.max_iter);
 }
 
 namespace {

@@ -15,13 +15,8 @@
 namespace isingvi {
 
 void check_mean_field_params(const MeanFieldParams& p, std::int64_t n_spins) {
-  require_temperatures(p.T);
-  for (std::size_t k = 0; k < p.T.size(); ++k)
-    require(std::isfinite(1.0 / p.T[k]), "T",
-            "too small: 1/T overflows, got " + std::to_string(p.T[k]) + " at index " + std::to_string(k));
-  require(p.damping >= 0.0 && p.damping < 1.0, "damping", "must lie in [0, 1), got " + std::to_string(p.damping));
-  require(std::isfinite(p.tol) && p.tol > 0.0, "tol", "must be finite and > 0, got " + std::to_string(p.tol));
-  require(p.max_iter >= 1, "max_iter", "must be >= 1, got " + std::to_string(p.max_iter));
+  require_inverse_temperatures(p.T);
+  require_iteration_settings(p.damping, p.tol, p.max_iter);
   // The traces grow with the iterations: refuse what could not fit in memory.
   require(static_cast<double>(p.T.size()) * (static_cast<double>(p.max_iter) + 1.0) <= double(1ULL << 28),
           "max_iter", "len(T) * (max_iter + 1) must be <= 2^28 (the per-iteration traces)");

@@ -3,6 +3,7 @@
 // bindings turn it into a Python ValueError.
 #pragma once
 #include <cmath>
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -29,6 +30,22 @@ inline void require_temperatures(const std::vector<double>& T, const std::string
       fail(param, "every temperature must be finite and > 0, got " + std::to_string(T[k]) +
                       " at index " + std::to_string(k));
   }
+}
+
+// Temperatures as above whose beta = 1/T is finite too (the solvers work in beta).
+inline void require_inverse_temperatures(const std::vector<double>& T, const std::string& param = "T") {
+  require_temperatures(T, param);
+  for (std::size_t k = 0; k < T.size(); ++k) {
+    if (!std::isfinite(1.0 / T[k]))
+      fail(param, "too small: 1/T overflows, got " + std::to_string(T[k]) + " at index " + std::to_string(k));
+  }
+}
+
+// Settings of a damped fixed-point iteration (mean field, TAP, belief propagation).
+inline void require_iteration_settings(double damping, double tol, std::int64_t max_iter) {
+  require(damping >= 0.0 && damping < 1.0, "damping", "must lie in [0, 1), got " + std::to_string(damping));
+  require(std::isfinite(tol) && tol > 0.0, "tol", "must be finite and > 0, got " + std::to_string(tol));
+  require(max_iter >= 1, "max_iter", "must be >= 1, got " + std::to_string(max_iter));
 }
 
 }  // namespace isingvi
