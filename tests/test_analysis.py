@@ -11,7 +11,10 @@ from hypothesis.extra.numpy import arrays
 from scipy.signal import lfilter
 from scipy.stats import t as student_t
 
+import pandas as pd
+
 from isingvi import analysis
+from isingvi.analysis import combine_replicates
 
 N_AR = 2**17
 
@@ -265,3 +268,11 @@ def test_result_missing_attribute():
     del res.M
     with pytest.raises(ValueError, match=r"^result\b"):
         analysis.summarise(res)
+
+
+def test_combine_replicates_averages_and_adds_errors_in_quadrature():
+    df = pd.DataFrame({"T": [1.0, 1.0, 2.0], "a": [1.0, 3.0, 5.0], "a_err": [0.3, 0.4, 0.1], "s": [7, 7, 8]})
+    out = combine_replicates(df, ["T"], ["a"], keep=("s",)).set_index("T")
+    assert out.loc[1.0, "a"] == 2.0 and out.loc[1.0, "a_err"] == pytest.approx(0.5 / 2)  # sqrt(0.09 + 0.16) / 2
+    assert out.loc[2.0, "a"] == 5.0 and out.loc[2.0, "a_err"] == pytest.approx(0.1)
+    assert list(out.n_rep) == [2, 1] and list(out.s) == [7, 8]

@@ -29,18 +29,7 @@ log.info("%d MC rows (sizes %s, algorithms %s), %d exact rows", len(mc), sorted(
 
 # Replicates are independent runs: average them, errors add in quadrature.
 OBS = ["u", "c", "abs_m", "chi"]
-
-
-def combine(g: pd.DataFrame) -> pd.Series:
-    n = len(g)
-    out = {"n_rep": n}
-    for q in OBS:
-        out[q] = g[q].mean()
-        out[q + "_err"] = np.sqrt((g[q + "_err"] ** 2).sum()) / n
-    return pd.Series(out)
-
-
-pts = mc.groupby(["L", "algorithm", "T"]).apply(combine, include_groups=False).reset_index()
+pts = iv.analysis.combine_replicates(mc, ["L", "algorithm", "T"], OBS)
 
 # --- Checks, written to the log: MC against Kaufman, and Wolff against Metropolis. ---------
 for (L, alg), g in pts.groupby(["L", "algorithm"]):

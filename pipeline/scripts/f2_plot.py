@@ -23,14 +23,9 @@ from isingvi import plots  # noqa: E402
 points = pd.read_csv(snakemake.input.points)  # noqa: F821
 lines = pd.read_csv(snakemake.input.lines)  # noqa: F821
 
-# Replicates of the sampling methods are independent: average, errors in quadrature.
-def combine(g: pd.DataFrame) -> pd.Series:
-    n = len(g)
-    return pd.Series({"f": g.f.mean(), "f_err": np.sqrt((g.f_err**2).sum()) / n, "f_exact": g.f_exact.iloc[0],
-                      "f_error": g.f_error.mean(), "converged": g.converged.all() if "converged" in g else True})
-
-
-pts = points.groupby(["L", "method", "T"]).apply(combine, include_groups=False).reset_index()
+# Replicates of the sampling methods are independent: averaged, errors in quadrature.
+pts = iv.analysis.combine_replicates(points, ["L", "method", "T"], ["f"], keep=("f_exact",))
+pts["f_error"] = pts.f - pts.f_exact
 for (L, method), g in pts.groupby(["L", "method"]):
     worst = g.loc[g.f_error.abs().idxmax()]
     msg = f"L={L:g} {method:5s}: max |f - f_exact| = {abs(worst.f_error):.4g} at T = {worst['T']:g}"

@@ -16,7 +16,6 @@ import matplotlib  # noqa: E402
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 import isingvi as iv  # noqa: E402
@@ -54,9 +53,9 @@ styles = {"exact": ("exact (Yang, $L=\\infty$)", "black"), "mf": ("mean field", 
 for method, (label, colour) in styles.items():
     g = curves[curves.method == method]
     ax.plot(g["T"], g.m, color=colour, lw=1.4, label=label)
-big = mc[mc.L == mc.L.max()].groupby("T").agg(abs_m=("abs_m", "mean"), n=("abs_m", "size"),
-                                             err=("abs_m_err", lambda e: np.sqrt((e**2).sum()) / len(e)))
-ax.errorbar(big.index, big.abs_m, yerr=big.err, ls="none", marker="o", ms=3, color="0.35", mfc="white",
+# Every independent run at a temperature (replicates, and both algorithms where both ran).
+big = iv.analysis.combine_replicates(mc[mc.L == mc.L.max()], ["T"], ["abs_m"])
+ax.errorbar(big["T"], big.abs_m, yerr=big.abs_m_err, ls="none", marker="o", ms=3, color="0.35", mfc="white",
             label=f"Monte Carlo $L = {int(mc.L.max())}$ (F1)")
 for Tc, name, colour, ha in ((iv.exact.T_C, r"$T_c$", "black", "right"),
                              (iv.bp.T_C_SQUARE, r"$T_c^{\rm Bethe}$", "C1", "left"),

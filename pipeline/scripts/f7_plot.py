@@ -14,7 +14,6 @@ import matplotlib  # noqa: E402
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
@@ -28,19 +27,8 @@ log.info("%d fit rows (L %s, K %s, %d replicates), %d exact rows", len(fits), so
          sorted(map(int, fits.K.unique())), fits.replicate.nunique(), len(exact))
 
 VALUES = ["cross_entropy", "neg_elbo_hard", "hard_gap"]
-
-
-def combine(g: pd.DataFrame) -> pd.Series:
-    """Average independent replicates; standard errors add in quadrature."""
-    n = len(g)
-    out = {"n_rep": n, "s_exact": g.s_exact.iloc[0]}
-    for q in VALUES:
-        out[q] = g[q].mean()
-        out[q + "_err"] = np.sqrt((g[q + "_err"] ** 2).sum()) / n
-    return pd.Series(out)
-
-
-pts = fits.groupby(["L", "T", "K"]).apply(combine, include_groups=False).reset_index()
+# Independent replicates: averaged, standard errors in quadrature.
+pts = iv.analysis.combine_replicates(fits, ["L", "T", "K"], VALUES, keep=("s_exact",))
 pts["kl"] = pts.cross_entropy - pts.s_exact
 
 # --- checks: s <= CE (within error) <= -ELBO(hard) --------------------------------------------

@@ -22,7 +22,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-__all__ = ["binned_mean", "tau_int", "jackknife", "summarise"]
+__all__ = ["binned_mean", "tau_int", "jackknife", "summarise", "combine_replicates"]
 
 COLUMNS = [
     "T", "beta", "n_samples", "u", "u_err", "c", "c_err", "abs_m", "abs_m_err",
@@ -219,3 +219,21 @@ def summarise(result, n_blocks: int = 32) -> pd.DataFrame:
         rows.append([t, beta, e.size, u, u_err, c, c_err, abs_m, abs_m_err, m2, m2_err,
                      m4, m4_err, chi, chi_err, u4, u4_err, tau_int(e), tau_int(am)])
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def combine_replicates(df: pd.DataFrame, by: list[str], values: list[str], keep: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Average independent replicates of each ``by`` group.
+
+    For every q in ``values`` the mean of q and its standard error
+    sqrt(sum q_err^2) / n (independent runs: errors add in quadrature), plus ``n_rep``; the
+    ``keep`` columns, equal within a group, are carried over from its first row.
+    """
+    def one(g: pd.DataFrame) -> pd.Series:
+        n = len(g)
+        out = {"n_rep": n, **{k: g[k].iloc[0] for k in keep}}
+        for q in values:
+            out[q] = g[q].mean()
+            out[q + "_err"] = np.sqrt((g[q + "_err"] ** 2).sum()) / n
+        return pd.Series(out)
+
+    return df.groupby(by).apply(one, include_groups=False).reset_index()
