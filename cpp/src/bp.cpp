@@ -11,7 +11,6 @@
 #include "bp_state.hpp"
 #include "isingvi/check.hpp"
 #include "isingvi/rng.hpp"
-#include "mc_driver.hpp"  // temperature_stream: one RNG stream per temperature, as in Monte Carlo
 
 namespace isingvi {
 
@@ -77,7 +76,7 @@ BPResult belief_propagation(const Graph& graph, const BPParams& p) {
   std::vector<int> order(N);
   for (std::size_t k = 0; k < nT; ++k) {
     const double T = p.T[k], beta = 1.0 / T;
-    Rng rng(p.seed, detail::temperature_stream(T));
+    Rng rng(p.seed, temperature_stream(T));
     for (int d = 0; d < g.slots(); ++d) t[d] = std::tanh(beta * g.J[d]);
     start_messages(g, p.init, rng, msg);
     std::iota(order.begin(), order.end(), 0);

@@ -2,7 +2,6 @@
 #pragma once
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <vector>
 
 #include "isingvi/mc.hpp"
@@ -36,13 +35,6 @@ struct ChainCounters {
   double acceptance() const { return attempts ? double(accepted) / double(attempts) : 0.0; }
   double mean_cluster_size() const { return clusters ? double(accepted) / double(clusters) : 0.0; }
 };
-
-// The RNG stream of one temperature: its bit pattern, so it does not depend on list order.
-inline std::uint64_t temperature_stream(double T) {
-  std::uint64_t bits;
-  std::memcpy(&bits, &T, sizeof bits);
-  return bits;
-}
 
 // A Chain is built per temperature and offers: init(Init, Rng&), sweep(Rng&),
 // observe(double& E, int64& M), copy_spins(int8* out) (in site order), and its

@@ -8,6 +8,7 @@
 #pragma once
 #include <cstdint>
 #include <cmath>
+#include <cstring>
 
 namespace isingvi {
 
@@ -106,6 +107,14 @@ inline std::uint64_t probability_threshold32(double p) {
   if (!(p > 0.0)) return 0;
   if (p >= 1.0) return std::uint64_t{1} << 32;
   return static_cast<std::uint64_t>(std::llround(std::ldexp(p, 32)));
+}
+
+// The stream of one temperature in a sweep over a list of temperatures (Monte Carlo, BP):
+// T's bit pattern, so a temperature's results do not depend on the list's order or length.
+inline std::uint64_t temperature_stream(double T) {
+  std::uint64_t bits;
+  std::memcpy(&bits, &T, sizeof bits);
+  return bits;
 }
 
 }  // namespace isingvi
