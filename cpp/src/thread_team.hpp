@@ -1,13 +1,24 @@
 // Private to the core: a small persistent team of threads for work split inside one chain.
 //
 // A lattice half-sweep at L = 1024 takes tens of microseconds, less than starting a thread,
-// so the team's threads live as long as the chain and wait between jobs: they spin briefly,
-// then yield (the machine may be shared). run(f) calls f(t) for t in [0, size) - the caller
-// runs t = 0 - and returns when all are done; that return is the barrier between jobs.
+// so the team's threads live as long as the chain and wait between jobs. run(f) calls f(t)
+// for t in [0, size) - the caller runs t = 0 - and returns when all are done; that return is
+// the barrier between jobs. run_chunks(n, chunk, f) shares the items [0, n) out in chunks:
+// each thread starts on its own contiguous part (so data stays in its cache from one job to
+// the next) and then takes what is left of the others', so a thread slowed down by another
+// process holds the barrier up by one chunk rather than by its whole part.
+//
+// Waiting: spin for a few tens of microseconds (the usual gap between jobs), then sleep on a
+// condition variable. Sleeping matters on a busy machine: a spinning thread would take CPU
+// time from the very thread it waits for.
 #pragma once
+#include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -16,13 +27,15 @@ namespace isingvi::detail {
 class ThreadTeam {
  public:
   explicit ThreadTeam(int size)
-      : size_(size < 1 ? 1 : size), done_(std::make_unique<std::atomic<std::uint64_t>[]>(static_cast<std::size_t>(size_))) {
-    for (int t = 0; t < size_; ++t) done_[t].store(0, std::memory_order_relaxed);
+      : size_(size < 1 ? 1 : size),
+        done_(std::make_unique<std::atomic<std::uint64_t>[]>(static_cast<std::size_t>(size_))),
+        cursor_(std::make_unique<Cursor[]>(static_cast<std::size_t>(size_))) {
+    for (int t = 0; t < size_; ++t) done_[t].store(0);
     for (int t = 1; t < size_; ++t) workers_.emplace_back([this, t] { serve(t); });
   }
   ~ThreadTeam() {
-    stop_.store(true, std::memory_order_release);
-    generation_.fetch_add(1, std::memory_order_release);
+    stop_.store(true);
+    publish_generation();
     for (auto& w : workers_) w.join();
   }
   ThreadTeam(const ThreadTeam&) = delete;
@@ -38,40 +51,100 @@ class ThreadTeam {
     }
     job_ = [](void* ctx, int t) { (*static_cast<F*>(ctx))(t); };
     ctx_ = &f;
-    const std::uint64_t g = generation_.fetch_add(1, std::memory_order_acq_rel) + 1;
+    const std::uint64_t g = publish_generation();
     f(0);
-    for (int t = 1; t < size_; ++t) wait([&] { return done_[t].load(std::memory_order_acquire) == g; });
+    wait(main_sleeps_, main_wake_, [&] {
+      for (int t = 1; t < size_; ++t)
+        if (done_[t].load() != g) return false;
+      return true;
+    });
+  }
+
+  // f(t, begin, end) for chunks [begin, end) covering [0, n) once each; which thread t runs a
+  // chunk depends on timing, so f's result must not depend on t.
+  template <class F>
+  void run_chunks(std::int64_t n, std::int64_t chunk, F& f) {
+    const std::int64_t parts = (n + chunk - 1) / chunk;
+    auto first = [&](int t) { return std::min(n, parts * t / size_ * chunk); };
+    for (int t = 0; t < size_; ++t) cursor_[t].next.store(first(t), std::memory_order_relaxed);
+    auto work = [&](int t) {
+      for (int k = 0; k < size_; ++k) {  // own part first, then the others' in turn
+        const int owner = (t + k) % size_;
+        const std::int64_t end = first(owner + 1);
+        for (std::int64_t b; (b = cursor_[owner].next.fetch_add(chunk, std::memory_order_relaxed)) < end;)
+          f(t, b, std::min(b + chunk, end));
+      }
+    };
+    run(work);  // run publishes the cursors to the workers (through generation_)
   }
 
  private:
+  // Spin until ready() or kSpin has passed, then sleep on `wake` until ready(). The waker
+  // changes the state first and then reads `sleeping`; the sleeper raises `sleeping` first and
+  // then reads the state (all sequentially consistent), so one of them sees the other: either
+  // the sleeper finds ready() true or the waker notifies.
+  static constexpr auto kSpin = std::chrono::microseconds(50);
+
   template <class Ready>
-  static void wait(Ready&& ready) {
-    for (int spin = 0; !ready();)
-      if (spin < 2000)
-        ++spin;
-      else
-        std::this_thread::yield();
+  void wait(std::atomic<int>& sleeping, std::condition_variable& wake, Ready&& ready) {
+    const auto until = std::chrono::steady_clock::now() + kSpin;
+    for (int spin = 1; !ready(); ++spin) {
+      cpu_relax();
+      if (spin % 64 != 0 || std::chrono::steady_clock::now() < until) continue;
+      std::unique_lock<std::mutex> lock(mutex_);
+      sleeping.fetch_add(1);
+      wake.wait(lock, ready);
+      sleeping.fetch_sub(1);
+      return;
+    }
+  }
+
+  static void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();  // spin politely (frees the core's resources for a sibling thread)
+#endif
+  }
+
+  static void notify(std::mutex& m, std::atomic<int>& sleeping, std::condition_variable& wake) {
+    if (sleeping.load() == 0) return;
+    { std::lock_guard<std::mutex> lock(m); }  // a sleeper between its check and its wait holds m
+    wake.notify_all();
+  }
+
+  std::uint64_t publish_generation() {
+    const std::uint64_t g = generation_.fetch_add(1) + 1;
+    notify(mutex_, workers_sleep_, workers_wake_);
+    return g;
   }
 
   // Worker t runs each new generation's job once and then publishes that generation as done.
   void serve(int t) {
     std::uint64_t seen = 0;
     for (;;) {
-      wait([&] { return generation_.load(std::memory_order_acquire) != seen; });
-      seen = generation_.load(std::memory_order_acquire);
-      if (stop_.load(std::memory_order_acquire)) return;
+      wait(workers_sleep_, workers_wake_, [&] { return generation_.load() != seen; });
+      seen = generation_.load();
+      if (stop_.load()) return;
       job_(ctx_, t);
-      done_[t].store(seen, std::memory_order_release);
+      done_[t].store(seen);
+      notify(mutex_, main_sleeps_, main_wake_);
     }
   }
+
+  struct alignas(64) Cursor {  // a cache line each: the owner claims from it all the time
+    std::atomic<std::int64_t> next{0};
+  };
 
   int size_;
   std::vector<std::thread> workers_;
   std::atomic<std::uint64_t> generation_{0};
   std::unique_ptr<std::atomic<std::uint64_t>[]> done_;  // per worker: last generation done
+  std::unique_ptr<Cursor[]> cursor_;  // per part: the next unclaimed item
   std::atomic<bool> stop_{false};
   void (*job_)(void*, int) = nullptr;
   void* ctx_ = nullptr;
+  std::mutex mutex_;
+  std::atomic<int> workers_sleep_{0}, main_sleeps_{0};  // threads asleep on each condition
+  std::condition_variable workers_wake_, main_wake_;
 };
 
 }  // namespace isingvi::detail
