@@ -13,6 +13,9 @@ bit; E and M come from popcounts of the packed words and equal a recomputation.
 """
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from scipy import stats
@@ -203,6 +206,26 @@ def test_one_large_lattice_split_among_threads_gives_the_same_chain(alg):
     one = iv.mc.run(model, 2.3, alg, threads=1, **kw)
     for threads in (2, 3, 4):
         _assert_same(one, iv.mc.run(model, 2.3, alg, threads=threads, **kw))
+
+
+# A child process, so that a deadlock in the thread team fails the test instead of hanging CI.
+_MANY_TEAMS = """
+import isingvi as iv
+model = iv.SquareLattice(1024, J=0.9, h=0.05)
+kw = dict(n_therm=0, n_measure=30, every=10, kernel="multispin")
+for seed in range(40):
+    one = iv.mc.run(model, 2.3, threads=1, seed=seed, **kw)
+    many = iv.mc.run(model, 2.3, threads=4, seed=seed, **kw)
+    assert (one.E == many.E).all() and (one.M == many.M).all(), seed
+print("ok")
+"""
+
+
+def test_thread_team_with_more_threads_than_cores_neither_hangs_nor_changes_the_chain():
+    """Four threads (more than a small CI machine's cores), 40 teams of 60 jobs each: waiting
+    threads go to sleep and are woken, chunks move between threads, the chains stay the same."""
+    proc = subprocess.run([sys.executable, "-c", _MANY_TEAMS], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr
 
 
 def _energy(model, config):
