@@ -5,7 +5,8 @@ import numbers
 
 import numpy as np
 
-__all__ = ["INT32_MAX", "INT64_MAX", "as_int", "as_float", "as_seed", "as_temperatures", "as_choice"]
+__all__ = ["INT32_MAX", "INT64_MAX", "as_int", "as_float", "as_seed", "as_temperatures", "as_choice",
+           "as_iteration_settings"]
 
 
 INT32_MAX = 2**31 - 1  # the core's int parameters (sizes, counts of spins, threads)
@@ -65,3 +66,15 @@ def as_choice(value, name: str, choices: tuple[str, ...]) -> str:
     if value not in choices:
         raise ValueError(f"{name}: must be one of {', '.join(map(repr, choices))}, got {value!r}")
     return value
+
+
+def as_iteration_settings(damping, tol, max_iter) -> tuple[float, float, int]:
+    """The fixed-point iteration settings of mean field and BP: damping in [0, 1), tol > 0 and
+    max_iter >= 1 (the Python twin of the core's require_iteration_settings)."""
+    damping = as_float(damping, "damping")
+    if not 0.0 <= damping < 1.0:
+        raise ValueError(f"damping: must be in [0, 1), got {damping}")
+    tol = as_float(tol, "tol")
+    if tol <= 0:
+        raise ValueError(f"tol: must be > 0, got {tol}")
+    return damping, tol, as_int(max_iter, "max_iter", 1, INT64_MAX)

@@ -28,7 +28,8 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._validate import INT64_MAX, as_choice, as_float, as_int, as_seed, as_temperatures
+from ._fixedpoint import summary_table
+from ._validate import as_choice, as_iteration_settings, as_seed, as_temperatures
 from .models import as_graph
 
 __all__ = ["solve", "BPResult", "INITS", "SCHEDULES", "T_C_SQUARE"]
@@ -77,22 +78,8 @@ class BPResult:
     def table(self) -> pd.DataFrame:
         """Tidy summary, one row per temperature: T, beta, method ("bethe"), damping, init,
         schedule, f, u (per spin), m (mean of m_i), abs_m (mean of |m_i|), converged, n_iter."""
-        return pd.DataFrame(
-            {
-                "T": self.T,
-                "beta": 1.0 / self.T,
-                "method": "bethe",
-                "damping": self.damping,
-                "init": self.init,
-                "schedule": self.schedule,
-                "f": self.f,
-                "u": self.u,
-                "m": self.m.mean(axis=1),
-                "abs_m": np.abs(self.m).mean(axis=1),
-                "converged": self.converged,
-                "n_iter": self.n_iter,
-            }
-        )
+        labels = {"method": "bethe", "damping": self.damping, "init": self.init, "schedule": self.schedule}
+        return summary_table(self, labels)
 
 
 def solve(
@@ -137,16 +124,10 @@ def solve(
     # Lattices go to the core as they are and are expanded there, without the GIL.
     core_model = model if isinstance(model, _core.Lattice) else as_graph(model)
     temps = as_temperatures(T)
-    damping = as_float(damping, "damping")
-    if not 0.0 <= damping < 1.0:
-        raise ValueError(f"damping: must be in [0, 1), got {damping}")
+    damping, tol, max_iter = as_iteration_settings(damping, tol, max_iter)
     init = as_choice(init, "init", INITS)
     schedule = as_choice(schedule, "schedule", SCHEDULES)
     seed = as_seed(seed)
-    tol = as_float(tol, "tol")
-    if tol <= 0:
-        raise ValueError(f"tol: must be > 0, got {tol}")
-    max_iter = as_int(max_iter, "max_iter", 1, INT64_MAX)
     d = _core.belief_propagation(core_model, temps.tolist(), damping, init, schedule, seed, tol, max_iter)
     trace = pd.DataFrame({"T": d["trace_T"], "iteration": d["trace_iter"], "f": d["trace_f"], "max_du": d["trace_max_du"]})
     return BPResult(

@@ -36,7 +36,8 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._validate import INT64_MAX, as_choice, as_float, as_int, as_seed, as_temperatures
+from ._fixedpoint import summary_table
+from ._validate import as_choice, as_float, as_int, as_iteration_settings, as_seed, as_temperatures
 
 __all__ = ["solve", "free_energy", "uniform", "critical_temperature", "MeanFieldResult"]
 
@@ -85,22 +86,8 @@ class MeanFieldResult:
     def table(self) -> pd.DataFrame:
         """One row per temperature: T, beta, method, update, damping, init, f, u (per spin),
         m (mean of m_i), abs_m (mean of |m_i|), converged, n_iter."""
-        return pd.DataFrame(
-            {
-                "T": self.T,
-                "beta": 1.0 / self.T,
-                "method": self.method,
-                "update": self.update,
-                "damping": self.damping,
-                "init": self.init,
-                "f": self.f,
-                "u": self.u,
-                "m": self.m.mean(axis=1),
-                "abs_m": np.abs(self.m).mean(axis=1),
-                "converged": self.converged,
-                "n_iter": self.n_iter,
-            }
-        )
+        labels = {"method": self.method, "update": self.update, "damping": self.damping, "init": self.init}
+        return summary_table(self, labels)
 
 
 def _check_model(model) -> None:
@@ -161,13 +148,7 @@ def solve(
     temps = as_temperatures(T)
     method = as_choice(method, "method", METHODS)
     update = as_choice(update, "update", UPDATES)
-    damping = as_float(damping, "damping")
-    if not 0.0 <= damping < 1.0:
-        raise ValueError(f"damping: must lie in [0, 1), got {damping}")
-    tol = as_float(tol, "tol")
-    if tol <= 0:
-        raise ValueError(f"tol: must be > 0, got {tol}")
-    max_iter = as_int(max_iter, "max_iter", 1, INT64_MAX)
+    damping, tol, max_iter = as_iteration_settings(damping, tol, max_iter)
     seed = as_seed(seed)
     threads = as_int(threads, "threads", 1)
     if isinstance(init, str):
