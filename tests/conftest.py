@@ -97,6 +97,22 @@ def assert_z(estimate: float, error: float, exact: float, what: str = "", bound:
     return z
 
 
+def run_quick_bench(script: str, tmp_path) -> tuple[str, list[dict]]:
+    """Run ``bench/<script> --quick --out <csv>``; assert it succeeded; its stdout and CSV rows."""
+    import csv
+    import pathlib
+    import subprocess
+    import sys
+
+    out = tmp_path / "bench.csv"
+    bench = pathlib.Path(__file__).parents[1] / "bench" / script
+    proc = subprocess.run([sys.executable, str(bench), "--quick", "--out", str(out)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    with out.open(newline="") as f:
+        return proc.stdout, list(csv.DictReader(f))
+
+
 @pytest.fixture
 def helpers():
     """The helpers of this file, for tests that prefer a fixture to an import."""
@@ -111,4 +127,5 @@ def helpers():
         random_instance=random_instance,
         lattice_bonds=lattice_bonds,
         assert_z=assert_z,
+        run_quick_bench=run_quick_bench,
     )
