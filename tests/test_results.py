@@ -89,3 +89,97 @@ def test_git_commit_marks_uncommitted_changes(tmp_path):
 def test_config_hash_is_key_order_independent():
     assert results.config_hash({"a": 1, "b": [1.5, 2]}) == results.config_hash({"b": [1.5, 2], "a": 1})
     assert results.config_hash({"a": 1}) != results.config_hash({"a": 2})
+
+
+@pytest.mark.parametrize("mode", ["a", "ab", "r", "rb", "r+", "w+", "x"])
+def test_atomic_open_refuses_modes_that_keep_or_read_the_old_file(tmp_path, mode):
+    """Appending or reading would see an empty temporary file, and the rename would replace the
+    old contents: atomic_open writes whole files only."""
+    target = tmp_path / "t.csv"
+    target.write_text("old\n")
+    with pytest.raises(ValueError, match="mode"):
+        with results.atomic_open(target, mode):
+            pass
+    assert target.read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["t.csv"]
+
+
+@pytest.mark.parametrize("mode, data", [("w", "new\n"), ("wt", "new\n"), ("wb", b"new\n")])
+def test_atomic_open_write_modes_replace_the_file(tmp_path, mode, data):
+    target = tmp_path / "t.csv"
+    target.write_text("old contents\n")
+    with results.atomic_open(target, mode) as fh:
+        fh.write(data)
+    assert target.read_bytes() == b"new\n"
+
+
+def _job_table(tmp_path, n=3):
+    """A per-job table as a workflow script writes it (3 temperatures, the JOB's provenance)."""
+    df = pd.DataFrame({"L": 8, "T": [2.0, 2.5, 3.0][:n], "u": [-1.7, -1.1, -0.8][:n]})
+    path = tmp_path / "L8_r0.csv"
+    results.write_table(results.with_provenance(df, JOB, path=tmp_path), path)
+    return path
+
+
+CHECK = dict(rows=3, columns=["T", "u"], values={k: JOB[k] for k in (*results.JOB_PROVENANCE, "L")})
+
+
+def test_check_table_accepts_the_table_its_job_wrote(tmp_path):
+    df = results.check_table(_job_table(tmp_path), **CHECK)
+    assert len(df) == 3 and df.config_hash.tolist() == [JOB["config_hash"]] * 3  # read as written, not a number
+
+
+def _truncate_at_line(path):
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(b"".join(lines[:-1]))
+
+
+def _truncate_mid_line(path):
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) - 10])
+
+
+def _empty(path):
+    path.write_bytes(b"")
+
+
+def _blank_cell(path):  # a value lost, the line structure intact: u of the second row
+    lines = path.read_text().splitlines(keepends=True)
+    cells = lines[2].split(",")
+    cells[2] = ""
+    lines[2] = ",".join(cells)
+    path.write_text("".join(lines))
+
+
+def _other_seed(path):
+    path.write_text(path.read_text().replace(",42\n", ",43\n"))
+
+
+def _drop_column(path):
+    df = pd.read_csv(path)
+    df.drop(columns="u").to_csv(path, index=False)
+
+
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (_truncate_at_line, "has 2 rows; its job writes 3"),
+        (_truncate_mid_line, "truncated"),
+        (_empty, "is empty"),
+        (_blank_cell, r"empty \(NaN\) cells in \['u'\]"),
+        (_other_seed, "column 'seed' holds 43; its job's seed is 42"),
+        (_drop_column, r"lacks the columns \['u'\]"),
+    ],
+)
+def test_check_table_names_the_file_and_what_is_wrong(tmp_path, damage, message):
+    path = _job_table(tmp_path)
+    damage(path)
+    with pytest.raises(results.TableError, match=message) as info:
+        results.check_table(path, **CHECK)
+    assert str(path) in str(info.value)
+
+
+def test_check_table_of_a_missing_file_names_it(tmp_path):
+    with pytest.raises(results.TableError, match="cannot be read") as info:
+        results.check_table(tmp_path / "gone.csv", **CHECK)
+    assert "gone.csv" in str(info.value)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import os
@@ -11,11 +12,14 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 import pandas as pd
 
 __all__ = [
+    "TableError",
     "atomic_open",
+    "check_table",
     "config_hash",
     "derive_seed",
     "git_commit",
@@ -109,6 +113,9 @@ def script_log(path: str | os.PathLike, name: str) -> logging.Logger:
     return log
 
 
+_ATOMIC_MODES = frozenset({"w", "wt", "wb"})
+
+
 @contextmanager
 def atomic_open(path: str | os.PathLike, mode: str = "w", **kwargs) -> Iterator:
     """Open a file for writing atomically: a temporary file in the same folder, renamed over
@@ -116,7 +123,12 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", **kwargs) -> Iterator:
 
     A killed job leaves either the old file or the complete new one, never a partial one.
     The file gets the usual permissions (0666 less the umask), not mkstemp's private 0600.
+    ``mode`` is "w" (text, the default), "wt" or "wb": the new file replaces the old one
+    whole, so reading or appending modes would silently lose the old contents.
     """
+    if mode not in _ATOMIC_MODES:
+        raise ValueError(f"mode: atomic_open writes a whole new file, so mode must be one of "
+                         f"{sorted(_ATOMIC_MODES)}; got {mode!r}")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -139,3 +151,57 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike) -> None:
     """
     with atomic_open(path, "w", newline="") as fh:
         df.to_csv(fh, index=False, float_format="%.17g")
+
+
+#: Columns every workflow table ends with (:func:`provenance`).
+PROVENANCE_COLUMNS = ("isingvi_version", "git_commit", *JOB_PROVENANCE)
+
+
+class TableError(ValueError):
+    """A per-job table that is truncated, empty or not what its job writes; the message names the file."""
+
+
+def check_table(
+    path: str | os.PathLike, rows: int, columns=(), values: Mapping | None = None
+) -> pd.DataFrame:
+    """Read a workflow job's table and check that it is whole, before an aggregate uses it.
+
+    The file must end with a newline (:func:`write_table` ends every row with one, so a file
+    cut mid-line does not) and hold exactly ``rows`` rows; the provenance columns, ``columns``
+    and the keys of ``values`` must be there without empty (NaN) cells, and every row must hold
+    ``values`` (column -> the job's value: its seed, config hash, L, ...). Returns the table;
+    raises :class:`TableError` naming ``path`` and the first thing wrong.
+    """
+    values = dict(values or {})
+
+    def fail(what: str) -> NoReturn:
+        raise TableError(f"table {path}: {what}")
+
+    try:
+        text = Path(path).read_bytes()
+    except OSError as exc:
+        fail(f"cannot be read ({exc.strerror or exc})")
+    if not text:
+        fail("is empty")
+    if not text.endswith(b"\n"):
+        fail("is truncated: its last line has no newline")
+    # string values (a config hash may look like a number) are compared as written
+    text_columns = {c: str for c, v in values.items() if isinstance(v, str)}
+    try:
+        df = pd.read_csv(io.BytesIO(text), dtype=text_columns)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        fail(f"is not a CSV table ({exc})")
+    need = list(dict.fromkeys([*columns, *values, *PROVENANCE_COLUMNS]))
+    missing = [c for c in need if c not in df.columns]
+    if missing:
+        fail(f"lacks the columns {missing}")
+    if len(df) != rows:
+        fail(f"has {len(df)} rows; its job writes {rows}")
+    empty = [c for c in need if df[c].isna().any()]
+    if empty:
+        fail(f"has empty (NaN) cells in {empty}")
+    for column, value in values.items():
+        wrong = df[column] != value
+        if wrong.any():
+            fail(f"column {column!r} holds {df[column][wrong].tolist()[0]!r}; its job's {column} is {value!r}")
+    return df
