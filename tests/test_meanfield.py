@@ -388,7 +388,7 @@ BAD = [
     ("tol nan", lambda: mf.solve(G, 1.0, tol=NAN), "tol"),
     ("max_iter=0", lambda: mf.solve(G, 1.0, max_iter=0), "max_iter"),
     ("max_iter=1.5", lambda: mf.solve(G, 1.0, max_iter=1.5), "max_iter"),
-    ("max_iter huge", lambda: mf.solve(G, 1.0, max_iter=10**12), "max_iter"),
+    ("max_iter too big", lambda: mf.solve(G, 1.0, max_iter=2**63), "max_iter"),
     ("method", lambda: mf.solve(G, 1.0, method="bethe"), "method"),
     ("update", lambda: mf.solve(G, 1.0, update="random"), "update"),
     ("init name", lambda: mf.solve(G, 1.0, init="given"), "init"),

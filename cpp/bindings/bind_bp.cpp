@@ -3,8 +3,10 @@
 #include <pybind11/stl.h>
 
 #include <optional>
+#include <tuple>
 
 #include "arrays.hpp"
+#include "interruptible.hpp"
 #include "isingvi/bp.hpp"
 
 namespace py = pybind11;
@@ -32,18 +34,20 @@ const isingvi::Graph& graph_of(const isingvi::Lattice& lat, std::optional<isingv
 
 template <class Model>
 py::dict solve(const Model& model, const std::vector<double>& T, double damping, const std::string& init,
-               const std::string& schedule, std::uint64_t seed, double tol, std::int64_t max_iter) {
+               const std::string& schedule, std::uint64_t seed, double tol, std::int64_t max_iter,
+               const py::object& progress) {
   const isingvi::BPParams p = params(T, damping, init, schedule, seed, tol, max_iter);
   isingvi::BPResult r;
   std::vector<int> ei, ej;
   {
-    py::gil_scoped_release release;
-    isingvi::check_bp_params(p);  // before building a possibly large lattice graph
-    std::optional<isingvi::Graph> store;
-    const isingvi::Graph& g = graph_of(model, store);
-    r = isingvi::belief_propagation(g, p);
-    ei = g.edge_i();
-    ej = g.edge_j();
+    std::tie(r, ei, ej) = isingvi_py::run_interruptible(
+        [&] {
+          isingvi::check_bp_params(p);  // before building a possibly large lattice graph
+          std::optional<isingvi::Graph> store;
+          const isingvi::Graph& g = graph_of(model, store);
+          return std::make_tuple(isingvi::belief_propagation(g, p), g.edge_i(), g.edge_j());
+        },
+        progress);
   }
   using isingvi_py::to_numpy;
   const auto nT = static_cast<py::ssize_t>(r.T.size());
@@ -72,7 +76,7 @@ void def_solve(py::module_& m) {
         "correlations (n_T, n_edges), f, u (per spin), converged, n_iter and the per-iteration trace "
         "trace_T, trace_iter, trace_f, trace_max_du, and the edges edge_i, edge_j.",
         "model"_a, "T"_a, "damping"_a = 0.0, "init"_a = "paramagnetic", "schedule"_a = "parallel", "seed"_a = 0,
-        "tol"_a = 1e-12, "max_iter"_a = 10000);
+        "tol"_a = 1e-12, "max_iter"_a = 10000, "progress"_a = py::none());
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "arrays.hpp"
+#include "interruptible.hpp"
 #include "isingvi/em.hpp"
 
 namespace py = pybind11;
@@ -83,16 +84,14 @@ void bind_em(py::module_& m) {
       "gaussian_mixture_fit",
       [](const Doubles& X, int n_components, const std::string& covariance_type, double tol, double reg_covar,
          int max_iter, int n_init, std::uint64_t seed, int threads, const std::optional<Doubles>& weights_init,
-         const std::optional<Doubles>& means_init, const std::optional<Doubles>& precisions_init) {
+         const std::optional<Doubles>& means_init, const std::optional<Doubles>& precisions_init,
+         const py::object& progress) {
         const auto view = matrix(X);
         const auto type = em::parse_covariance_type(covariance_type);
         const em::GaussianInit init{flat(weights_init), flat(means_init), flat(precisions_init)};
         const auto c = control(n_components, tol, max_iter, n_init, seed, threads);
-        em::GaussianFit fit;
-        {
-          py::gil_scoped_release release;
-          fit = em::fit_gaussian(view, type, reg_covar, c, init);
-        }
+        em::GaussianFit fit =
+            isingvi_py::run_interruptible([&] { return em::fit_gaussian(view, type, reg_covar, c, init); }, progress);
         using isingvi_py::to_numpy;
         const py::ssize_t K = fit.params.K, d = fit.params.d;
         py::dict out;
@@ -107,7 +106,7 @@ void bind_em(py::module_& m) {
       "per-iteration trace (all per data point).",
       "X"_a, "n_components"_a, "covariance_type"_a = "full", "tol"_a = 1e-3, "reg_covar"_a = 1e-6,
       "max_iter"_a = 100, "n_init"_a = 1, "seed"_a = 0, "threads"_a = 1, "weights_init"_a = py::none(),
-      "means_init"_a = py::none(), "precisions_init"_a = py::none());
+      "means_init"_a = py::none(), "precisions_init"_a = py::none(), "progress"_a = py::none());
 
   m.def(
       "gaussian_mixture_posterior",
@@ -122,11 +121,7 @@ void bind_em(py::module_& m) {
         p.weights = flat(weights);
         p.means = flat(means);
         p.precisions_cholesky = flat(precisions_cholesky);
-        em::Posterior post;
-        {
-          py::gil_scoped_release release;
-          post = em::posterior(p, view, threads);
-        }
+        em::Posterior post = isingvi_py::run_interruptible([&] { return em::posterior(p, view, threads); });
         return posterior_dict(std::move(post), view.n, p.K);
       },
       "ln p(x) (n,) and ln p(z | x) (n, K) of a Gaussian mixture, as a dict with log_prob, log_resp.",
@@ -135,14 +130,11 @@ void bind_em(py::module_& m) {
   m.def(
       "bernoulli_mixture_fit",
       [](const Bytes& X, int n_components, double alpha_one, double alpha_zero, double weight_alpha, double tol,
-         int max_iter, int n_init, std::uint64_t seed, int threads) {
+         int max_iter, int n_init, std::uint64_t seed, int threads, const py::object& progress) {
         const auto view = matrix(X);
         const auto c = control(n_components, tol, max_iter, n_init, seed, threads);
-        em::BernoulliFit fit;
-        {
-          py::gil_scoped_release release;
-          fit = em::fit_bernoulli(view, alpha_one, alpha_zero, weight_alpha, c);
-        }
+        em::BernoulliFit fit = isingvi_py::run_interruptible(
+            [&] { return em::fit_bernoulli(view, alpha_one, alpha_zero, weight_alpha, c); }, progress);
         using isingvi_py::to_numpy;
         const py::ssize_t K = fit.params.K, D = fit.params.D;
         py::dict out;
@@ -154,7 +146,7 @@ void bind_em(py::module_& m) {
       "MAP EM for a Bernoulli mixture on 0/1 data (pseudo-counts alpha_one, alpha_zero per probability, "
       "weight_alpha per weight); returns a dict of parameters, summary and trace (per data point).",
       "X"_a, "n_components"_a, "alpha_one"_a = 1.0, "alpha_zero"_a = 1.0, "weight_alpha"_a = 1.0, "tol"_a = 1e-3,
-      "max_iter"_a = 100, "n_init"_a = 1, "seed"_a = 0, "threads"_a = 1);
+      "max_iter"_a = 100, "n_init"_a = 1, "seed"_a = 0, "threads"_a = 1, "progress"_a = py::none());
 
   m.def(
       "bernoulli_mixture_posterior",
@@ -166,11 +158,7 @@ void bind_em(py::module_& m) {
         p.D = static_cast<int>(probs.shape(1));
         p.weights = flat(weights);
         p.probs = flat(probs);
-        em::Posterior post;
-        {
-          py::gil_scoped_release release;
-          post = em::posterior(p, view, threads);
-        }
+        em::Posterior post = isingvi_py::run_interruptible([&] { return em::posterior(p, view, threads); });
         return posterior_dict(std::move(post), view.n, p.K);
       },
       "ln p(x) (n,) and ln p(z | x) (n, K) of a Bernoulli mixture on 0/1 data, as a dict with log_prob, log_resp.",

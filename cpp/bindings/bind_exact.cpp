@@ -3,6 +3,7 @@
 #include <pybind11/stl.h>
 
 #include "arrays.hpp"
+#include "interruptible.hpp"
 #include "isingvi/exact.hpp"
 
 namespace py = pybind11;
@@ -37,16 +38,14 @@ py::dict to_dict(isingvi::Thermo&& t, std::int64_t n_spins = 0, std::int64_t n_e
 void bind_exact(py::module_& m) {
   m.def(
       "enumerate",
-      [](const isingvi::Graph& g, const std::vector<double>& T, bool marginals, bool correlations, int threads) {
-        isingvi::Thermo t;
-        {
-          py::gil_scoped_release release;
-          t = isingvi::enumerate(g, T, marginals, correlations, threads);
-        }
+      [](const isingvi::Graph& g, const std::vector<double>& T, bool marginals, bool correlations, int threads,
+         const py::object& progress) {
+        isingvi::Thermo t = isingvi_py::run_interruptible(
+            [&] { return isingvi::enumerate(g, T, marginals, correlations, threads); }, progress);
         return to_dict(std::move(t), g.n(), g.n_edges());
       },
       "Exact per-spin thermodynamics by enumeration of all 2^N states (N <= 30).", "graph"_a, "T"_a,
-      "marginals"_a = false, "correlations"_a = false, "threads"_a = 1);
+      "marginals"_a = false, "correlations"_a = false, "threads"_a = 1, "progress"_a = py::none());
   m.def(
       "kaufman",
       [](int L, const std::vector<double>& T, double J) {

@@ -3,6 +3,7 @@
 #include <pybind11/stl.h>
 
 #include "arrays.hpp"
+#include "interruptible.hpp"
 #include "isingvi/ais.hpp"
 
 namespace py = pybind11;
@@ -12,7 +13,8 @@ void bind_freeenergy(py::module_& m) {
   m.def(
       "ais",
       [](const isingvi::Graph& g, const std::vector<double>& T, std::int64_t n_steps, std::int64_t n_sweeps,
-         std::int64_t n_chains, const std::string& algorithm, std::uint64_t seed, int threads) {
+         std::int64_t n_chains, const std::string& algorithm, std::uint64_t seed, int threads,
+         const py::object& progress) {
         isingvi::AisParams p;
         p.T = T;
         p.n_steps = n_steps;
@@ -21,11 +23,7 @@ void bind_freeenergy(py::module_& m) {
         p.algorithm = isingvi::parse_algorithm(algorithm);
         p.seed = seed;
         p.threads = threads;
-        isingvi::AisResult r;
-        {
-          py::gil_scoped_release release;
-          r = isingvi::ais(g, p);
-        }
+        isingvi::AisResult r = isingvi_py::run_interruptible([&] { return isingvi::ais(g, p); }, progress);
         using isingvi_py::to_numpy;
         const auto n_steps_run = static_cast<py::ssize_t>(r.schedule.size());
         py::dict out;
@@ -42,7 +40,7 @@ void bind_freeenergy(py::module_& m) {
       "Annealed importance sampling from beta = 0 to every 1/T; returns a dict with per-spin ln_z, "
       "ln_z_err, ess (n_T,), log_weights (n_T, n_chains) (total ln w), schedule, T, beta, n_spins.",
       "graph"_a, "T"_a, "n_steps"_a = 1000, "n_sweeps"_a = 1, "n_chains"_a = 64, "algorithm"_a = "heatbath",
-      "seed"_a = 0, "threads"_a = 1);
+      "seed"_a = 0, "threads"_a = 1, "progress"_a = py::none());
   m.def(
       "pinned_schedule",
       [](const std::vector<double>& targets, std::int64_t n_steps) {

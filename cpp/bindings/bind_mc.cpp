@@ -3,6 +3,7 @@
 #include <pybind11/stl.h>
 
 #include "arrays.hpp"
+#include "interruptible.hpp"
 #include "isingvi/mc.hpp"
 #include "isingvi/simd.hpp"
 
@@ -15,7 +16,7 @@ template <class Model>
 py::dict sweep(const Model& model, const std::string& algorithm, const std::vector<double>& T,
                std::int64_t n_therm, std::int64_t n_measure, std::int64_t every, std::uint64_t seed,
                int threads, const std::string& init, bool save_configs, const std::string& simd,
-               const std::string& kernel) {
+               const std::string& kernel, const py::object& progress) {
   isingvi::SweepParams p;
   p.T = T;
   p.n_therm = n_therm;
@@ -28,11 +29,7 @@ py::dict sweep(const Model& model, const std::string& algorithm, const std::vect
   p.simd = simd;
   p.kernel = kernel;
   const auto alg = isingvi::parse_algorithm(algorithm);
-  isingvi::SweepResult r;
-  {
-    py::gil_scoped_release release;
-    r = isingvi::run_sweep(model, alg, p);
-  }
+  isingvi::SweepResult r = isingvi_py::run_interruptible([&] { return isingvi::run_sweep(model, alg, p); }, progress);
   using isingvi_py::to_numpy;
   py::dict out;
   out["E"] = to_numpy(std::move(r.E), {r.n_T, r.n_samples});
@@ -51,10 +48,11 @@ template <class Model>
 void def_sweep(py::module_& m) {
   m.def("mc_sweep", &sweep<Model>,
         "Monte Carlo over a list of temperatures; returns a dict with E, M of shape (n_T, n_samples) "
-        "(totals), acceptance, cluster_size, sampler, n_spins and, if asked, configs.",
+        "(totals), acceptance, cluster_size, sampler, n_spins and, if asked, configs. Ctrl-C stops it; "
+        "progress(done, total) is called every 50 ms with sweeps done.",
         "model"_a, "algorithm"_a, "T"_a, "n_therm"_a, "n_measure"_a, "every"_a = 1, "seed"_a = 0,
         "threads"_a = 1, "init"_a = "random", "save_configs"_a = false, "simd"_a = "auto",
-        "kernel"_a = "auto");
+        "kernel"_a = "auto", "progress"_a = py::none());
 }
 
 void bind_mc(py::module_& m) {

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "arrays.hpp"
+#include "interruptible.hpp"
 #include "isingvi/meanfield.hpp"
 
 namespace py = pybind11;
@@ -17,7 +18,7 @@ using Array = py::array_t<double, py::array::c_style | py::array::forcecast>;
 template <class Model>
 py::dict solve(const Model& model, const std::vector<double>& T, const std::string& method,
                const std::string& update, double damping, const std::string& init, const std::vector<double>& m0,
-               std::uint64_t seed, double tol, std::int64_t max_iter, int threads) {
+               std::uint64_t seed, double tol, std::int64_t max_iter, int threads, const py::object& progress) {
   isingvi::MeanFieldParams p;
   p.T = T;
   p.method = isingvi::parse_mf_method(method);
@@ -29,15 +30,12 @@ py::dict solve(const Model& model, const std::vector<double>& T, const std::stri
   p.tol = tol;
   p.max_iter = max_iter;
   p.threads = threads;
-  isingvi::MeanFieldResult r;
-  {
-    py::gil_scoped_release release;
-    r = isingvi::solve_mean_field(model, p);
-  }
-  // Traces of all temperatures end to end; trace_len[k] = n_iter[k] + 1 entries each.
+  isingvi::MeanFieldResult r = isingvi_py::run_interruptible([&] { return isingvi::solve_mean_field(model, p); }, progress);
+  // Traces of all temperatures end to end; trace_len[k] entries each.
   std::vector<double> tf, tdm;
-  std::vector<std::int64_t> len;
+  std::vector<std::int64_t> len, titer;
   for (std::int64_t k = 0; k < r.n_T; ++k) {
+    titer.insert(titer.end(), r.trace_iter[k].begin(), r.trace_iter[k].end());
     tf.insert(tf.end(), r.trace_f[k].begin(), r.trace_f[k].end());
     tdm.insert(tdm.end(), r.trace_dm[k].begin(), r.trace_dm[k].end());
     len.push_back(static_cast<std::int64_t>(r.trace_f[k].size()));
@@ -50,6 +48,7 @@ py::dict solve(const Model& model, const std::vector<double>& T, const std::stri
   out["u"] = to_numpy(std::move(r.u), {r.n_T});
   out["converged"] = to_numpy(std::move(r.converged), {r.n_T});
   out["n_iter"] = to_numpy(std::move(r.n_iter), {r.n_T});
+  out["trace_iter"] = to_numpy(std::move(titer), {n_trace});
   out["trace_f"] = to_numpy(std::move(tf), {n_trace});
   out["trace_dm"] = to_numpy(std::move(tdm), {n_trace});
   out["trace_len"] = to_numpy(std::move(len), {r.n_T});
@@ -60,9 +59,10 @@ template <class Model>
 void def_solve(py::module_& m) {
   m.def("mean_field_solve", &solve<Model>,
         "Naive mean-field or TAP fixed point at each temperature. Returns a dict: m (n_T, N), f, u "
-        "(per spin), converged (uint8), n_iter, and the traces trace_f, trace_dm, trace_len.",
+        "(per spin), converged (uint8), n_iter, and the traces trace_iter, trace_f, trace_dm, trace_len.",
         "model"_a, "T"_a, "method"_a = "mf", "update"_a = "sequential", "damping"_a = 0.0, "init"_a = "up",
-        "m0"_a = std::vector<double>{}, "seed"_a = 0, "tol"_a = 1e-10, "max_iter"_a = 10000, "threads"_a = 1);
+        "m0"_a = std::vector<double>{}, "seed"_a = 0, "tol"_a = 1e-10, "max_iter"_a = 10000, "threads"_a = 1,
+        "progress"_a = py::none());
 }
 
 }  // namespace

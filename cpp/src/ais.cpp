@@ -9,6 +9,7 @@
 
 #include "graph_sweep.hpp"
 #include "isingvi/check.hpp"
+#include "isingvi/monitor.hpp"
 #include "isingvi/rng.hpp"
 #include "parallel.hpp"
 
@@ -43,12 +44,18 @@ void run_chain(const Graph& g, const AisParams& p, const std::vector<double>& sc
   double E = g.energy(s.data());  // then updated flip by flip
   double log_w = 0.0, previous = 0.0;
   std::size_t pin = 0;
-  for (const double beta : schedule) {
+  const auto steps = static_cast<std::int64_t>(schedule.size());
+  for (std::int64_t step = 0; step < steps; ++step) {
+    const double beta = schedule[step];
+    checkpoint(1);
     log_w -= (beta - previous) * E;
     previous = beta;
     if (beta == pins[pin]) {
       out[static_cast<std::int64_t>(pin) * stride] = log_w;
-      if (++pin == pins.size()) return;  // transitions past the last target change no weight
+      if (++pin == pins.size()) {  // transitions past the last target change no weight
+        checkpoint(steps - step - 1);
+        return;
+      }
     }
     for (std::int64_t t = 0; t < p.n_sweeps; ++t) {
       detail::SweepTally tally;
@@ -75,6 +82,7 @@ AisResult ais(const Graph& g, const AisParams& p) {
   pins.erase(std::unique(pins.begin(), pins.end()), pins.end());
   const auto n_pins = static_cast<std::int64_t>(pins.size());
   std::vector<double> pin_weights(static_cast<std::size_t>(n_pins * p.n_chains));
+  expect_work(p.n_chains * static_cast<std::int64_t>(r.schedule.size()));  // progress in chain steps
   detail::parallel_for(p.n_chains, p.threads, [&](std::int64_t c) {
     Rng rng(p.seed, static_cast<std::uint64_t>(c));
     run_chain(g, p, r.schedule, pins, rng, pin_weights.data() + c, p.n_chains);

@@ -10,6 +10,8 @@
 
 #include "bp_state.hpp"
 #include "isingvi/check.hpp"
+#include "isingvi/monitor.hpp"
+#include "isingvi/trace.hpp"
 #include "isingvi/rng.hpp"
 
 namespace isingvi {
@@ -84,6 +86,7 @@ BPResult belief_propagation(const Graph& graph, const BPParams& p) {
     std::int64_t it = 0;
     detail::BetheValues values{0.0, 0.0};
     while (!converged && it < p.max_iter) {
+      checkpoint(1);  // progress in iterations (the total is unknown: runs stop when converged)
       ++it;
       double du;
       if (p.schedule == BPSchedule::Parallel) {
@@ -97,6 +100,7 @@ BPResult belief_propagation(const Graph& graph, const BPParams& p) {
       const bool last = converged || it == p.max_iter;
       values = detail::bethe(g, T, msg, H, last ? r.m.data() + k * N : nullptr,
                              last ? r.correlations.data() + k * m : nullptr);
+      if (!trace_keeps(it) && !last) continue;
       r.trace_T.push_back(T);
       r.trace_iter.push_back(it);
       r.trace_f.push_back(values.f);

@@ -6,6 +6,7 @@
 #include "bp_state.hpp"
 #include "isingvi/bp.hpp"
 #include "isingvi/check.hpp"
+#include "isingvi/monitor.hpp"
 
 namespace isingvi {
 
@@ -56,6 +57,10 @@ void total_fields(const BPLayout& g, const std::vector<double>& msg, std::vector
 
 namespace {
 
+// Nodes between cancellation checks inside an iteration (an iteration of a 1024^2 lattice is
+// longer than the ~100 ms a user waits for Ctrl-C).
+constexpr int kNodesPerCheck = 1 << 16;
+
 // Sends every message of node i: out(slot rev[d], message) for each slot d of i, with the
 // cavity field h_i + (messages into i other than slot d's) summed from a prefix and a suffix,
 // so that it never involves the message it excludes, not even through rounding. Tree
@@ -82,6 +87,7 @@ double iterate_parallel(const BPLayout& g, double beta, const std::vector<double
                         const std::vector<double>& msg, std::vector<double>& next, std::vector<double>& scratch) {
   double worst = 0.0;
   for (int i = 0; i < g.n; ++i) {
+    if (i % kNodesPerCheck == 0) checkpoint();
     send_from(g, i, msg, scratch, [&](int d, double cavity) {
       const int out = g.rev[d];  // i -> nbr[d]
       const double u = message_kernel(beta, t[d], g.J[d], cavity);
@@ -96,7 +102,9 @@ double iterate_sequential(const BPLayout& g, double beta, const std::vector<doub
                           const std::vector<int>& order, std::vector<double>& msg, std::vector<double>& scratch) {
   double worst = 0.0;
   // Messages into i do not change while i sends (they sit in i's own slots).
+  int sent = 0;
   for (const int i : order) {
+    if (sent++ % kNodesPerCheck == 0) checkpoint();
     send_from(g, i, msg, scratch, [&](int d, double cavity) {
       const int out = g.rev[d];
       const double u = message_kernel(beta, t[d], g.J[d], cavity);

@@ -21,6 +21,8 @@
 
 #include "isingvi/check.hpp"
 #include "isingvi/em.hpp"
+#include "isingvi/monitor.hpp"
+#include "isingvi/trace.hpp"
 #include "isingvi/rng.hpp"
 #include "parallel.hpp"
 
@@ -34,10 +36,11 @@ inline constexpr std::int64_t kBlock = 512;
 inline std::int64_t n_blocks(std::int64_t n) { return (n + kBlock - 1) / kBlock; }
 
 // work(block, begin, end) for every block of [0, n); blocks are independent. work must not
-// throw (it runs on worker threads): record failures and report them afterwards.
+// throw: record failures and report them afterwards. Cancellation is checked per block.
 template <class Work>
 void for_blocks(std::int64_t n, int threads, Work&& work) {
   isingvi::detail::parallel_for(n_blocks(n), threads, [&](std::int64_t b) {
+    checkpoint();
     const std::int64_t begin = b * kBlock;
     work(b, begin, std::min(n, begin + kBlock));
   });
@@ -176,18 +179,21 @@ EmResult<typename Model::Params> run_em(const Model& m, const Control& c) {
     bool converged = false;
     int t = 1;
     for (; t <= c.max_iter; ++t) {
+      checkpoint(1);  // progress in iterations (the total is unknown: restarts stop early)
       Params next = m.m_step(resp.data());
       const EStepSums s2 = e_step(m, next, log_resp.data(), log_resp_new.data(), resp.data(), c.threads);
-      trace.restart.push_back(r);
-      trace.iteration.push_back(t);
-      trace.log_likelihood.push_back(ll);
-      trace.log_prior.push_back(lp);
-      trace.elbo_e.push_back(elbo_e);
-      trace.elbo_m.push_back(s2.elbo_m / nd);
-      trace.kl_gap.push_back(s2.kl / nd);
       lower_bound = ll + lp;
       const double change = lower_bound - previous;
       previous = lower_bound;
+      if (trace_keeps(t) || std::fabs(change) < c.tol || t == c.max_iter) {  // bounded, ends at the last
+        trace.restart.push_back(r);
+        trace.iteration.push_back(t);
+        trace.log_likelihood.push_back(ll);
+        trace.log_prior.push_back(lp);
+        trace.elbo_e.push_back(elbo_e);
+        trace.elbo_m.push_back(s2.elbo_m / nd);
+        trace.kl_gap.push_back(s2.kl / nd);
+      }
       th = std::move(next);
       log_resp.swap(log_resp_new);
       ll = s2.log_likelihood / nd;

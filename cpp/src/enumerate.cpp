@@ -10,6 +10,7 @@
 
 #include "isingvi/check.hpp"
 #include "isingvi/exact.hpp"
+#include "isingvi/monitor.hpp"
 #include "parallel.hpp"
 
 namespace isingvi {
@@ -54,7 +55,9 @@ void walk_chunk(const Graph& g, const Layout& lay, std::int64_t c, Visit&& visit
   const auto& nbr = g.nbr();
   const auto& Jn = g.nbr_J();
   const auto& h = g.fields();
+  constexpr std::int64_t kStatesPerCheck = std::int64_t{1} << 16;  // about a millisecond
   for (std::int64_t t = 1; t < lay.per_chunk; ++t) {
+    if (t % kStatesPerCheck == 0) checkpoint(kStatesPerCheck);
     const int i = __builtin_ctzll(static_cast<unsigned long long>(t));
     double local = h[i];
     for (int e = row[i]; e < row[i + 1]; ++e) local += Jn[e] * s[nbr[e]];
@@ -62,6 +65,7 @@ void walk_chunk(const Graph& g, const Layout& lay, std::int64_t c, Visit&& visit
     M -= 2 * s[i];
     visit(E, M, i, s);  // s still holds the old spin i: visit flips it
   }
+  checkpoint(lay.per_chunk - kStatesPerCheck * ((lay.per_chunk - 1) / kStatesPerCheck));  // the rest
 }
 
 }  // namespace
@@ -76,6 +80,7 @@ Thermo enumerate(const Graph& g, const std::vector<double>& T, bool want_margina
   const Layout lay = layout(n);
   const auto nT = static_cast<int>(T.size());
   const int m = g.n_edges();
+  expect_work(2 * lay.chunks * lay.per_chunk);  // progress in states visited, two passes
 
   // Pass 1: the ground-state energy, the reference that keeps every weight <= 1.
   std::vector<double> chunk_min(static_cast<std::size_t>(lay.chunks));

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "isingvi/mc.hpp"
+#include "isingvi/monitor.hpp"
 #include "isingvi/rng.hpp"
 #include "parallel.hpp"
 
@@ -54,15 +55,22 @@ SweepResult drive(std::int64_t n_spins, const SweepParams& p, const std::string&
   r.cluster_size.assign(static_cast<std::size_t>(r.n_T), 0.0);
   if (p.save_configs) r.configs.assign(static_cast<std::size_t>(r.n_T * r.n_samples * n_spins), 0);
 
+  // Progress in sweeps; one checkpoint per sweep (a sweep is well under 100 ms at any size
+  // that fits in memory with the fast kernels).
+  expect_work(r.n_T * (p.n_therm + r.n_samples * p.every));
   parallel_for(r.n_T, p.threads, [&](std::int64_t k) {
     Rng rng(p.seed, temperature_stream(p.T[k]));
     auto chain = make_chain(p.T[k]);
     chain.init(p.init, rng);
-    for (std::int64_t t = 0; t < p.n_therm; ++t) chain.sweep(rng);
+    for (std::int64_t t = 0; t < p.n_therm; ++t) {
+      chain.sweep(rng);
+      checkpoint(1);
+    }
     chain.counters.start_measuring(n_spins);
     std::int64_t sample = 0;
     for (std::int64_t t = 1; sample < r.n_samples; ++t) {
       chain.sweep(rng);
+      checkpoint(1);
       if (t % p.every != 0) continue;
       const std::int64_t at = k * r.n_samples + sample;
       std::int64_t mag = 0;

@@ -7,6 +7,8 @@
 
 #include "isingvi/check.hpp"
 #include "isingvi/meanfield.hpp"
+#include "isingvi/monitor.hpp"
+#include "isingvi/trace.hpp"
 #include "isingvi/rng.hpp"
 #include "meanfield_detail.hpp"
 #include "meanfield_sites.hpp"
@@ -17,9 +19,6 @@ namespace isingvi {
 void check_mean_field_params(const MeanFieldParams& p, std::int64_t n_spins) {
   require_inverse_temperatures(p.T);
   require_iteration_settings(p.damping, p.tol, p.max_iter);
-  // The traces grow with the iterations: refuse what could not fit in memory.
-  require(static_cast<double>(p.T.size()) * (static_cast<double>(p.max_iter) + 1.0) <= double(1ULL << 28),
-          "max_iter", "len(T) * (max_iter + 1) must be <= 2^28 (the per-iteration traces)");
   require(p.threads >= 1, "threads", "must be >= 1, got " + std::to_string(p.threads));
   if (p.init == MFStart::Given) {
     require(static_cast<std::int64_t>(p.m0.size()) == n_spins, "init",
@@ -47,6 +46,7 @@ std::vector<double> start_vector(const MeanFieldParams& p, int n) {
 }
 
 struct Outcome {
+  std::vector<std::int64_t> trace_iter;
   std::vector<double> trace_f, trace_dm;
   double f = 0, u = 0;
   bool converged = false;
@@ -86,10 +86,17 @@ Outcome iterate(const Sites& sites, const MeanFieldParams& p, double T, double* 
   };
 
   Outcome out;
-  out.trace_f.push_back(evaluate());
-  out.trace_dm.push_back(std::numeric_limits<double>::quiet_NaN());
+  auto record = [&](std::int64_t it, double f, double dm) {
+    out.trace_iter.push_back(it);
+    out.trace_f.push_back(f);
+    out.trace_dm.push_back(dm);
+  };
+  record(0, evaluate(), std::numeric_limits<double>::quiet_NaN());
+  double f_now = out.trace_f.back(), step = 0.0;
   for (std::int64_t it = 1; it <= p.max_iter; ++it) {
-    double residual = 0.0, step = 0.0;
+    checkpoint(1);  // progress in iterations (the total is unknown: runs stop when converged)
+    double residual = 0.0;
+    step = 0.0;
     if (p.update == MFUpdate::Sequential) {
       sites.for_each([&](int i, auto&& each) {
         y[i] = argument(i, each, m);
@@ -116,13 +123,14 @@ Outcome iterate(const Sites& sites, const MeanFieldParams& p, double T, double* 
       }
     }
     out.n_iter = it;
-    out.trace_f.push_back(evaluate());
-    out.trace_dm.push_back(step);
+    f_now = evaluate();
+    if (trace_keeps(it)) record(it, f_now, step);
     if (residual < p.tol) {
       out.converged = true;
       break;
     }
   }
+  if (out.trace_iter.back() != out.n_iter) record(out.n_iter, f_now, step);
   out.f = detail::method_free_energy(terms, T, tap, N);
   out.u = detail::method_energy(terms, T, tap, N);
   return out;
@@ -142,6 +150,7 @@ MeanFieldResult solve_on(const Sites& sites, const MeanFieldParams& p) {
   r.u.resize(n_T);
   r.converged.resize(n_T);
   r.n_iter.resize(n_T);
+  r.trace_iter.resize(n_T);
   r.trace_f.resize(n_T);
   r.trace_dm.resize(n_T);
   detail::parallel_for(n_T, p.threads, [&](std::int64_t k) {
@@ -152,6 +161,7 @@ MeanFieldResult solve_on(const Sites& sites, const MeanFieldParams& p) {
     r.u[k] = o.u;
     r.converged[k] = o.converged ? 1 : 0;
     r.n_iter[k] = o.n_iter;
+    r.trace_iter[k] = std::move(o.trace_iter);
     r.trace_f[k] = std::move(o.trace_f);
     r.trace_dm[k] = std::move(o.trace_dm);
   });

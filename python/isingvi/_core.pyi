@@ -7,7 +7,7 @@ whose message starts with the parameter's name.
 Conventions: spins s_i in {-1, +1}; E(s) = -sum_{i<j} J_ij s_i s_j - sum_i h_i s_i;
 k_B = 1; every thermodynamic quantity is per spin.
 """
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, SupportsFloat, SupportsIndex, SupportsInt, overload
 
 import numpy as np
@@ -79,6 +79,7 @@ def mc_sweep(
     save_configs: bool = False,
     simd: str = "auto",
     kernel: str = "auto",
+    progress: Callable[[int, int], object] | None = None,
 ) -> dict[str, Any]:
     """Monte Carlo over a list of temperatures.
 
@@ -102,7 +103,11 @@ def mc_sweep(
     save_configs: bool = False,
     simd: str = "auto",
     kernel: str = "auto",
+    progress: Callable[[int, int], object] | None = None,
 ) -> dict[str, Any]: ...
+def is_constructed(obj: object) -> bool:
+    """Whether obj is a Lattice or Graph whose constructor ran (a bare __new__ gives one that is not)."""
+
 def simd_supported() -> list[str]:
     """Instruction sets of the vector kernels this CPU and build support, slowest first."""
 
@@ -112,6 +117,7 @@ def enumerate(
     marginals: bool = False,
     correlations: bool = False,
     threads: _Int = 1,
+    progress: Callable[[int, int], object] | None = None,
 ) -> dict[str, npt.NDArray[np.float64]]:
     """Exact per-spin thermodynamics by enumeration of all 2^N states (N <= 30).
 
@@ -162,6 +168,7 @@ def belief_propagation(
     seed: _Int = 0,
     tol: _Float = 1e-12,
     max_iter: _Int = 10000,
+    progress: Callable[[int, int], object] | None = None,
 ) -> dict[str, npt.NDArray[Any]]:
     """Loopy belief propagation over a list of temperatures (lattices expanded by to_graph).
 
@@ -180,6 +187,7 @@ def belief_propagation(
     seed: _Int = 0,
     tol: _Float = 1e-12,
     max_iter: _Int = 10000,
+    progress: Callable[[int, int], object] | None = None,
 ) -> dict[str, npt.NDArray[Any]]: ...
 def bp_message(beta: _Float, J: _Float, c: _Float) -> float:
     """The BP cavity-field message atanh(tanh(beta J) tanh(beta c)) / beta, overflow-free."""
@@ -193,6 +201,7 @@ def ais(
     algorithm: str = "heatbath",
     seed: _Int = 0,
     threads: _Int = 1,
+    progress: Callable[[int, int], object] | None = None,
 ) -> dict[str, Any]:
     """Annealed importance sampling from beta = 0 to every 1/T.
 
@@ -217,6 +226,7 @@ def mean_field_solve(
     tol: _Float = 1e-10,
     max_iter: _Int = 10000,
     threads: _Int = 1,
+    progress: Callable[[int, int], object] | None = None,
 ) -> dict[str, Any]:
     """Naive mean-field ("mf") or TAP ("tap") fixed point at each temperature.
 
@@ -238,6 +248,7 @@ def mean_field_solve(
     tol: _Float = 1e-10,
     max_iter: _Int = 10000,
     threads: _Int = 1,
+    progress: Callable[[int, int], object] | None = None,
 ) -> dict[str, Any]: ...
 def mean_field_free_energy(graph: Graph, T: _Float, m: npt.ArrayLike, method: str = "mf") -> npt.NDArray[np.float64]:
     """Per-spin F_MF (or F_TAP) at magnetisations m of shape (N,) or (k, N); returns shape (k,)."""
@@ -266,6 +277,7 @@ def gaussian_mixture_fit(
     weights_init: npt.ArrayLike | None = None,
     means_init: npt.ArrayLike | None = None,
     precisions_init: npt.ArrayLike | None = None,
+    progress: Callable[[int, int], object] | None = None,
 ) -> dict[str, Any]:
     """EM for a Gaussian mixture; returns a dict of parameters, convergence summary and the
     per-iteration trace (all per data point).
@@ -296,6 +308,7 @@ def bernoulli_mixture_fit(
     n_init: _Int = 1,
     seed: _Int = 0,
     threads: _Int = 1,
+    progress: Callable[[int, int], object] | None = None,
 ) -> dict[str, Any]:
     """MAP EM for a Bernoulli mixture on 0/1 data (uint8, shape (n, D)).
 

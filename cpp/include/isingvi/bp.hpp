@@ -50,7 +50,8 @@ struct BPResult {
   std::vector<double> u;             // internal energy per spin of the beliefs
   std::vector<std::uint8_t> converged;
   std::vector<std::int64_t> n_iter;  // iterations performed
-  // One row per iteration, temperatures one after another: the temperature, the iteration
+  // One row per kept iteration (isingvi/trace.hpp: all of the first 2^16, then powers of two,
+  // and the last), temperatures one after another: the temperature, the iteration
   // (1-based), the Bethe free energy per spin after it and its largest undamped change.
   std::vector<double> trace_T, trace_f, trace_max_du;
   std::vector<std::int64_t> trace_iter;

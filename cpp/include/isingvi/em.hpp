@@ -33,7 +33,8 @@ struct Control {
   int threads = 1;        // results do not depend on it
 };
 
-// One row per EM iteration, all per data point. Row t (1-based) of a restart, with θ_{t-1}
+// One row per kept EM iteration (isingvi/trace.hpp: all of the first 2^16, then powers of two,
+// and the last of each restart), all per data point. Row t (1-based) of a restart, with θ_{t-1}
 // the parameters before its M-step and q_{t-1} = p(z | x, θ_{t-1}):
 //   log_likelihood = ln p(x | θ_{t-1}),  log_prior = ln p(θ_{t-1}) / n (0 for maximum likelihood),
 //   elbo_e = ELBO(q_{t-1}, θ_{t-1})  (= log_likelihood: the E-step closes the gap),

@@ -46,7 +46,9 @@ struct MeanFieldResult {
   std::vector<double> u;                  // (n_T,) per-spin energy d(beta f)/d beta at fixed m
   std::vector<std::uint8_t> converged;    // (n_T,)
   std::vector<std::int64_t> n_iter;       // (n_T,) iterations (sweeps) performed
-  // Per temperature, n_iter + 1 entries; entry 0 is the start (its max_dm is NaN).
+  // Per temperature, one entry per kept iteration (isingvi/trace.hpp: all of the first 2^16,
+  // then powers of two, and the last); iteration 0 is the start (its max_dm is NaN).
+  std::vector<std::vector<std::int64_t>> trace_iter;
   std::vector<std::vector<double>> trace_f, trace_dm;
 };
 
