@@ -28,6 +28,7 @@ report: "pipeline/report/workflow.rst"
 
 
 include: "pipeline/rules/common.smk"
+include: "pipeline/rules/check_tables.smk"
 include: "pipeline/rules/f1.smk"
 include: "pipeline/rules/f2.smk"
 include: "pipeline/rules/f4.smk"

@@ -109,6 +109,7 @@ def test_dry_run_of_shipped_config_plans_the_paper(tmp_path):
         "f7_exact": 1,
         "f7_aggregate": 1,
         "f7_plot": 1,
+        "check_tables": 4,  # one before each aggregate (F1, F2, F5, F7)
         "all": 1,
     }
     assert not (tmp_path / "results").exists()
@@ -267,7 +268,7 @@ def test_hard_kill_resumes_without_redoing_finished_jobs(tiny_run, tmp_path):
     expected = {
         "f1_mc": sum(1 for p in f1_tables(tiny_run) if p.startswith("results/f1/mc/")) - len(survivors),
         "f1_exact": int(not (tmp_path / "results/f1/exact.csv").exists()),
-        "f1_aggregate": 1, "f1_plot": 1,
+        "check_tables": 1, "f1_aggregate": 1, "f1_plot": 1,
     }
     expected = {k: v for k, v in expected.items() if v}
     assert len(survivors) >= 2 and n_missing >= 1
@@ -279,6 +280,67 @@ def test_hard_kill_resumes_without_redoing_finished_jobs(tiny_run, tmp_path):
     assert {r: finished_rules(rerun).count(r) for r in expected} == expected
     assert {p: p.stat().st_mtime_ns for p in survivors} == survivors
     assert tables(tmp_path) == f1_tables(tiny_run)
+
+
+# A per-job table damaged after its job (disk full, a copy cut short, an editor): the check
+# before F1's aggregate stops the run naming each bad table, the final table stays as it was,
+# and the next run redoes exactly those jobs. One run for all three kinds of damage.
+F1_FINAL = "results/f1/f1_thermodynamics.csv"
+DAMAGE = {
+    "truncated at a line boundary": ("results/f1/mc/L4_wolff_r0.csv", "has 2 rows; its job writes 3"),
+    "truncated mid-line": ("results/f1/mc/L8_metropolis_r1.csv", "is truncated: its last line has no newline"),
+    "emptied": ("results/f1/mc/L4_metropolis_r1.csv", "is empty"),
+}
+
+
+def _damage(path: Path, kind: str) -> None:
+    data = path.read_bytes()
+    if kind == "truncated at a line boundary":
+        path.write_bytes(b"".join(data.splitlines(keepends=True)[:-1]))  # the last row gone
+    elif kind == "truncated mid-line":
+        path.write_bytes(data[: len(data) - 40])  # the provenance of the last row cut off
+    else:
+        path.write_bytes(b"")
+
+
+@pytest.fixture(scope="module")
+def damaged_run(tiny_run, tmp_path_factory):
+    """A copy of the tiny run with three damaged MC tables; F1's table built twice: the first
+    run fails, the second repairs. Returns the work folder, the final table before (bytes,
+    mtime) and after the failed run, and both runs."""
+    work = tmp_path_factory.mktemp("damaged") / "w"
+    shutil.copytree(tiny_run, work)
+    for kind, (path, _) in DAMAGE.items():
+        _damage(work / path, kind)
+    final = work / F1_FINAL
+    before = (final.read_bytes(), final.stat().st_mtime_ns)
+    failed = snakemake(work, TINY, F1_FINAL, "--cores", "2")
+    after_failure = (final.read_bytes(), final.stat().st_mtime_ns)
+    repaired = snakemake(work, TINY, F1_FINAL, "--cores", "2")
+    return work, before, after_failure, failed, repaired
+
+
+@pytest.mark.parametrize("kind", DAMAGE)
+def test_damaged_job_table_stops_the_aggregate_naming_it(damaged_run, kind):
+    work, _, _, failed, _ = damaged_run
+    path, reason = DAMAGE[kind]
+    assert failed.returncode != 0
+    assert f"table {path}: {reason}" in output(failed), output(failed)
+    assert "Rule: f1_aggregate" not in output(failed)
+
+
+def test_damaged_job_tables_leave_the_final_table_untouched(damaged_run):
+    _, before, after_failure, failed, _ = damaged_run
+    assert failed.returncode != 0
+    assert after_failure == before  # same bytes, same mtime: the aggregate never started
+
+
+def test_next_run_redoes_exactly_the_damaged_jobs(damaged_run, tiny_run):
+    work, before, _, _, repaired = damaged_run
+    assert repaired.returncode == 0, output(repaired)
+    assert sorted(finished_rules(repaired)) == sorted(["f1_mc"] * len(DAMAGE) + ["check_tables", "f1_aggregate"])
+    assert {p: b for p, b in tables(work).items() if p.startswith("results/f1/")} == f1_tables(tiny_run)
+    assert (work / F1_FINAL).read_bytes() == before[0]
 
 
 def test_report_bundles_the_figures(tiny_run):

@@ -5,9 +5,11 @@
 # found relative to the workflow, so results never land in the checkout unless snakemake
 # runs there.
 
+import itertools
 import math
+import types
 
-from isingvi.results import config_hash, derive_seed
+from isingvi.results import JOB_PROVENANCE, config_hash, derive_seed
 
 #: The master seed: every job's seed is derive_seed(MASTER_SEED, experiment, *job parameters).
 MASTER_SEED = int(config["seed"])
@@ -18,6 +20,7 @@ PAPER_TARGETS = []
 
 
 wildcard_constraints:
+    experiment=r"f\d+",
     L=r"\d+",
     algorithm=r"[a-z]+",
     rep=r"\d+",
@@ -97,6 +100,85 @@ def temperature_grid(ranges, key: str) -> list[float]:
     return sorted(temps)
 
 
+#: experiment -> {path: table_spec(...)} of every per-job table its aggregate reads. Filled
+#: by per_job_tables(); read by check_tables (pipeline/rules/check_tables.smk).
+PER_JOB_TABLES = {}
+
+
+def table_spec(job: dict, rows: int, columns=(), keys=()) -> dict:
+    """What one per-job table must hold (isingvi.results.check_table): ``rows`` rows, the
+    ``columns`` and provenance columns without empty cells, and in every row the job's
+    provenance and its ``keys`` parameters (e.g. L, replicate), so a table from another job or
+    config is caught too."""
+    return {"rows": int(rows), "columns": list(columns),
+            "values": {key: job[key] for key in (*JOB_PROVENANCE, *keys)}}
+
+
+def per_job_tables(experiment: str, pattern: str, spec, **wildcards) -> list[str]:
+    """The tables ``pattern`` names for every combination of ``wildcards`` (as expand()), each
+    registered with ``spec(wildcards)`` for checking before ``experiment``'s aggregate reads it.
+
+    The aggregate rule takes these paths and checked(experiment) as input.
+    """
+    paths = []
+    for combo in itertools.product(*wildcards.values()):
+        wc = types.SimpleNamespace(**{name: str(v) for name, v in zip(wildcards, combo)})  # as snakemake's
+        path = pattern.format(**vars(wc))
+        PER_JOB_TABLES.setdefault(experiment, {})[path] = spec(wc)
+        paths.append(path)
+    return paths
+
+
+def checked(experiment: str) -> str:
+    """The check_tables output that an aggregate takes as input (beside the tables): it
+    exists only once every per-job table of ``experiment`` has passed its check."""
+    return f"results/{experiment}/checked.json"
+
+
+def checked_tables(wildcards) -> list[str]:
+    return list(PER_JOB_TABLES[wildcards.experiment])
+
+
+def checked_specs(wildcards) -> dict:
+    return PER_JOB_TABLES[wildcards.experiment]
+
+
+def check_tables(specs: dict, output: str, log: str) -> None:
+    """Body of the check_tables rule: check every per-job table; then write a manifest (rows,
+    SHA-256 of each), or fail naming each bad table.
+
+    The check is a job of its own, before the aggregate: snakemake deletes a job's outputs
+    when it starts it, so only a failure before the aggregate starts leaves the final table as
+    it was. A bad table stays in place, dated 1970: older than its job's script, it is out of
+    date, so the next run redoes its job (a missing table would not be redone while the final
+    table is present and newer than the tables left).
+    """
+    import hashlib
+    import json
+    import os
+
+    from isingvi.results import TableError, atomic_open, check_table
+
+    manifest, bad = {}, []
+    for path, spec in specs.items():
+        try:
+            df = check_table(path, **spec)
+        except TableError as exc:
+            if os.path.exists(path):
+                os.utime(path, (0, 0))
+            bad.append(f"{exc} (marked out of date: the next run redoes its job)")
+            continue
+        with open(path, "rb") as fh:
+            manifest[path] = {"rows": len(df), "sha256": hashlib.sha256(fh.read()).hexdigest()}
+    with open(log, "w") as fh:
+        print(f"{len(manifest)} of {len(specs)} tables pass", *bad, sep="\n", file=fh)
+    if bad:
+        raise TableError(f"{len(bad)} of {len(specs)} per-job tables are bad:\n" + "\n".join(bad))
+    with atomic_open(output) as fh:
+        json.dump(manifest, fh, indent=1, sort_keys=True)
+        fh.write("\n")
+
+
 def concat_tables(paths, output, log, sort_by) -> None:
     """Aggregate rules: concatenate CSV tables, sort, write atomically, log a line."""
     import pandas as pd
@@ -108,3 +190,4 @@ def concat_tables(paths, output, log, sort_by) -> None:
     write_table(df, output)
     with open(log, "w") as fh:
         print(f"{len(paths)} tables, {len(df)} rows -> {output}", file=fh)
+

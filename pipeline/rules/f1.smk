@@ -8,8 +8,8 @@
 include: "f1_jobs.smk"
 
 
-F1_MC_TABLES = expand(
-    "results/f1/mc/L{L}_{algorithm}_r{rep}.csv", L=F1_SIZES, algorithm=F1_ALGORITHMS, rep=F1_REPS
+F1_MC_TABLES = per_job_tables(
+    "f1", "results/f1/mc/L{L}_{algorithm}_r{rep}.csv", f1_mc_table, L=F1_SIZES, algorithm=F1_ALGORITHMS, rep=F1_REPS
 )
 paper(
     "results/f1/f1_thermodynamics.csv",
@@ -61,15 +61,16 @@ rule f1_exact:
 
 
 rule f1_aggregate:
-    """Concatenate the MC tables: one row per (L, T, algorithm, replicate)."""
+    """Concatenate the checked MC tables: one row per (L, T, algorithm, replicate)."""
     input:
-        F1_MC_TABLES,
+        tables=F1_MC_TABLES,
+        checked=checked("f1"),
     output:
         "results/f1/f1_thermodynamics.csv",
     log:
         "logs/f1/aggregate.log",
     run:
-        concat_tables(input, output[0], log[0], sort_by=["L", "algorithm", "replicate", "T"])
+        concat_tables(input.tables, output[0], log[0], sort_by=["L", "algorithm", "replicate", "T"])
 
 
 rule f1_plot:

@@ -73,6 +73,17 @@ def f1_mc_mem_mb(wildcards) -> int:
     return 512 + math.ceil(samples * 16 * 4 / 2**20)
 
 
+#: Columns of an MC table that every row fills (besides its provenance).
+F1_MC_COLUMNS = ("T", "u", "u_err", "c", "c_err", "abs_m", "abs_m_err", "chi", "chi_err")
+
+
+def f1_mc_table(wildcards) -> dict:
+    """What an MC job's table holds: a row per temperature of its algorithm, its L, algorithm
+    and replicate in each."""
+    job = f1_mc_job(wildcards)
+    return table_spec(job, rows=len(job["T"]), columns=F1_MC_COLUMNS, keys=("L", "algorithm", "replicate"))
+
+
 def f1_exact_job() -> dict:
     """Parameters of the exact job (no randomness: seed 0)."""
     return job_params(

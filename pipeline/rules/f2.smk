@@ -7,6 +7,8 @@
 include: "f2_jobs.smk"
 
 
+F2_TABLES = per_job_tables("f2", "results/f2/variational/L{L}.csv", f2_variational_table, L=F2_SIZES)
+F2_TABLES += per_job_tables("f2", "results/f2/sampling/L{L}_r{rep}.csv", f2_sampling_table, L=F2_SIZES, rep=F2_REPS)
 paper(
     "results/f2/f2_free_energy.csv",
     "results/f2/lines.csv",
@@ -77,14 +79,14 @@ rule f2_lines:
 rule f2_aggregate:
     """One table: a row per (L, method, replicate, T)."""
     input:
-        expand("results/f2/variational/L{L}.csv", L=F2_SIZES),
-        expand("results/f2/sampling/L{L}_r{rep}.csv", L=F2_SIZES, rep=F2_REPS),
+        tables=F2_TABLES,
+        checked=checked("f2"),
     output:
         "results/f2/f2_free_energy.csv",
     log:
         "logs/f2/aggregate.log",
     run:
-        concat_tables(input, output[0], log[0], sort_by=["L", "method", "replicate", "T"])
+        concat_tables(input.tables, output[0], log[0], sort_by=["L", "method", "replicate", "T"])
 
 
 rule f2_plot:

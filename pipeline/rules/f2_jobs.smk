@@ -46,6 +46,25 @@ def f2_sampling_runtime(wildcards, threads) -> str:
     return runtime((ti + ais) / threads)
 
 
+#: The methods of each F2 job kind (one row per method and temperature) and the columns every row fills.
+F2_VARIATIONAL_METHODS = ("mf", "tap", "bethe")
+F2_SAMPLING_METHODS = ("ti", "ais")
+F2_COLUMNS = ("T", "method", "f", "f_err", "f_exact", "f_error")
+
+
+def f2_variational_table(wildcards) -> dict:
+    """What a variational job's table holds: a row per method and temperature."""
+    job = f2_variational_job(wildcards)
+    return table_spec(job, rows=len(F2_VARIATIONAL_METHODS) * len(job["T"]), columns=F2_COLUMNS, keys=("L",))
+
+
+def f2_sampling_table(wildcards) -> dict:
+    """What a TI + AIS job's table holds: a row per method and temperature."""
+    job = f2_sampling_job(wildcards)
+    return table_spec(job, rows=len(F2_SAMPLING_METHODS) * len(job["T"]), columns=F2_COLUMNS,
+                      keys=("L", "replicate"))
+
+
 def f2_lines_job() -> dict:
     """Parameters of the exact / infinite-lattice lines (no randomness)."""
     return job_params("f2", sizes=F2_SIZES, T_min=F2_GRID[0], T_max=F2_GRID[-1],

@@ -6,6 +6,9 @@
 include: "f5_jobs.smk"
 
 
+F5_TABLES = per_job_tables(
+    "f5", "results/f5/instances/{model}_d{disorder}.csv", f5_table, model=F5_MODELS, disorder=F5_DISORDER
+)
 paper(
     "results/f5/f5_disordered.csv",
     "results/figures/F5_disordered.pdf",
@@ -44,13 +47,14 @@ rule f5_instance:
 rule f5_aggregate:
     """One table: a row per (model, disorder instance, method, T)."""
     input:
-        expand("results/f5/instances/{model}_d{disorder}.csv", model=F5_MODELS, disorder=F5_DISORDER),
+        tables=F5_TABLES,
+        checked=checked("f5"),
     output:
         "results/f5/f5_disordered.csv",
     log:
         "logs/f5/aggregate.log",
     run:
-        concat_tables(input, output[0], log[0], sort_by=["model", "disorder", "method", "T"])
+        concat_tables(input.tables, output[0], log[0], sort_by=["model", "disorder", "method", "T"])
 
 
 rule f5_plot:

@@ -12,7 +12,7 @@ localrules:
     f7_plot,
 
 
-F7_FIT_TABLES = expand("results/f7/fits/L{L}_r{rep}.csv", L=F7_SIZES, rep=F7_REPS)
+F7_FIT_TABLES = per_job_tables("f7", "results/f7/fits/L{L}_r{rep}.csv", f7_table, L=F7_SIZES, rep=F7_REPS)
 paper(
     "results/f7/f7_entropy.csv",
     "results/f7/exact.csv",
@@ -60,13 +60,14 @@ rule f7_exact:
 rule f7_aggregate:
     """Concatenate the fit tables: one row per (L, T, K, replicate)."""
     input:
-        F7_FIT_TABLES,
+        tables=F7_FIT_TABLES,
+        checked=checked("f7"),
     output:
         "results/f7/f7_entropy.csv",
     log:
         "logs/f7/aggregate.log",
     run:
-        concat_tables(input, output[0], log[0], sort_by=["L", "replicate", "T", "K"])
+        concat_tables(input.tables, output[0], log[0], sort_by=["L", "replicate", "T", "K"])
 
 
 rule f7_plot:

@@ -50,6 +50,18 @@ def f7_job(wildcards) -> dict:
     )
 
 
+#: Columns of a fit table that every row fills (besides its provenance).
+F7_COLUMNS = ("T", "K", "s_exact", "cross_entropy", "cross_entropy_err", "neg_elbo_hard", "neg_elbo_hard_err",
+              "hard_gap", "hard_gap_err")
+
+
+def f7_table(wildcards) -> dict:
+    """What a fit job's table holds: a row per (T, K), its L, replicate and EM seed in each."""
+    job = f7_job(wildcards)
+    return table_spec(job, rows=len(job["T"]) * len(job["components"]), columns=F7_COLUMNS,
+                      keys=("L", "replicate", "em_seed"))
+
+
 def f7_exact_job() -> dict:
     """Everything that defines the exact-entropy table."""
     return job_params(
