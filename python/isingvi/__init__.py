@@ -13,9 +13,13 @@ Conventions (tested):
 Modules: :mod:`isingvi.models`, :mod:`isingvi.exact`, :mod:`isingvi.mc`,
 :mod:`isingvi.analysis`, :mod:`isingvi.sweep`, :mod:`isingvi.results`, :mod:`isingvi.meanfield`,
 :mod:`isingvi.bp`, :mod:`isingvi.freeenergy`, :mod:`isingvi.em`.
+
+Every call checks, before it allocates, that its arrays fit in :func:`memory_limit` (half the
+physical memory unless :func:`set_memory_limit` or ``ISINGVI_MEMORY_LIMIT`` says otherwise).
 """
 from . import _core
 from . import analysis, bp, em, exact, freeenergy, mc, meanfield, models, results
+from ._validate import memory_limit, set_memory_limit
 from .models import CubicLattice, Graph, SquareLattice
 from .sweep import sweep
 
@@ -35,5 +39,7 @@ __all__ = [
     "bp",
     "freeenergy",
     "sweep",
+    "memory_limit",
+    "set_memory_limit",
     "__version__",
 ]
