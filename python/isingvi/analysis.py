@@ -16,11 +16,14 @@ dropped samples are the earliest, least equilibrated ones.
 
 from __future__ import annotations
 
+import math
 import numbers
 from typing import Callable
 
 import numpy as np
 import pandas as pd
+
+from ._validate import as_float, as_real_array, as_temperatures
 
 __all__ = ["binned_mean", "tau_int", "jackknife", "summarise", "combine_replicates"]
 
@@ -33,22 +36,30 @@ COLUMNS = [
 
 def _check_series(x, name: str = "x") -> np.ndarray:
     """Return `x` as a 1-D float array with >= 2 finite samples, else raise."""
-    x = np.asarray(x, dtype=float)
+    x = as_real_array(x, name)
     if x.ndim != 1:
-        raise ValueError(f"{name} must be 1-D, got shape {x.shape}")
+        raise ValueError(f"{name}: must be 1-D, got shape {x.shape}")
     if x.size < 2:
-        raise ValueError(f"{name} needs at least 2 samples, got {x.size}")
+        raise ValueError(f"{name}: needs at least 2 samples, got {x.size}")
     if not np.all(np.isfinite(x)):
-        raise ValueError(f"{name} contains NaN or inf")
+        raise ValueError(f"{name}: contains NaN or inf")
     return x
+
+
+def _scale(x: np.ndarray) -> float:
+    """A power of two s with max |x| / s in [1, 2) (1 for all-zero x). Sums and squares of x / s
+    cannot overflow, and dividing by a power of two and multiplying back is exact, so statistics
+    computed this way equal the plain ones wherever those are finite."""
+    top = float(np.max(np.abs(x), initial=0.0))
+    return math.ldexp(1.0, math.frexp(top)[1] - 1) if top > 0 else 1.0
 
 
 def _check_n_blocks(n_blocks) -> int:
     # bool is an Integral subclass but n_blocks=True is surely a mistake
     if isinstance(n_blocks, bool) or not isinstance(n_blocks, numbers.Integral):
-        raise ValueError(f"n_blocks must be an int, got {n_blocks!r}")
+        raise ValueError(f"n_blocks: must be an int, got {n_blocks!r}")
     if n_blocks < 2:
-        raise ValueError(f"n_blocks must be >= 2, got {n_blocks}")
+        raise ValueError(f"n_blocks: must be >= 2, got {n_blocks}")
     return int(n_blocks)
 
 
@@ -76,8 +87,9 @@ def binned_mean(x, n_blocks: int = 32) -> tuple[float, float]:
         Mean of the kept samples and ``std(block means, ddof=1) / sqrt(n_blocks)``.
     """
     x = _check_series(x)
-    means = _blocks(x, _check_n_blocks(n_blocks)).mean(axis=1)
-    return float(means.mean()), float(means.std(ddof=1) / np.sqrt(means.size))
+    s = _scale(x)
+    means = _blocks(x / s, _check_n_blocks(n_blocks)).mean(axis=1)
+    return float(means.mean() * s), float(means.std(ddof=1) / np.sqrt(means.size) * s)
 
 
 def tau_int(x, c: float = 6.0) -> float:
@@ -100,8 +112,9 @@ def tau_int(x, c: float = 6.0) -> float:
         The estimate; 0.5 for a constant series.
     """
     x = _check_series(x)
-    if not (np.isfinite(c) and c > 0):
-        raise ValueError(f"c must be a finite number > 0, got {c!r}")
+    if not as_float(c, "c") > 0:
+        raise ValueError(f"c: must be a finite number > 0, got {c!r}")
+    x = x / _scale(x)  # tau is scale-free; this keeps x - mean and the FFT from overflowing
     if np.ptp(x) == 0:
         return 0.5
     n = x.size
@@ -141,24 +154,34 @@ def jackknife(estimator: Callable[..., float], *series, n_blocks: int = 32) -> t
         leave-one-block-out estimates ``theta_b``.
     """
     if not callable(estimator):
-        raise ValueError("estimator must be callable")
+        raise ValueError("estimator: must be callable")
     if not series:
         raise ValueError("series: give at least one series")
     arrays = [_check_series(s, "series") for s in series]
     if len({a.size for a in arrays}) > 1:
-        raise ValueError(f"series must have equal lengths, got {[a.size for a in arrays]}")
+        raise ValueError(f"series: must have equal lengths, got {[a.size for a in arrays]}")
     n_blocks = _check_n_blocks(n_blocks)
-    sums = np.array([_blocks(a, n_blocks).sum(axis=1) for a in arrays])  # (k, n)
+    # Block sums of each series over its scale (exact, see _scale), so that they cannot overflow.
+    scales = np.array([_scale(a) for a in arrays])
+    sums = np.array([_blocks(a / s, n_blocks).sum(axis=1) for a, s in zip(arrays, scales)])  # (k, n)
     n = sums.shape[1]
     size = arrays[0].size // n
     total = sums.sum(axis=1)
-    loo = (total[:, None] - sums) / ((n - 1) * size)  # leave-one-block-out means
-    value = float(estimator(*(total / (n * size))))
-    thetas = np.array([estimator(*m) for m in loo.T], dtype=float)
-    if np.isfinite(value) and not np.all(np.isfinite(thetas)):
-        raise ValueError("estimator is not finite on some leave-one-block-out means")
-    err = np.sqrt((n - 1) / n * np.sum((thetas - thetas.mean()) ** 2))
+    loo = (total[:, None] - sums) / ((n - 1) * size) * scales[:, None]  # leave-one-block-out means
+    value = _estimate(estimator, total / (n * size) * scales)
+    thetas = np.array([_estimate(estimator, m) for m in loo.T])
+    if not np.isfinite(value):
+        raise ValueError(f"estimator: not finite at the means of the series, got {value!r}")
+    if not np.all(np.isfinite(thetas)):
+        raise ValueError("estimator: not finite on some leave-one-block-out means")
+    s = _scale(thetas)
+    d = thetas / s
+    err = np.sqrt((n - 1) / n * np.sum((d - d.mean()) ** 2)) * s
     return value, float(err)
+
+
+def _estimate(estimator: Callable[..., float], means) -> float:
+    return as_float(estimator(*means), "estimator", finite=False)
 
 
 def summarise(result, n_blocks: int = 32) -> pd.DataFrame:
@@ -183,23 +206,26 @@ def summarise(result, n_blocks: int = 32) -> pd.DataFrame:
         are NaN if and only if ``<m**2> == 0`` (all kept m are zero), where
         U4 is undefined; this is the only NaN the function returns. If
         instead only one block has nonzero m, U4's jackknife error is
-        undefined and `jackknife` raises ValueError.
+        undefined and ValueError is raised. c = N (beta sigma_e)^2 is
+        computed so that it is exactly 0 for a constant energy, at any T.
     """
     n_blocks = _check_n_blocks(n_blocks)
     try:
         T, E, M, N = result.T, result.E, result.M, result.n_spins
     except AttributeError as exc:
-        raise ValueError(f"result lacks an attribute: {exc}") from None
-    T, E, M = (np.asarray(a, dtype=float) for a in (T, E, M))
+        raise ValueError(f"result: lacks an attribute: {exc}") from None
+    T, E, M = as_temperatures(T, "result.T"), as_real_array(E, "result.E"), as_real_array(M, "result.M")
     if E.ndim != 2 or E.shape != M.shape:
         raise ValueError(
-            f"result.E and result.M must be 2-D of equal shape, got {E.shape} and {M.shape}")
-    if T.shape != (E.shape[0],) or not np.all(np.isfinite(T) & (T > 0)):
-        raise ValueError(f"result.T must be 1-D, positive, of length {E.shape[0]}")
+            f"result.E: result.E and result.M must be 2-D of equal shape, got {E.shape} and {M.shape}")
+    if T.shape != (E.shape[0],):
+        raise ValueError(f"result.T: needs one temperature per row of result.E, {E.shape[0]}, got {T.size}")
     if E.shape[1] < 2 or not (np.all(np.isfinite(E)) and np.all(np.isfinite(M))):
-        raise ValueError("result.E and result.M need >= 2 samples, all finite")
+        raise ValueError("result.E: result.E and result.M need >= 2 samples, all finite")
     if isinstance(N, bool) or not isinstance(N, numbers.Integral) or N < 1:
-        raise ValueError(f"result.n_spins must be a positive int, got {N!r}")
+        raise ValueError(f"result.n_spins: must be a positive int, got {N!r}")
+    if np.any(np.abs(M) > N):
+        raise ValueError(f"result.M: a total magnetisation of {N} spins +-1 has |M| <= {N}")
 
     rows = []
     for t, e, m in zip(T, E / N, M / N):
@@ -209,16 +235,39 @@ def summarise(result, n_blocks: int = 32) -> pd.DataFrame:
         abs_m, abs_m_err = binned_mean(am, n_blocks)
         m2, m2_err = binned_mean(m2s, n_blocks)
         m4, m4_err = binned_mean(m2s * m2s, n_blocks)
-        c, c_err = jackknife(lambda a, b: beta**2 * N * (b - a * a), e, e * e, n_blocks=n_blocks)
-        chi, chi_err = jackknife(lambda a, b: beta * N * (b - a * a), am, m2s, n_blocks=n_blocks)
+        # c = N (beta sigma_e)^2 from e / s (exact, see _scale): no overflow of e^2 or beta^2,
+        # and exactly 0 when sigma_e = 0 even where beta^2 overflows
+        s = _scale(e)
+        c, c_err = jackknife(lambda a, b: N * (beta * (math.sqrt(max(b - a * a, 0.0)) * s)) ** 2,
+                             e / s, (e / s) ** 2, n_blocks=n_blocks)
+        chi, chi_err = jackknife(lambda a, b: beta * (b - a * a) * N, am, m2s, n_blocks=n_blocks)
         if m2 == 0:  # U4 = 1 - 0/0 is undefined
             u4 = u4_err = np.nan
         else:
-            u4, u4_err = jackknife(lambda b, d: 1 - d / (3 * b * b), m2s, m2s * m2s,
-                                   n_blocks=n_blocks)
-        rows.append([t, beta, e.size, u, u_err, c, c_err, abs_m, abs_m_err, m2, m2_err,
-                     m4, m4_err, chi, chi_err, u4, u4_err, tau_int(e), tau_int(am)])
+            try:
+                u4, u4_err = jackknife(lambda b, d: 1 - d / (3 * b * b), m2s, m2s * m2s, n_blocks=n_blocks)
+            except ValueError:
+                raise ValueError(f"result: U4's jackknife error is undefined at T = {t!r}: only one block "
+                                 "has nonzero m") from None
+        row = [t, beta, e.size, u, u_err, c, c_err, abs_m, abs_m_err, m2, m2_err,
+               m4, m4_err, chi, chi_err, u4, u4_err, tau_int(e), tau_int(am)]
+        if not np.all(np.isfinite(row[:15])):  # only for E far beyond any model's supported range
+            raise ValueError(f"result.E: the specific heat or its error overflows at T = {t!r}")
+        rows.append(row)
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _column_names(df: pd.DataFrame, names, param: str) -> list:
+    """``names`` (one column name or a list of them) as a list, each a column of ``df``."""
+    names = [names] if isinstance(names, str) else names
+    try:
+        names = list(names)
+        missing = [c for c in names if c not in df.columns]
+    except TypeError:  # not iterable, or an unhashable name
+        raise ValueError(f"{param}: must be a column name or a list of them, got {names!r}") from None
+    if missing:
+        raise ValueError(f"{param}: no such columns {missing}")
+    return names
 
 
 def combine_replicates(df: pd.DataFrame, by: list[str], values: list[str], keep: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -226,14 +275,32 @@ def combine_replicates(df: pd.DataFrame, by: list[str], values: list[str], keep:
 
     For every q in ``values`` the mean of q and its standard error
     sqrt(sum q_err^2) / n (independent runs: errors add in quadrature), plus ``n_rep``; the
-    ``keep`` columns, equal within a group, are carried over from its first row.
+    ``keep`` columns, equal within a group, are carried over from its first row. ``by``,
+    ``values`` and ``keep`` are column names (a list, or one name); every q and q_err must be
+    finite numbers.
     """
+    if not isinstance(df, pd.DataFrame) or df.empty:
+        raise ValueError(f"df: must be a non-empty DataFrame, got {type(df).__name__}")
+    by, values, keep = (_column_names(df, arg, name) for arg, name in ((by, "by"), (values, "values"), (keep, "keep")))
+    if not by:
+        raise ValueError("by: needs at least one column")
+    if set(values) & set(by) or set(keep) & set(by):
+        raise ValueError(f"values: the grouping columns {by} cannot also be values or kept columns")
+    for q in values:
+        if not isinstance(q, str):
+            raise ValueError(f"values: column names must be strings (q and q + '_err'), got {q!r}")
+        for col in (q, q + "_err"):
+            if col not in df or not np.all(np.isfinite(as_real_array(df[col].to_numpy(), "values"))):
+                raise ValueError(f"values: needs finite numeric columns {q!r} and {q + '_err'!r}")
+
     def one(g: pd.DataFrame) -> pd.Series:
         n = len(g)
         out = {"n_rep": n, **{k: g[k].iloc[0] for k in keep}}
-        for q in values:
-            out[q] = g[q].mean()
-            out[q + "_err"] = np.sqrt((g[q + "_err"] ** 2).sum()) / n
+        for q in values:  # over the values' scale (see _scale): no overflow where the answer is finite
+            x, err = g[q].to_numpy(float), g[q + "_err"].to_numpy(float)
+            s, t = _scale(x), _scale(err)
+            out[q] = (x / s).mean() * s
+            out[q + "_err"] = np.sqrt(((err / t) ** 2).sum()) / n * t
         return pd.Series(out)
 
     return df.groupby(by).apply(one, include_groups=False).reset_index()

@@ -14,10 +14,12 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from ._validate import as_choice, as_float, as_real_array
 from .results import atomic_open
 
 __all__ = [
     "set_style",
+    "CONTEXTS",
     "size_palette",
     "ALGORITHM_MARKERS",
     "ALGORITHM_LABELS",
@@ -29,6 +31,9 @@ __all__ = [
 #: Width of a full-page (two-column) figure, inches.
 TEXT_WIDTH = 7.0
 
+#: seaborn's plotting contexts, the values of ``set_style(context=...)``.
+CONTEXTS = ("paper", "notebook", "talk", "poster")
+
 #: Marker per Monte Carlo algorithm, the same in every figure.
 ALGORITHM_MARKERS = {"wolff": "o", "metropolis": "s", "heatbath": "^"}
 #: Legend label per Monte Carlo algorithm.
@@ -36,7 +41,13 @@ ALGORITHM_LABELS = {"wolff": "Wolff", "metropolis": "Metropolis", "heatbath": "h
 
 
 def set_style(context: str = "paper", font_scale: float = 1.15) -> None:
-    """Apply the paper style: seaborn ticks, light grid, vector-friendly fonts."""
+    """Apply the paper style: seaborn ticks, light grid, vector-friendly fonts.
+
+    context : one of :data:`CONTEXTS`; font_scale : a finite number > 0.
+    """
+    context = as_choice(context, "context", CONTEXTS)
+    if not as_float(font_scale, "font_scale") > 0:
+        raise ValueError(f"font_scale: must be > 0, got {font_scale!r}")
     import matplotlib as mpl
     import seaborn as sns
 
@@ -62,12 +73,18 @@ def set_style(context: str = "paper", font_scale: float = 1.15) -> None:
 
 
 def size_palette(sizes: Sequence) -> dict:
-    """One colour per system size, light (small L) to dark (large L, towards the black of L = inf)."""
-    import seaborn as sns
+    """One colour per system size, light (small L) to dark (large L, towards the black of L = inf).
 
+    sizes : integers >= 1, or inf (the infinite lattice).
+    """
     import numpy as np
 
-    finite = sorted({int(s) for s in sizes if float(s) != float("inf")})
+    arr = np.atleast_1d(as_real_array(sizes, "sizes"))
+    if arr.ndim != 1 or not np.all((arr == np.inf) | ((arr >= 1) & (arr == np.floor(arr)))):
+        raise ValueError(f"sizes: must be a 1-D list of integers >= 1 or inf, got {sizes!r}")
+    import seaborn as sns
+
+    finite = sorted({int(s) for s in arr if s != np.inf})
     cmap = sns.color_palette("rocket_r", as_cmap=True)
     stops = np.linspace(0.2, 0.85, len(finite)) if len(finite) > 1 else [0.6] * len(finite)
     palette = {L: tuple(cmap(t)[:3]) for L, t in zip(finite, stops)}
@@ -77,6 +94,10 @@ def size_palette(sizes: Sequence) -> dict:
 
 def panel_label(ax, label: str) -> None:
     """Bold panel letter, e.g. "(a)", in the top-left corner outside the axes."""
+    if not isinstance(label, str):
+        raise ValueError(f"label: must be a string, got {label!r}")
+    if not callable(getattr(ax, "text", None)) or not hasattr(ax, "transAxes"):
+        raise ValueError(f"ax: must be a matplotlib Axes, got {type(ax).__name__}")
     ax.text(-0.16, 1.04, label, transform=ax.transAxes, fontweight="bold", va="bottom", ha="left")
 
 
@@ -87,22 +108,43 @@ def save_figure(fig, path: str | os.PathLike, formats: Sequence[str] | None = No
     ----------
     fig : matplotlib Figure
     path : output path; its suffix (e.g. ``.pdf``) is the first format
-    formats : further formats written next to it with the same stem (default: "png" for a
-        PDF path, nothing otherwise), e.g. ``save_figure(fig, "F1.pdf")`` writes F1.pdf and
-        F1.png
-    dpi : resolution of raster formats
+    formats : a format or a list of further formats written next to it with the same stem
+        (default: "png" for a PDF path, nothing otherwise), e.g. ``save_figure(fig, "F1.pdf")``
+        writes F1.pdf and F1.png; each one matplotlib can write (``fig.canvas.get_supported_filetypes()``)
+    dpi : resolution of raster formats, > 0
 
     Returns the list of paths written. Each file goes to a temporary name in the target folder
     first and is then renamed (:func:`isingvi.results.atomic_open`), so readers never see a partial file.
     """
+    if not callable(getattr(fig, "savefig", None)) or not hasattr(fig, "canvas"):
+        raise ValueError(f"fig: must be a matplotlib Figure, got {type(fig).__name__}")
+    if not isinstance(path, (str, os.PathLike)):
+        raise ValueError(f"path: must be a str or path, got {type(path).__name__}")
     path = Path(path)
     first = path.suffix.lstrip(".").lower()
     if not first:
         raise ValueError(f"path: needs a suffix naming the format (.pdf, .png, ...), got {str(path)!r}")
     if formats is None:
         formats = ["png"] if first == "pdf" else []
+    elif isinstance(formats, str):  # one format, not a sequence of letters
+        formats = [formats]
+    if not isinstance(formats, Sequence) or not all(isinstance(f, str) for f in formats):
+        raise ValueError(f"formats: must be a format name or a list of them, got {formats!r}")
+    supported = fig.canvas.get_supported_filetypes()
+    if first not in supported:
+        raise ValueError(f"path: matplotlib cannot write format {first!r}; it writes {', '.join(sorted(supported))}")
+    formats = [f.lstrip(".").lower() for f in formats]
+    for fmt in formats:
+        if fmt not in supported:
+            raise ValueError(f"formats: matplotlib cannot write {fmt!r}; it writes {', '.join(sorted(supported))}")
+    if not as_float(dpi, "dpi") > 0:
+        raise ValueError(f"dpi: must be > 0, got {dpi!r}")
+    size = fig.get_size_inches()
+    if not (1 <= min(size) * dpi and max(size) * dpi < 2**16):  # matplotlib's raster limits per side
+        raise ValueError(f"dpi: gives {min(size) * dpi:.3g} to {max(size) * dpi:.3g} pixels per side for this figure; "
+                         "matplotlib draws 1 to 65535")
     written = []
-    for fmt in [first, *(f.lstrip(".").lower() for f in formats if f.lstrip(".").lower() != first)]:
+    for fmt in dict.fromkeys([first, *formats]):  # each format once, the path's first
         target = path.with_suffix("." + fmt)
         with atomic_open(target, "wb") as fh:
             fig.savefig(fh, format=fmt, dpi=dpi, metadata=_metadata(fmt))

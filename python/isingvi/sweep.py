@@ -6,7 +6,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from . import _core
-from ._validate import INT64_MAX, as_int
+from ._validate import INT64_MAX, as_int, as_model
 from .mc import run
 
 __all__ = ["sweep", "describe_model"]
@@ -14,11 +14,9 @@ __all__ = ["sweep", "describe_model"]
 
 def describe_model(model) -> dict:
     """Identifying columns of a model: kind, L (lattices), n_spins, J and h where uniform."""
-    if isinstance(model, _core.Lattice):
+    if isinstance(as_model(model), _core.Lattice):
         return {"model": "square" if model.dim == 2 else "cubic", "L": model.L, "n_spins": model.n, "J": model.J, "h": model.h}
-    if isinstance(model, _core.Graph):
-        return {"model": "graph", "L": pd.NA, "n_spins": model.n, "J": pd.NA, "h": pd.NA}
-    raise ValueError(f"model: must be a SquareLattice, CubicLattice or Graph, got {type(model).__name__}")
+    return {"model": "graph", "L": pd.NA, "n_spins": model.n, "J": pd.NA, "h": pd.NA}
 
 
 def _as_list(x) -> list:
@@ -68,7 +66,10 @@ def sweep(
         for algorithm in algorithm_list:
             for seed in seed_list:
                 res = run(model, T, algorithm, n_therm, n_measure, every, seed, threads, init)
-                df = res.summary(n_blocks=n_blocks)
+                try:
+                    df = res.summary(n_blocks=n_blocks)
+                except ValueError as exc:  # the run's own series: only too few samples can fail
+                    raise ValueError(f"n_measure: too few samples for the analysis ({exc})") from None
                 df.insert(0, "every", res.every)
                 df.insert(0, "n_measure", res.n_measure)
                 df.insert(0, "n_therm", res.n_therm)
