@@ -635,6 +635,23 @@ BAD_CONFIGS = {
     "f5 one disorder instance": ("f5.disorder_instances", 1, "disorder_instances"),
 }
 
+# Configs that used to pass every check and fail only inside a job, after many others had run
+# (or never start: a 1e-9 step built a grid of a billion points). Planned with --dry-run, so
+# a check that lets one through fails the test without starting a huge job.
+UNRUNNABLE_CONFIGS = {
+    "f1 L past the core's N < 2^31": ("f1.sizes", [4, 50_000], "['f1']['sizes']"),
+    "f4 L past the core's N < 2^31": ("f4.L", 100_000, "['f4']['L']"),
+    "f2 TI samples past a job's memory": ("f2.ti.n_measure", 10**12, "f2.ti.n_measure"),
+    "f1 L past a job's runtime": ("f1.sizes", [4, 40_000], "f1.sizes (L = 40000)"),
+    "f4 L past a job's memory": ("f4.L", 40_000, "config keys f4.L"),
+    "f1 step below the grid's rounding": ("f1.temperatures", [{"start": 2.0, "stop": 3.0, "step": 1e-9}],
+                                          "['f1']['temperatures'][0]['step']"),
+    "f1 grid of a billion temperatures": ("f1.temperatures", [{"start": 0.5, "stop": 1000.0, "step": 1e-6}],
+                                          "config key f1.temperatures[0].step"),
+    "f7 grid of too many temperatures in all": ("f7.temperatures", [{"start": 1.0, "stop": 3.0, "step": 3e-4}] * 2
+                                                + [{"start": 3.0, "stop": 4.0, "step": 1e-4}], "config key f7.temperatures"),
+}
+
 
 @pytest.fixture(scope="module")
 def bad_config_runs(tmp_path_factory) -> dict[str, tuple[Path, subprocess.CompletedProcess]]:
@@ -643,16 +660,18 @@ def bad_config_runs(tmp_path_factory) -> dict[str, tuple[Path, subprocess.Comple
     from concurrent.futures import ThreadPoolExecutor
 
     def run(name: str):
-        path, value, _ = BAD_CONFIGS[name]
+        path, value, _ = {**BAD_CONFIGS, **UNRUNNABLE_CONFIGS}[name]
         workdir = tmp_path_factory.mktemp("bad")
         cfg = copy.deepcopy(yaml.safe_load(TINY.read_text()))
         _set(cfg, path, value)
         configfile = workdir / "bad.yaml"
         configfile.write_text(yaml.safe_dump(cfg))
-        return workdir, snakemake(workdir, configfile, "--cores", "1", timeout=120)
+        args = ("--dry-run",) if name in UNRUNNABLE_CONFIGS else ("--cores", "1")
+        return workdir, snakemake(workdir, configfile, *args, timeout=120)
 
+    names = [*BAD_CONFIGS, *UNRUNNABLE_CONFIGS]
     with ThreadPoolExecutor(max_workers=8) as pool:
-        return dict(zip(BAD_CONFIGS, pool.map(run, BAD_CONFIGS)))
+        return dict(zip(names, pool.map(run, names)))
 
 
 @pytest.mark.parametrize("name", BAD_CONFIGS)
@@ -663,3 +682,13 @@ def test_bad_config_stops_naming_the_key(bad_config_runs, name):
     assert key in output(proc), output(proc)
     for folder in ("results", "logs", "benchmarks"):
         assert not (workdir / folder).exists(), f"{folder}/ written before the config was rejected"
+
+
+@pytest.mark.parametrize("name", UNRUNNABLE_CONFIGS)
+def test_config_a_job_cannot_run_stops_before_any_job(bad_config_runs, name):
+    """Past the core's size limit, a job's memory or runtime (JOB_MEM_MB_MAX, JOB_HOURS_MAX) or
+    a grid's temperatures (MAX_GRID_TEMPERATURES): rejected while planning, naming the key."""
+    _, proc = bad_config_runs[name]
+    assert proc.returncode != 0
+    assert UNRUNNABLE_CONFIGS[name][2] in output(proc), output(proc)
+    assert "Job stats" not in output(proc)

@@ -88,16 +88,62 @@ def figure(path: str, experiment: str, caption: str) -> dict:
     }
 
 
+#: Most temperatures one grid may hold. Every MC temperature is a chain of its own, and no
+#: figure shows more; a larger count is a mistyped step (1e-9 for 1e-3), which is rejected
+#: before a grid of a billion points is built.
+MAX_GRID_TEMPERATURES = 10_000
+
+
 def temperature_grid(ranges, key: str) -> list[float]:
     """Sorted union of inclusive ranges {start, stop, step} (config key ``key``), rounded to 1e-6."""
-    temps = set()
+    counts = []
     for k, r in enumerate(ranges):
         start, stop, step = float(r["start"]), float(r["stop"]), float(r["step"])
         if stop < start:
             raise ConfigError(f"config key {key}[{k}].stop: must be >= start ({start}), got {stop}")
-        n = int(math.floor((stop - start) / step + 1e-9))
-        temps.update(round(start + i * step, 6) for i in range(n + 1))
+        steps = (stop - start) / step + 1e-9  # counted before any point is made
+        if not steps < MAX_GRID_TEMPERATURES:
+            raise ConfigError(
+                f"config key {key}[{k}].step: {start} to {stop} in steps of {step} makes {steps:.3g} "
+                f"temperatures; a grid holds at most {MAX_GRID_TEMPERATURES}"
+            )
+        counts.append(int(math.floor(steps)) + 1)
+    if sum(counts) > MAX_GRID_TEMPERATURES:
+        raise ConfigError(
+            f"config key {key}: the ranges make {sum(counts)} temperatures; a grid holds at most {MAX_GRID_TEMPERATURES}"
+        )
+    temps = set()
+    for r, n in zip(ranges, counts):
+        temps.update(round(float(r["start"]) + i * float(r["step"]), 6) for i in range(n))
     return sorted(temps)
+
+
+#: What one job may use: a job past either would be killed by the scheduler or the machine
+#: after the jobs before it had run, so such a config is rejected before any job starts.
+#: Raise them here for bigger nodes or longer partitions (pipeline/README.md).
+JOB_MEM_MB_MAX = 64 * 1024
+JOB_HOURS_MAX = 24
+
+
+#: Bytes a spin of one Monte Carlo chain takes (int8 spins, the Wolff cluster stack of int32
+#: sites, slack); the core holds one chain per thread at a time.
+CHAIN_BYTES_PER_SPIN = 8
+
+
+def check_job_size(keys, job: str, mem_mb: float, seconds: float) -> None:
+    """Reject a job whose memory or runtime estimate is past JOB_MEM_MB_MAX / JOB_HOURS_MAX;
+    ``keys``, the config keys its estimates depend on, are named in the message."""
+    keys = ", ".join(keys)
+    if mem_mb > JOB_MEM_MB_MAX:
+        raise ConfigError(
+            f"config keys {keys}: job {job} would need about {mem_mb / 1024:.3g} GiB of memory; "
+            f"a job may use at most {JOB_MEM_MB_MAX / 1024:g} GiB (JOB_MEM_MB_MAX in pipeline/rules/common.smk)"
+        )
+    if seconds > JOB_HOURS_MAX * 3600:
+        raise ConfigError(
+            f"config keys {keys}: job {job} would run about {seconds / 3600:.3g} hours; "
+            f"a job may run at most {JOB_HOURS_MAX} hours (JOB_HOURS_MAX in pipeline/rules/common.smk)"
+        )
 
 
 #: experiment -> {path: table_spec(...)} of every per-job table its aggregate reads. Filled

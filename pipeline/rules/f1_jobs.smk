@@ -60,17 +60,22 @@ def f1_mc_job(wildcards) -> dict:
 _NS_PER_SPIN_SWEEP = {"metropolis": 25e-9, "heatbath": 35e-9, "wolff": 100e-9}
 
 
-def f1_mc_runtime(wildcards, threads) -> str:
+def f1_mc_seconds(wildcards, threads) -> float:
     job = f1_mc_job(wildcards)
     sweeps = len(job["T"]) * (job["n_therm"] + job["n_measure"])
-    return runtime(sweeps * job["L"] ** 2 * _NS_PER_SPIN_SWEEP[job["algorithm"]] / threads)
+    return sweeps * job["L"] ** 2 * _NS_PER_SPIN_SWEEP[job["algorithm"]] / threads
 
 
-def f1_mc_mem_mb(wildcards) -> int:
-    """The E and M series (16 bytes a sample, a few copies) plus Python and pandas."""
+def f1_mc_runtime(wildcards, threads) -> str:
+    return runtime(f1_mc_seconds(wildcards, threads))
+
+
+def f1_mc_mem_mb(wildcards, threads=F1_MC_THREADS) -> int:
+    """The E and M series (16 bytes a sample, a few copies), a chain per thread, plus Python and pandas."""
     job = f1_mc_job(wildcards)
     samples = len(job["T"]) * (job["n_measure"] // job["every"])
-    return 512 + math.ceil(samples * 16 * 4 / 2**20)
+    chains = min(threads, len(job["T"])) * job["L"] ** 2 * CHAIN_BYTES_PER_SPIN
+    return 512 + math.ceil((samples * 16 * 4 + chains) / 2**20)
 
 
 #: Columns of an MC table that every row fills (besides its provenance).
@@ -93,3 +98,15 @@ def f1_exact_job() -> dict:
         T_max=F1_GRID[-1],
         n_points=int(F1["exact"]["n_points"]),
     )
+
+
+def check_f1_job_sizes() -> None:
+    """Every MC job within what one job may use (check_job_size), before any job starts."""
+    for L, name in itertools.product(F1_SIZES, F1_ALGORITHMS):
+        wc = types.SimpleNamespace(L=str(L), algorithm=name, rep="0")
+        alg = f"f1.algorithms.{name}"
+        keys = (f"f1.sizes (L = {L})", f"{alg}.n_measure", f"{alg}.n_therm", f"{alg}.every", "f1.temperatures")
+        check_job_size(keys, f"f1_mc L={L} {name}", f1_mc_mem_mb(wc), f1_mc_seconds(wc, F1_MC_THREADS))
+
+
+check_f1_job_sizes()

@@ -32,10 +32,10 @@ rule f2_variational:
         "benchmarks/f2/variational/L{L}.tsv"
     params:
         job=f2_variational_job,
-    threads: 2
+    threads: F2_THREADS
     resources:
-        mem_mb=1024,
-        runtime="10m",
+        mem_mb=f2_variational_mem_mb,
+        runtime=f2_variational_runtime,
     script:
         "../scripts/f2_variational.py"
 
@@ -50,9 +50,9 @@ rule f2_sampling:
         "benchmarks/f2/sampling/L{L}_r{rep}.tsv"
     params:
         job=f2_sampling_job,
-    threads: 2
+    threads: F2_THREADS
     resources:
-        mem_mb=1024,
+        mem_mb=f2_sampling_mem_mb,
         runtime=f2_sampling_runtime,
     script:
         "../scripts/f2_sampling.py"

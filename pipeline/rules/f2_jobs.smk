@@ -36,14 +36,49 @@ def f2_sampling_job(wildcards) -> dict:
                       ais=dict(F2["ais"]))
 
 
-def f2_sampling_runtime(wildcards, threads) -> str:
+#: Threads of the variational and sampling jobs.
+F2_THREADS = 2
+
+
+def f2_variational_seconds(wildcards) -> float:
+    """At most max_iter iterations of each solver at every T: ~0.9 us a spin for MF, TAP and BP
+    together (BP most of it; measured at L = 32), x2 slack."""
+    job = f2_variational_job(wildcards)
+    return job["max_iter"] * len(job["T"]) * job["L"] ** 2 * 2e-6
+
+
+def f2_variational_runtime(wildcards) -> str:
+    return runtime(f2_variational_seconds(wildcards))
+
+
+def f2_variational_mem_mb(wildcards) -> int:
+    """Magnetisations and BP messages (4 a spin) at every T, a few copies, plus Python."""
+    job = f2_variational_job(wildcards)
+    return 1024 + math.ceil(len(job["T"]) * job["L"] ** 2 * 8 * 8 / 2**20)
+
+
+def f2_sampling_seconds(wildcards, threads) -> float:
     """TI sweeps on the checkerboard kernel (~4 ns a spin, x5 slack) plus AIS sweeps on the
     graph kernel (~25 ns a spin, x3 slack)."""
     job = f2_sampling_job(wildcards)
     n = job["L"] ** 2
     ti = (job["ti"]["n_grid"] + len(job["T"])) * (job["ti"]["n_therm"] + job["ti"]["n_measure"]) * n * 20e-9
     ais = job["ais"]["n_steps"] * job["ais"]["n_sweeps"] * job["ais"]["n_chains"] * n * 75e-9
-    return runtime((ti + ais) / threads)
+    return (ti + ais) / threads
+
+
+def f2_sampling_runtime(wildcards, threads) -> str:
+    return runtime(f2_sampling_seconds(wildcards, threads))
+
+
+def f2_sampling_mem_mb(wildcards, threads=F2_THREADS) -> int:
+    """TI's E and M series at every MC temperature (16 bytes a sample, a few copies), a chain
+    per thread, AIS's chains, plus Python."""
+    job = f2_sampling_job(wildcards)
+    n = job["L"] ** 2
+    series = (job["ti"]["n_grid"] + len(job["T"])) * job["ti"]["n_measure"] * 16 * 4
+    chains = (threads + job["ais"]["n_chains"]) * n * CHAIN_BYTES_PER_SPIN
+    return 1024 + math.ceil((series + chains) / 2**20)
 
 
 #: The methods of each F2 job kind (one row per method and temperature) and the columns every row fills.
@@ -69,3 +104,17 @@ def f2_lines_job() -> dict:
     """Parameters of the exact / infinite-lattice lines (no randomness)."""
     return job_params("f2", sizes=F2_SIZES, T_min=F2_GRID[0], T_max=F2_GRID[-1],
                       n_points=int(F2["n_line_points"]))
+
+
+def check_f2_job_sizes() -> None:
+    """Every variational and sampling job within what one job may use, before any job starts."""
+    for L in F2_SIZES:
+        wc = types.SimpleNamespace(L=str(L), rep="0")
+        size = f"f2.sizes (L = {L})"
+        check_job_size((size, "f2.solver.max_iter", "f2.temperatures"), f"f2_variational L={L}",
+                       f2_variational_mem_mb(wc), f2_variational_seconds(wc))
+        keys = (size, "f2.ti.n_measure", "f2.ti.n_therm", "f2.ti.n_grid", "f2.ais", "f2.temperatures")
+        check_job_size(keys, f"f2_sampling L={L}", f2_sampling_mem_mb(wc), f2_sampling_seconds(wc, F2_THREADS))
+
+
+check_f2_job_sizes()

@@ -31,8 +31,8 @@ rule f4_traces:
         job=f4_job(),
     threads: 2
     resources:
-        mem_mb=1024,
-        runtime="10m",
+        mem_mb=f4_mem_mb(),
+        runtime=runtime(f4_seconds()),
     script:
         "../scripts/f4_traces.py"
 

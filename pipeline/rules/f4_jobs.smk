@@ -31,3 +31,22 @@ def f4_job() -> dict:
         m_T_max=float(m["T_max"]),
         m_points=int(m["n_points"]),
     )
+
+
+def f4_seconds() -> float:
+    """At most max_iter mean-field iterations per scheme and T (~150 ns a spin, measured at
+    L = 32, x1.5 slack)."""
+    job = f4_job()
+    return len(job["schemes"]) * len(job["T"]) * job["max_iter"] * job["L"] ** 2 * 2e-7
+
+
+def f4_mem_mb() -> int:
+    """Magnetisations at every T (a few copies) and the traces (a row of ~200 bytes per scheme,
+    T and iteration), plus Python."""
+    job = f4_job()
+    m = len(job["T"]) * job["L"] ** 2 * 8 * 4
+    traces = len(job["schemes"]) * len(job["T"]) * job["max_iter"] * 200
+    return 1024 + math.ceil((m + traces) / 2**20)
+
+
+check_job_size(("f4.L", "f4.max_iter", "f4.temperatures", "f4.schemes"), "f4_traces", f4_mem_mb(), f4_seconds())

@@ -31,8 +31,8 @@ rule f6_em:
         job=f6_job(),
     threads: 1
     resources:
-        mem_mb=1024,
-        runtime="10m",
+        mem_mb=f6_mem_mb(),
+        runtime=runtime(f6_seconds()),
     script:
         "../scripts/f6_em.py"
 

@@ -74,14 +74,19 @@ def f7_exact_job() -> dict:
     )
 
 
-def f7_runtime(wildcards, threads) -> str:
-    """Wall-time request: Wolff sampling plus EM, cost ~ n * K * N * iterations * n_init (x3 margin)."""
+def f7_seconds(wildcards, threads) -> float:
+    """Wolff sampling plus EM, cost ~ n * K * N * iterations * n_init (x3 margin)."""
     job = f7_job(wildcards)
     N, n_T = job["L"] ** 2, len(job["T"])
     samples = job["n_train"] + job["n_test"]
     mc = n_T * (job["n_therm"] + samples * job["every"]) * N * 100e-9
     em = n_T * job["n_train"] * sum(job["components"]) * N * job["em"]["max_iter"] * job["em"]["n_init"] * 2e-9
-    return runtime(3 * (mc + em) / threads)
+    return 3 * (mc + em) / threads
+
+
+def f7_runtime(wildcards, threads) -> str:
+    """Wall-time request from f7_seconds."""
+    return runtime(f7_seconds(wildcards, threads))
 
 
 def f7_mem_mb(wildcards) -> int:
@@ -89,3 +94,14 @@ def f7_mem_mb(wildcards) -> int:
     job = f7_job(wildcards)
     configs = len(job["T"]) * (job["n_train"] + job["n_test"]) * job["L"] ** 2
     return 768 + math.ceil(8 * configs / 2**20)
+
+
+def check_f7_job_sizes() -> None:
+    """Every fit job within what one job may use (check_job_size), before any job starts."""
+    for L in F7_SIZES:
+        wc = types.SimpleNamespace(L=str(L), rep="0")
+        keys = (f"f7.sizes (L = {L})", "f7.sampling", "f7.components", "f7.em", "f7.temperatures")
+        check_job_size(keys, f"f7_fit L={L}", f7_mem_mb(wc), f7_seconds(wc, 1))
+
+
+check_f7_job_sizes()
