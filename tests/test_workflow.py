@@ -5,8 +5,10 @@
 - the tiny config (tests/config/tiny.yaml): a real run, its tables (contents, provenance),
   figure and report; bit-identical tables with --cores 1 and --cores 2 and, when a cluster
   is up, through SLURM; resuming after a deleted table or a hard kill redoes only what is
-  missing;
-- config validation: a bad config stops before any job runs, naming the key.
+  missing; a damaged per-job table stops the run naming it, before the final table is touched,
+  and the next run redoes its job;
+- config validation: a bad config, or one asking for a job past the size, memory, runtime or
+  grid limits (pipeline/README.md), stops before any job runs, naming the key.
 
 Every run happens in a temporary working directory (``--directory``), so results/, logs/,
 benchmarks/ and .snakemake/ never land in the checkout. Experiment sections (F1, ...) check
