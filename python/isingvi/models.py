@@ -55,6 +55,8 @@ class SquareLattice(_Lattice):
         super().__init__(2, *_lattice_args(2, L, J, h))
 
     def __repr__(self) -> str:
+        if not _core.is_constructed(self):  # its fields were never set
+            return "SquareLattice(<never constructed>)"
         return f"SquareLattice(L={self.L}, J={self.J}, h={self.h})"
 
 
@@ -68,6 +70,8 @@ class CubicLattice(_Lattice):
         super().__init__(3, *_lattice_args(3, L, J, h))
 
     def __repr__(self) -> str:
+        if not _core.is_constructed(self):
+            return "CubicLattice(<never constructed>)"
         return f"CubicLattice(L={self.L}, J={self.J}, h={self.h})"
 
 
@@ -146,9 +150,12 @@ class Graph(_core.Graph):
     @property
     def edges(self) -> np.ndarray:
         """Edge list, shape (m, 2)."""
+        as_model(self, "self")
         return np.column_stack([self.edge_i, self.edge_j]).reshape(-1, 2)
 
     def __repr__(self) -> str:
+        if not _core.is_constructed(self):
+            return "Graph(<never constructed>)"
         return f"Graph(n={self.n}, n_edges={self.n_edges})"
 
 
