@@ -327,7 +327,7 @@ def _check_one_cluster_per_sweep(model, T: float, seed: int) -> None:
     """The Wolff timing relies on n_therm = 0 giving exactly one cluster per measured sweep.
 
     The core freezes clusters-per-sweep at the end of thermalisation, N / <cluster>, and at 1
-    when nothing was thermalised (see cpp/src/mc_driver.hpp). With one cluster per sweep,
+    when nothing was thermalised (see cpp/src/mc/mc_driver.hpp). With one cluster per sweep,
     |dM| / 2 between consecutive sweeps is that sweep's cluster size, so the recorded series
     accounts for every flipped spin except the first cluster's (between 1 and N spins).
     """

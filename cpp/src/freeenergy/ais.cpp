@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "graph_sweep.hpp"
+#include "mc/graph_sweep.hpp"
 #include "isingvi/check.hpp"
 #include "isingvi/monitor.hpp"
 #include "isingvi/rng.hpp"
