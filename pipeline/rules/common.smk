@@ -195,8 +195,8 @@ def check_tables(specs: dict, output: str, log: str) -> None:
 
     The check is a job of its own, before the aggregate: snakemake deletes a job's outputs
     when it starts it, so only a failure before the aggregate starts leaves the final table as
-    it was. A bad table stays in place, dated 1970: older than its job's script (every per-job
-    rule runs a script:), it is out of date, so the next run redoes its job (a missing table
+    it was. A bad table stays in place, dated 1970: older than its job's script (each per-job
+    table comes from a script), it is out of date, so the next run redoes its job (a missing table
     would not be redone while the final table is present and newer than the tables left).
     """
     import hashlib
