@@ -24,8 +24,11 @@ import numpy as np
 import pandas as pd
 
 from ._validate import as_float, as_real_array, as_temperatures
+from .reweighting import binder_crossing, fss_extrapolate, multihistogram, peak, reweight, supported_range
 
-__all__ = ["binned_mean", "tau_int", "jackknife", "summarise", "combine_replicates"]
+__all__ = ["binned_mean", "tau_int", "jackknife", "summarise", "combine_replicates",
+           # histogram reweighting (isingvi.reweighting), with the other estimators
+           "reweight", "multihistogram", "binder_crossing", "peak", "supported_range", "fss_extrapolate"]
 
 COLUMNS = [
     "T", "beta", "n_samples", "u", "u_err", "c", "c_err", "abs_m", "abs_m_err",
