@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._fixedpoint import summary_table
-from ._validate import as_choice, as_iteration_settings, as_seed, as_temperatures
+from ._fixedpoint import check_model_and_temperatures, summary_table
+from ._validate import as_choice, as_iteration_settings, as_model, as_seed, as_temperatures
 from .models import as_graph
 
 __all__ = ["solve", "BPResult", "INITS", "SCHEDULES", "T_C_SQUARE"]
@@ -78,8 +78,7 @@ class BPResult:
     def table(self) -> pd.DataFrame:
         """Tidy summary, one row per temperature: T, beta, method ("bethe"), damping, init,
         schedule, f, u (per spin), m (mean of m_i), abs_m (mean of |m_i|), converged, n_iter."""
-        labels = {"method": "bethe", "damping": self.damping, "init": self.init, "schedule": self.schedule}
-        return summary_table(self, labels)
+        return summary_table(self, ("damping", "init", "schedule"), method="bethe")
 
 
 def solve(
@@ -120,10 +119,14 @@ def solve(
     Returns
     -------
     BPResult; ``.table()`` gives one tidy row per temperature.
+
+    Supported range: beta E_max <= 1e305 with E_max = sum |J_ij| + sum |h_i|, and T N <= 1e305;
+    else ValueError naming model or T (README, "Supported ranges").
     """
     # Lattices go to the core as they are and are expanded there, without the GIL.
-    core_model = model if isinstance(model, _core.Lattice) else as_graph(model)
+    core_model = model if isinstance(as_model(model), _core.Lattice) else as_graph(model)
     temps = as_temperatures(T)
+    check_model_and_temperatures(core_model, temps)
     damping, tol, max_iter = as_iteration_settings(damping, tol, max_iter)
     init = as_choice(init, "init", INITS)
     schedule = as_choice(schedule, "schedule", SCHEDULES)

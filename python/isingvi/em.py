@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._validate import as_choice, as_float, as_int, as_seed
+from ._validate import as_bool, as_choice, as_float, as_int, as_real_array, as_seed, check_memory
 
 __all__ = ["GaussianMixture", "BernoulliMixture", "TRACE_COLUMNS"]
 
@@ -57,10 +57,7 @@ def _non_negative(value, name: str) -> float:
 
 def _as_matrix(X, name: str = "X") -> np.ndarray:
     """A non-empty 2-D array of finite floats, C-contiguous."""
-    try:
-        arr = np.asarray(X, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name}: must be a 2-D array of numbers") from None
+    arr = as_real_array(X, name)
     if arr.ndim != 2:
         raise ValueError(f"{name}: must be 2-D (n_samples, n_features), got shape {arr.shape}")
     if arr.shape[0] == 0 or arr.shape[1] == 0:
@@ -84,13 +81,19 @@ def _as_binary(X, name: str = "X") -> tuple[np.ndarray, str]:
     return np.ascontiguousarray(is_one, dtype=np.uint8), "spins" if spins else "bits"
 
 
+def _check_em_memory(n: int, d: int, K: int, per_component: int) -> None:
+    """Memory estimate of a fit or posterior: responsibilities and their logarithms (n x K), the
+    data (n x d), and per component its parameters (per_component numbers: d^2 for full
+    covariances) in a few copies plus the core's partial sums, one set per block of 512 samples."""
+    blocks = -(-n // 512)
+    parts = {"n_components": 16.0 * n * K, "X": 8.0 * (n * d + (blocks + 3) * K * per_component)}
+    check_memory(sum(parts.values()), max(parts, key=parts.get), f"EM on {n} samples x {d} features with {K} components")
+
+
 def _optional_array(value, name: str, shape: tuple[int, ...]) -> np.ndarray | None:
     if value is None:
         return None
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name}: must be an array of numbers") from None
+    arr = as_real_array(value, name)
     if arr.shape != shape:
         raise ValueError(f"{name}: must have shape {shape}, got {arr.shape}")
     if not np.isfinite(arr).all():
@@ -109,6 +112,13 @@ class _Mixture:
     """What both mixtures share: parameters as in scikit-learn, posterior-based predictions."""
 
     _trace_columns = TRACE_COLUMNS
+
+    def __getattr__(self, name: str):
+        # Only reached for attributes never set: a constructor parameter is missing when the
+        # object was made by __new__ without __init__.
+        if not name.startswith("_") and name in inspect.signature(type(self).__init__).parameters:
+            raise ValueError(f"{name}: not set; this {type(self).__name__} was never constructed (__new__ without __init__)")
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     # --- scikit-learn conventions
     def get_params(self, deep: bool = True) -> dict:
@@ -169,6 +179,7 @@ class _Mixture:
     def _sample_labels(self, n_samples, random_state) -> tuple[int, np.random.Generator, np.ndarray]:
         self._check_fitted()
         n = as_int(n_samples, "n_samples", minimum=1)
+        check_memory(8.0 * n * (self.n_features_in_ + 2), "n_samples", f"{n} samples of {self.n_features_in_} features")
         seed = as_seed(self.random_state if random_state is None else random_state, "random_state")
         rng = np.random.default_rng(seed)
         cdf = np.cumsum(self.weights_)
@@ -255,6 +266,7 @@ class GaussianMixture(_Mixture):
         d = X.shape[1]
         if K > X.shape[0]:
             raise ValueError(f"n_components: must be <= the number of samples {X.shape[0]}, got {K}")
+        _check_em_memory(X.shape[0], d, K, d * d if ctype == "full" else d)
         prec_shape = (K, d, d) if ctype == "full" else (K, d)
         out = _core.gaussian_mixture_fit(
             X, K, ctype, tol, reg_covar, max_iter, n_init, seed, threads,
@@ -277,9 +289,10 @@ class GaussianMixture(_Mixture):
         X = _as_matrix(X)
         if X.shape[1] != self.n_features_in_:
             raise ValueError(f"X: has {X.shape[1]} features but the model was fitted with {self.n_features_in_}")
+        threads = as_int(self.threads, "threads", minimum=1)
+        _check_em_memory(X.shape[0], X.shape[1], self.weights_.size, 0)
         return _core.gaussian_mixture_posterior(
-            X, self.weights_, self.means_, self.precisions_cholesky_, self._fitted_covariance_type(),
-            as_int(self.threads, "threads", minimum=1),
+            X, self.weights_, self.means_, self.precisions_cholesky_, self._fitted_covariance_type(), threads
         )
 
     def _fitted_covariance_type(self) -> str:
@@ -363,13 +376,10 @@ class BernoulliMixture(_Mixture):
 
     def _pseudo_counts(self) -> tuple[float, float]:
         a = self.alpha
-        if np.ndim(a) == 0:
-            a = _non_negative(a, "alpha")
-            return a, a
         try:
             one, zero = a
-        except (TypeError, ValueError):
-            raise ValueError(f"alpha: must be a number or a pair (a, b), got {a!r}") from None
+        except (TypeError, ValueError):  # not a pair: one number for both
+            return (_non_negative(a, "alpha"),) * 2
         return _non_negative(one, "alpha"), _non_negative(zero, "alpha")
 
     def fit(self, X, y=None) -> BernoulliMixture:
@@ -385,6 +395,7 @@ class BernoulliMixture(_Mixture):
         bits, encoding = _as_binary(X)
         if K > bits.shape[0]:
             raise ValueError(f"n_components: must be <= the number of samples {bits.shape[0]}, got {K}")
+        _check_em_memory(bits.shape[0], bits.shape[1], K, bits.shape[1])
         out = _core.bernoulli_mixture_fit(bits, K, a, b, weight_alpha, tol, max_iter, n_init, seed, threads)
         self.weights_ = out["weights"]
         self.probs_ = out["probs"]
@@ -399,9 +410,9 @@ class BernoulliMixture(_Mixture):
         bits, _ = _as_binary(X)
         if bits.shape[1] != self.n_features_in_:
             raise ValueError(f"X: has {bits.shape[1]} variables but the model was fitted with {self.n_features_in_}")
-        return _core.bernoulli_mixture_posterior(
-            bits, self.weights_, self.probs_, as_int(self.threads, "threads", minimum=1)
-        )
+        threads = as_int(self.threads, "threads", minimum=1)
+        _check_em_memory(bits.shape[0], bits.shape[1], self.weights_.size, 0)
+        return _core.bernoulli_mixture_posterior(bits, self.weights_, self.probs_, threads)
 
     def cross_entropy(self, X) -> float:
         """−(1/(n D)) Σ_i ln p(x_i): nats per variable (per spin); ≥ the data's entropy per
@@ -417,6 +428,7 @@ class BernoulliMixture(_Mixture):
         per_sample : return the (n_samples,) values instead of their mean (for error bars).
         """
         family = as_choice(family, "family", ELBO_FAMILIES)
+        per_sample = as_bool(per_sample, "per_sample")
         post = self._posterior(X)
         values = post["log_prob"]
         if family == "hard":

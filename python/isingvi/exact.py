@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from . import _core
-from ._validate import as_float, as_int, as_temperatures
+from ._validate import (as_bool, as_float, as_int, as_model, as_temperatures, check_energy_scale, check_memory,
+                        energy_bound)
 from .models import as_graph
 
 __all__ = ["enumerate", "kaufman", "onsager", "T_C", "MAX_ENUMERATION_SPINS"]
@@ -46,11 +48,20 @@ def enumerate(model, T, marginals: bool = False, correlations: bool = False, thr
     -------
     DataFrame, one row per T: T, beta, ln_z, f, u, c, s, abs_m, m2, m4 (per spin).
     Costs O(2^N (degree + len(T))): about 10 s for N = 30 and one temperature.
+    Supported range (it squares energies): E_max = sum |J_ij| + sum |h_i| <= 1e145 and
+    beta E_max^2 <= 1e305; else ValueError naming model or T (README, "Supported ranges").
     """
+    n = as_model(model).n
+    if n > MAX_ENUMERATION_SPINS:
+        raise ValueError(f"model: exact enumeration needs N <= {MAX_ENUMERATION_SPINS} spins, got N = {n}")
     g = as_graph(model)
-    if g.n > MAX_ENUMERATION_SPINS:
-        raise ValueError(f"model: exact enumeration needs N <= {MAX_ENUMERATION_SPINS} spins, got N = {g.n}")
-    d = _core.enumerate(g, as_temperatures(T).tolist(), bool(marginals), bool(correlations), as_int(threads, "threads", 1))
+    temps, threads = as_temperatures(T), as_int(threads, "threads", 1)
+    check_energy_scale(energy_bound(g), g.n, temps, squares=True)
+    marginals, correlations = as_bool(marginals, "marginals"), as_bool(correlations, "correlations")
+    # per temperature: the core's sums for each of up to 64 chunks of states, then the table
+    per_T = 64 * (4 + 3 * g.n + 2 * g.n_edges) + 3 * (10 + g.n + g.n_edges)
+    check_memory(8.0 * per_T * temps.size, "T", f"enumeration at {temps.size} temperatures")
+    d = _core.enumerate(g, temps.tolist(), marginals, correlations, threads)
     df = _frame(d)
     extra = {}
     if marginals:
@@ -81,9 +92,14 @@ def onsager(T, J: float = 1.0) -> pd.DataFrame:
 
     Returns a DataFrame, one row per T: T, beta, ln_z, f, u, c, s and m, Yang's spontaneous
     magnetisation (1 - sinh(2J/T)^-4)^(1/8) below T_c, 0 above. c is +inf exactly at T_c.
+    Supported range: 2J/T <= 1e305, 2J <= 1e305 and J/T >= 2.2e-308 (else ValueError).
     """
     J = as_float(J, "J")
     if J <= 0:
         raise ValueError(f"J: Onsager's solution is implemented for J > 0, got {J}")
-    df = _frame(_core.onsager(as_temperatures(T).tolist(), J))
+    temps = as_temperatures(T)
+    check_energy_scale(2 * J, 1, temps, name="J")  # per spin: two bonds of energy J
+    if J / temps.max() < np.finfo(float).tiny:  # the formulas work in K = J/T
+        raise ValueError(f"T: too large for J = {J!r}: J/T underflows at T = {float(temps.max())!r}")
+    df = _frame(_core.onsager(temps.tolist(), J))
     return df.rename(columns={"abs_m": "m"})

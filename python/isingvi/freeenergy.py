@@ -19,8 +19,9 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._validate import INT64_MAX, as_choice, as_int, as_seed, as_temperatures
-from .analysis import binned_mean
+from ._validate import (INT64_MAX, as_bool, as_choice, as_int, as_model, as_real_array, as_seed, as_temperatures,
+                        check_energy_scale, check_memory, energy_bound)
+from .analysis import _scale, binned_mean
 from .mc import ALGORITHMS, run
 from .models import as_graph
 
@@ -80,6 +81,9 @@ def ais(
     threads : chains run in parallel; the results are bit-identical for any thread count
     log_weights : also return the per-chain log-weights
 
+    Supported range: beta (sum |J_ij| + sum |h_i|) < 1e300, and the chains must fit in
+    :func:`isingvi.memory_limit`; else ValueError naming T or n_chains.
+
     Returns
     -------
     DataFrame, one row per T (in the order given): T, beta, ln_z, ln_z_err, f, f_err, ess,
@@ -92,9 +96,13 @@ def ais(
     """
     g = as_graph(model)
     temps = as_temperatures(T)
+    check_energy_scale(energy_bound(g), g.n, temps)
     n_steps = as_int(n_steps, "n_steps", 1, INT64_MAX)
     n_sweeps = as_int(n_sweeps, "n_sweeps", 0, INT64_MAX)
     n_chains = as_int(n_chains, "n_chains", 2, INT64_MAX)
+    log_weights = as_bool(log_weights, "log_weights")
+    # each chain's spins and local fields; its log-weight at every T (and their table)
+    check_memory(n_chains * (9.0 * g.n + 40.0 * temps.size), "n_chains", f"{n_chains} chains of {g.n} spins")
     algorithm = as_choice(algorithm, "algorithm", AIS_ALGORITHMS)
     seed = as_seed(seed)
     threads = as_int(threads, "threads", 1)
@@ -163,11 +171,9 @@ def ti_grid(model, T, n_grid: int = 48) -> np.ndarray:
     -------
     1-D array of n_grid + 1 increasing betas, starting at 0.
     """
+    as_model(model)
     temps = as_temperatures(T)
-    betas = 1.0 / temps
-    if not np.all(np.isfinite(betas)):
-        raise ValueError("T: too small, 1/T overflows")
-    pins = np.unique(betas)
+    pins = np.unique(1.0 / temps)
     n_grid = as_int(n_grid, "n_grid", max(3, pins.size), MAX_GRID)
     beta_c = _critical_beta(model)
     if beta_c is None:
@@ -186,6 +192,8 @@ def ti_grid(model, T, n_grid: int = 48) -> np.ndarray:
     nodes = np.interp(t_nodes, t_table, table)
     at = np.searchsorted(t_nodes, t_pins)
     nodes[at] = pins
+    if nodes[0] < 1.0 / np.finfo(float).max:  # the grid's temperatures 1/beta must be finite
+        raise ValueError(f"T: too large for a grid of {n_grid} points: its smallest beta {nodes[0]:.3g} has no finite 1/beta")
     return np.concatenate([[0.0], nodes])
 
 
@@ -258,14 +266,20 @@ def ti_integrate(beta, u, u_err=None) -> tuple[np.ndarray, np.ndarray]:
     for i, (s, w) in enumerate(zip(starts, weights)):
         W[i + 1, s : s + 4] = w
     W = np.cumsum(W, axis=0)
-    return _LN2 - W @ u, np.sqrt((W * W) @ (u_err * u_err))
+    with np.errstate(over="ignore", invalid="ignore"):  # checked just below
+        ln_z = _LN2 - W @ u
+    if not np.all(np.isfinite(ln_z)):
+        raise ValueError("u: too large for these beta: the integral of u d(beta) overflows")
+    terms = W * u_err  # error terms, scaled before squaring so that the root is finite where the error is
+    s = _scale(terms)
+    err = np.sqrt(((terms / s) ** 2).sum(axis=1)) * s
+    if not np.all(np.isfinite(err)):
+        raise ValueError("u_err: too large for these beta: the propagated error overflows")
+    return ln_z, err
 
 
 def _as_series(x, name: str) -> np.ndarray:
-    try:
-        arr = np.asarray(x, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name}: must be a 1-D array of numbers, got {x!r}") from None
+    arr = as_real_array(x, name)
     if arr.ndim != 1:
         raise ValueError(f"{name}: must be 1-D, got shape {arr.shape}")
     if not np.all(np.isfinite(arr)):
@@ -313,6 +327,7 @@ def thermodynamic_integration(
     """
     _require_zero_field(model)
     temps = as_temperatures(T)
+    grid = as_bool(grid, "grid")
     algorithm = as_choice(algorithm, "algorithm", ALGORITHMS)
     n_therm = as_int(n_therm, "n_therm", 0, INT64_MAX)
     n_measure = as_int(n_measure, "n_measure", 2, INT64_MAX)
@@ -357,12 +372,10 @@ def thermodynamic_integration(
 
 
 def _require_zero_field(model) -> None:
-    if isinstance(model, _core.Lattice):
+    if isinstance(as_model(model), _core.Lattice):
         if model.h != 0.0:
             raise ValueError(f"h: thermodynamic integration from beta = 0 is implemented at h = 0, got h = {model.h}")
         return
     if isinstance(model, _core.Graph):
         if np.any(np.asarray(model.fields) != 0.0):
             raise ValueError("model: thermodynamic integration from beta = 0 is implemented at zero fields; this graph has fields h_i != 0")
-        return
-    raise ValueError(f"model: must be a SquareLattice, CubicLattice or Graph, got {type(model).__name__}")

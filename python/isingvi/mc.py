@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._validate import INT64_MAX, as_choice, as_int, as_seed, as_temperatures
+from ._validate import (INT64_MAX, as_bool, as_choice, as_int, as_model, as_seed, as_temperatures, check_energy_scale,
+                        check_memory, energy_bound)
 
 __all__ = ["run", "MCResult", "ALGORITHMS", "SIMD", "KERNELS", "available_simd"]
 
@@ -76,6 +77,17 @@ class MCResult:
         return summarise(self, n_blocks=n_blocks)
 
 
+def _check_run_memory(model, n_T: int, n_samples: int, save_configs: bool) -> None:
+    """Refuse a run whose output cannot fit, naming the parameter behind the largest part."""
+    parts = {
+        "n_measure": 16.0 * n_T * n_samples,  # E and M, 8 bytes each per sample
+        "save_configs": float(n_T) * n_samples * model.n if save_configs else 0.0,  # a byte per spin
+        "model": 2.0 * n_T * model.n,  # the spins of each temperature's chain, and their neighbours' sums
+    }
+    name = max(parts, key=parts.get)
+    check_memory(sum(parts.values()), name, f"{n_T} temperatures x {n_samples} samples of {model.n} spins")
+
+
 def run(
     model,
     T,
@@ -111,6 +123,10 @@ def run(
         (Wolff fixes its clusters per measuring sweep from the thermalisation; with
         n_therm = 0 a measuring sweep is a single cluster.)
     save_configs : also return every recorded configuration (memory: n_T * n_samples * N bytes)
+
+    The call refuses (ValueError) T below the supported range (beta (sum |J_ij| + sum |h_i|)
+    <= 1e305, README "Supported ranges") and runs whose series and configurations would not fit
+    in :func:`isingvi.memory_limit`.
     simd : "auto" | "scalar" | "avx2" | "avx512"
         Instruction set of the lattice checkerboard kernels (Metropolis, heat bath); "auto"
         takes the fastest this CPU has (see :func:`available_simd`; one it lacks is a
@@ -133,9 +149,9 @@ def run(
     time, most significant first, until every site of the word is decided: the same exact
     probability from bits no other site uses.
     """
-    if not isinstance(model, (_core.Lattice, _core.Graph)):
-        raise ValueError(f"model: must be a SquareLattice, CubicLattice or Graph, got {type(model).__name__}")
+    model = as_model(model)
     temps = as_temperatures(T)
+    check_energy_scale(energy_bound(model), model.n, temps)
     algorithm = as_choice(algorithm, "algorithm", ALGORITHMS)
     init = as_choice(init, "init", INITS)
     n_therm = as_int(n_therm, "n_therm", 0, INT64_MAX)
@@ -145,8 +161,10 @@ def run(
     threads = as_int(threads, "threads", 1)
     simd = as_choice(simd, "simd", SIMD)
     kernel = as_choice(kernel, "kernel", KERNELS)
+    save_configs = as_bool(save_configs, "save_configs")
+    _check_run_memory(model, temps.size, n_measure // every, save_configs)
     d = _core.mc_sweep(model, algorithm, temps.tolist(), n_therm, n_measure, every, seed, threads, init,
-                       bool(save_configs), simd, kernel)
+                       save_configs, simd, kernel)
     return MCResult(
         T=temps,
         E=d["E"],

@@ -36,8 +36,9 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._fixedpoint import summary_table
-from ._validate import as_choice, as_float, as_int, as_iteration_settings, as_seed, as_temperatures
+from ._fixedpoint import check_model_and_temperatures, summary_table
+from ._validate import (INT32_MAX, MAX_SCALED, as_choice, as_float, as_int, as_iteration_settings, as_model, as_real_array, as_seed,
+                        as_temperatures, check_energy_scale)
 
 __all__ = ["solve", "free_energy", "uniform", "critical_temperature", "MeanFieldResult"]
 
@@ -86,20 +87,11 @@ class MeanFieldResult:
     def table(self) -> pd.DataFrame:
         """One row per temperature: T, beta, method, update, damping, init, f, u (per spin),
         m (mean of m_i), abs_m (mean of |m_i|), converged, n_iter."""
-        labels = {"method": self.method, "update": self.update, "damping": self.damping, "init": self.init}
-        return summary_table(self, labels)
-
-
-def _check_model(model) -> None:
-    if not isinstance(model, (_core.Lattice, _core.Graph)):
-        raise ValueError(f"model: must be a SquareLattice, CubicLattice or Graph, got {type(model).__name__}")
+        return summary_table(self, ("method", "update", "damping", "init"))
 
 
 def _magnetisations(m, n: int, name: str) -> np.ndarray:
-    try:
-        arr = np.asarray(m, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name}: must be an array of magnetisations, got {m!r}") from None
+    arr = as_real_array(m, name)
     if arr.ndim not in (1, 2) or arr.shape[-1] != n:
         raise ValueError(f"{name}: needs one magnetisation per spin, shape ({n},) or (k, {n}); got shape {arr.shape}")
     bad = ~((arr >= -1.0) & (arr <= 1.0))  # NaN fails both comparisons
@@ -143,10 +135,15 @@ def solve(
     -------
     MeanFieldResult (per-spin f and u, magnetisations, convergence, trace); ``.table()`` gives
     one tidy row per temperature.
+
+    Supported range: beta E_max <= 1e305 with E_max = sum |J_ij| + sum |h_i|, T N <= 1e305, and
+    for TAP (which squares couplings) E_max <= 1e145, beta E_max^2 <= 1e305; else ValueError
+    naming model or T (README, "Supported ranges").
     """
-    _check_model(model)
+    model = as_model(model)
     temps = as_temperatures(T)
     method = as_choice(method, "method", METHODS)
+    check_model_and_temperatures(model, temps, squares=method == "tap")
     update = as_choice(update, "update", UPDATES)
     damping, tol, max_iter = as_iteration_settings(damping, tol, max_iter)
     seed = as_seed(seed)
@@ -198,11 +195,12 @@ def free_energy(model, T, m, *, method: str = "mf"):
     T : one temperature (> 0)
     m : shape (N,) -> a float, or (k, N) -> an array of k free energies
     """
-    _check_model(model)
+    model = as_model(model)
     temps = as_temperatures(T)
     if temps.size != 1:
         raise ValueError(f"T: must be a single temperature, got {temps.size}")
     method = as_choice(method, "method", METHODS)
+    check_model_and_temperatures(model, temps, squares=method == "tap")
     graph = model.to_graph() if isinstance(model, _core.Lattice) else model
     arr = _magnetisations(m, int(graph.n), "m")
     f = _core.mean_field_free_energy(graph, float(temps[0]), arr, method)
@@ -211,7 +209,7 @@ def free_energy(model, T, m, *, method: str = "mf"):
 
 def _coordination(z, dim) -> int:
     if dim is not None:
-        dim = as_int(dim, "dim", 1)
+        dim = as_int(dim, "dim", 1, INT32_MAX // 2)  # z = 2 dim is a 32-bit int in the core
         if z is not None and as_int(z, "z", 1) != 2 * dim:
             raise ValueError(f"z: conflicts with dim = {dim} (a hypercubic lattice has z = 2 dim), got {z}")
         return 2 * dim
@@ -255,6 +253,9 @@ def uniform(T, *, z: int | None = None, dim: int | None = None, J: float = 1.0, 
     h = as_float(h, "h")
     method = as_choice(method, "method", UNIFORM_METHODS)
     branch = as_choice(branch, "branch", BRANCHES)
+    # per spin: z/2 bonds of energy J and the field (an infinite lattice: one spin's share)
+    check_energy_scale(zz / 2 * J, 1, temps, name="J", entropy=True)
+    check_energy_scale(zz / 2 * J + abs(h), 1, temps, name="h")
     d = _core.uniform_lattice(temps.tolist(), zz, J, h, method, branch)
     return pd.DataFrame({"T": d["T"], "beta": d["beta"], "method": method, "branch": branch,
                          "m": d["m"], "f": d["f"], "u": d["u"]})
@@ -268,4 +269,6 @@ def critical_temperature(z: int | None = None, *, dim: int | None = None, J: flo
     if J <= 0:
         raise ValueError(f"J: must be > 0 (a ferromagnet), got {J}")
     method = as_choice(method, "method", UNIFORM_METHODS)
+    if zz * J > MAX_SCALED:  # T_c <= z J
+        raise ValueError(f"J: too large for z = {zz}: z J = {zz * J:.3g} exceeds {MAX_SCALED:.0e}")
     return float(_core.uniform_critical_temperature(zz, J, method))
