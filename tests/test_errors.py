@@ -14,6 +14,7 @@ import pytest
 
 import isingvi as iv
 from isingvi import _core
+from isingvi.sweep import describe_model
 
 NAN, INF = math.nan, math.inf
 SQ = iv.SquareLattice(4)
@@ -352,3 +353,186 @@ def test_no_input_crashes_or_hangs_the_interpreter():
     proc = subprocess.run([sys.executable, "-c", NASTY], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "survived" in proc.stdout
+
+
+# --------------------------------------------------------------------------- reliability: reported defects
+# Each was reproduced before the fix: a crash on a half-built model, a silent inf/NaN from finite
+# input, bad input accepted, an unbounded allocation, or an error that named no parameter.
+
+HALF_SQ = iv.SquareLattice.__new__(iv.SquareLattice)
+HALF_G = iv.Graph.__new__(iv.Graph)
+CORE_HUGE_J = _core.Lattice(2, 8, 1e308, 0.0)  # the core lattice does not check the energy bound
+CORE_HUGE_H = _core.Lattice(2, 4, 1.0, 1e308)
+C = np.array([2.0 + 1.0j, 3.0])  # complex values, which NumPy would cast to real with a warning
+
+
+@pytest.fixture
+def small_memory_limit():
+    iv.set_memory_limit("1G")
+    yield
+    iv.set_memory_limit(None)
+
+
+REPORTED = [
+    # half-built models (Cls.__new__(Cls)): every function taking a model refuses them
+    ("bp half-built", lambda: iv.bp.solve(HALF_G, 2.0), "model"),
+    ("mc half-built", lambda: iv.mc.run(HALF_SQ, 2.0, n_measure=10), "model"),
+    ("meanfield half-built", lambda: iv.meanfield.solve(HALF_SQ, 2.0), "model"),
+    ("free_energy half-built", lambda: iv.meanfield.free_energy(HALF_G, 2.0, [0.0]), "model"),
+    ("enumerate half-built", lambda: iv.exact.enumerate(HALF_G, 2.0), "model"),
+    ("ais half-built", lambda: iv.freeenergy.ais(HALF_SQ, 2.0), "model"),
+    ("ti half-built", lambda: iv.freeenergy.thermodynamic_integration(HALF_SQ, 2.0), "model"),
+    ("ti_grid half-built", lambda: iv.freeenergy.ti_grid(HALF_SQ, 2.0), "model"),
+    ("as_graph half-built", lambda: iv.models.as_graph(HALF_SQ), "model"),
+    ("random_field half-built", lambda: iv.models.random_field(HALF_G, 1.0, 0), "model"),
+    ("sweep half-built", lambda: iv.sweep(HALF_SQ, 2.0, n_therm=0, n_measure=4), "model"),
+    ("describe_model half-built", lambda: describe_model(HALF_G), "model"),
+    ("to_graph half-built", lambda: HALF_SQ.to_graph(), "self"),
+    ("energy half-built", lambda: HALF_G.energy([1]), "self"),
+    ("edges half-built", lambda: HALF_G.edges, "self"),
+    # finite input whose results overflowed: refused, naming the parameter
+    ("SquareLattice J=1e308", lambda: iv.SquareLattice(8, J=1e308), "J"),
+    ("SquareLattice h=1e308", lambda: iv.SquareLattice(8, h=1e308), "h"),
+    ("Graph couplings sum overflows", lambda: iv.Graph(3, [(0, 1), (1, 2)], 1e308), "couplings"),
+    ("Graph fields sum overflows", lambda: iv.Graph(2, [], [], [1e308, 1e308]), "fields"),
+    ("enumerate J=1e308", lambda: iv.exact.enumerate(_core.Lattice(2, 4, 1e308, 0.0), 2.0), "model"),
+    ("enumerate h=1e308", lambda: iv.exact.enumerate(CORE_HUGE_H, 2.0), "model"),
+    ("enumerate T=5e-324", lambda: iv.exact.enumerate(SQ, 5e-324), "T"),
+    ("enumerate squares E", lambda: iv.exact.enumerate(iv.Graph(2, [(0, 1)], 1e152), 1e300), "model"),
+    ("onsager T=5e-324", lambda: iv.exact.onsager(5e-324), "T"),
+    ("onsager J=1e308", lambda: iv.exact.onsager(2.0, J=1e308), "J"),
+    ("onsager J/T underflows", lambda: iv.exact.onsager(1e300, J=1e-300), "T"),
+    ("mc J=1e308", lambda: iv.mc.run(CORE_HUGE_J, 2.5, n_measure=10), "model"),
+    ("mc beta E overflows", lambda: iv.mc.run(iv.SquareLattice(4, J=1e300), 1e-10, n_measure=10), "T"),
+    ("meanfield T=1e308", lambda: iv.meanfield.solve(SQ, 1e308), "T"),
+    ("meanfield J=1e308", lambda: iv.meanfield.solve(CORE_HUGE_J, 2.0), "model"),
+    ("tap J^2 overflows", lambda: iv.meanfield.solve(iv.Graph(2, [(0, 1)], 1e152), 1.0, method="tap"), "model"),
+    ("bp T=1e308", lambda: iv.bp.solve(SQ, 1e308), "T"),
+    ("bp J=1e308", lambda: iv.bp.solve(CORE_HUGE_J, 2.0), "model"),
+    ("bp h=1e308", lambda: iv.bp.solve(CORE_HUGE_H, 2.0), "model"),
+    ("ais beta E overflows", lambda: iv.freeenergy.ais(iv.SquareLattice(4, J=1e300), 1e-10), "T"),
+    ("ti_integrate overflows", lambda: iv.freeenergy.ti_integrate([0.0, 1e300, 2e300, 3e300], [0.0, 1e10, 1e10, 1e10]), "u"),
+    ("uniform h=1e308", lambda: iv.meanfield.uniform(2.0, h=1e308), "h"),
+    ("critical_temperature J=1e308", lambda: iv.meanfield.critical_temperature(4, J=1e308), "J"),
+    ("random_field sigma=1e308", lambda: iv.models.random_field(SQ, 1e308, 1), "sigma"),
+    # complex values, once cast to real with only a NumPy warning
+    ("mc T complex", lambda: iv.mc.run(SQ, C, n_measure=4), "T"),
+    ("enumerate T complex", lambda: iv.exact.enumerate(G3, C), "T"),
+    ("kaufman T complex", lambda: iv.exact.kaufman(4, C), "T"),
+    ("onsager J complex", lambda: iv.exact.onsager(2.0, J=1 + 1j), "J"),
+    ("SquareLattice J complex", lambda: iv.SquareLattice(4, J=np.complex128(1.0)), "J"),
+    ("Graph couplings complex", lambda: iv.Graph(3, E1, [1 + 1j]), "couplings"),
+    ("Graph fields complex", lambda: iv.Graph(2, [], [], C), "fields"),
+    ("energy spins complex", lambda: G3.energy(np.ones(3, complex)), "spins"),
+    ("meanfield init complex", lambda: iv.meanfield.solve(G3, 2.0, init=np.full(3, 0.5 + 0j)), "init"),
+    ("free_energy m complex", lambda: iv.meanfield.free_energy(G3, 2.0, np.full(3, 0.5 + 0j)), "m"),
+    ("binned_mean complex", lambda: iv.analysis.binned_mean(np.ones(8, complex)), "x"),
+    ("tau_int complex", lambda: iv.analysis.tau_int(np.ones(8, complex)), "x"),
+    ("jackknife complex", lambda: iv.analysis.jackknife(lambda a: a, np.ones(8, complex)), "series"),
+    ("ti_integrate complex", lambda: iv.freeenergy.ti_integrate(np.arange(5.0), np.ones(5, complex)), "u"),
+    ("gm fit complex", lambda: iv.em.GaussianMixture(1).fit(np.ones((4, 2), complex)), "X"),
+    ("gm means_init complex", lambda: iv.em.GaussianMixture(1, means_init=[[1j, 0]]).fit(np.eye(2)), "means_init"),
+    ("bm fit complex", lambda: iv.em.BernoulliMixture(1).fit(np.ones((4, 2), complex)), "X"),
+    # other bad input that was accepted or failed with a message naming nothing
+    ("ti_grid model None", lambda: iv.freeenergy.ti_grid(None, 2.0), "model"),
+    ("mc init array", lambda: iv.mc.run(SQ, 2.0, init=np.ones(16)), "init"),
+    ("mc save_configs array", lambda: iv.mc.run(SQ, 2.0, save_configs=np.ones(2)), "save_configs"),
+    ("enumerate marginals str", lambda: iv.exact.enumerate(G3, 2.0, marginals="yes"), "marginals"),
+    ("uniform dim=2**30", lambda: iv.meanfield.uniform(2.0, dim=2**30), "dim"),
+    ("T as a string", lambda: iv.exact.onsager("2.0"), "T"),
+    ("J as a string", lambda: iv.SquareLattice(4, J="1.0"), "J"),
+    ("edges ragged", lambda: iv.Graph(3, [[0, 1], [1]], 1.0), "edges"),
+    ("alpha ragged", lambda: iv.em.BernoulliMixture(1, alpha=[[1.0, 2.0], [3.0]]).fit(np.eye(2)), "alpha"),
+    ("gm half-built", lambda: iv.em.GaussianMixture.__new__(iv.em.GaussianMixture).fit(np.eye(2)), "n_components"),
+    ("table half-built", lambda: iv.bp.BPResult.__new__(iv.bp.BPResult).table(), "result"),
+    ("tau_int c str", lambda: iv.analysis.tau_int(np.arange(8.0), c="6"), "c"),
+    ("jackknife estimator returns str", lambda: iv.analysis.jackknife(lambda a: "x", np.arange(8.0)), "estimator"),
+    ("combine_replicates df", lambda: iv.analysis.combine_replicates(None, ["T"], ["a"]), "df"),
+    ("set_memory_limit", lambda: iv.set_memory_limit("lots"), "limit"),
+]
+
+
+@pytest.mark.parametrize("call,param", [(c, p) for _, c, p in REPORTED], ids=[i for i, _, _ in REPORTED])
+def test_reported_defect_raises_value_error_naming_the_parameter(call, param):
+    with pytest.raises(ValueError, match=rf"^{param}\b"):
+        call()
+
+
+@pytest.mark.parametrize("call,param", [
+    (lambda: iv.mc.run(iv.SquareLattice(4), 2.5, n_measure=10**9), "n_measure"),
+    (lambda: iv.mc.run(iv.SquareLattice(16), 2.5, n_measure=10**7, save_configs=True), "save_configs"),
+    (lambda: iv.exact.enumerate(G3, np.linspace(1.0, 2.0, 10**6)), "T"),
+    (lambda: iv.freeenergy.ais(iv.SquareLattice(4), 2.0, n_chains=10**8), "n_chains"),
+    (lambda: iv.em.GaussianMixture(2000).fit(np.random.default_rng(0).standard_normal((10**5, 2))), "n_components"),
+    (lambda: iv.em.GaussianMixture(1).fit(np.ones((2, 1))).sample(10**9), "n_samples"),
+    (lambda: iv.Graph(2**31 - 1, [], []), "n"),
+    (lambda: iv.models.sk(20000, 0), "N"),
+], ids=["mc series", "mc configs", "enumerate", "ais", "gm responsibilities", "gm sample", "graph", "sk"])
+def test_memory_estimate_refuses_before_allocating(small_memory_limit, call, param):
+    with pytest.raises(ValueError, match=rf"^{param}: .* GiB, more than the memory limit of 1 GiB"):
+        call()
+
+
+def test_half_built_models_print_without_reading_their_fields():
+    assert repr(HALF_G) == "Graph(<never constructed>)" and repr(HALF_SQ) == "SquareLattice(<never constructed>)"
+
+
+def test_memory_limit_is_settable(monkeypatch):
+    monkeypatch.setenv("ISINGVI_MEMORY_LIMIT", "2G")
+    assert iv.memory_limit() == 2 * 2**30
+    monkeypatch.setenv("ISINGVI_MEMORY_LIMIT", "512MiB")
+    assert iv.memory_limit() == 512 * 2**20
+    iv.set_memory_limit(10**6)
+    try:
+        assert iv.memory_limit() == 10**6  # the function wins over the environment
+    finally:
+        iv.set_memory_limit(None)
+    monkeypatch.setenv("ISINGVI_MEMORY_LIMIT", "a lot")
+    with pytest.raises(ValueError, match=r"^ISINGVI_MEMORY_LIMIT\b"):
+        iv.memory_limit()
+    monkeypatch.delenv("ISINGVI_MEMORY_LIMIT")
+    assert 0 < iv.memory_limit() < 2**60  # half the physical memory
+
+
+def test_statistics_are_finite_where_the_answer_is():
+    # zero variance at a temperature where beta^2 overflows: c = (beta sigma_E)^2 = 0, not NaN
+    row = iv.mc.run(SQ, 1e-300, init="up", n_measure=64).summary().iloc[0]
+    assert row.c == 0.0 and row.c_err == 0.0 and row.chi == 0.0 and row.u == -2.0
+    assert iv.analysis.binned_mean(np.full(64, 1e308)) == (1e308, 0.0)
+    x = np.r_[np.full(32, 1.7e308), np.full(32, -1.7e308)]
+    assert np.isfinite(iv.analysis.tau_int(x))
+    assert np.all(np.isfinite(iv.analysis.jackknife(lambda a: a, x)))
+    assert np.isfinite(iv.analysis.binned_mean(x)).all()
+    # at the edge of the supported range every exact column is finite
+    for df in (iv.exact.enumerate(SQ, 1e-300), iv.exact.onsager([1e-300, 1e300]), iv.meanfield.solve(SQ, 1e300).table(),
+               iv.bp.solve(iv.SquareLattice(4, J=1e300), 1e-3).table()):
+        assert np.isfinite(df.select_dtypes("number").to_numpy(float)).all(), df
+
+
+def test_mc_accepts_the_largest_supported_couplings():
+    res = iv.mc.run(iv.SquareLattice(8, J=1e300), 2.5, n_measure=8, init="up")
+    assert np.isfinite(res.E).all() and res.E[0, -1] == -2 * 64 * 1e300
+
+
+def test_save_figure_takes_one_format_as_a_string(tmp_path):
+    plt = pytest.importorskip("matplotlib.pyplot")
+    from isingvi import plots
+
+    fig = plt.figure(figsize=(1, 1))
+    try:
+        written = plots.save_figure(fig, tmp_path / "a.pdf", formats="png", dpi=20)
+        assert [p.name for p in written] == ["a.pdf", "a.png"] and all(p.exists() for p in written)
+        with pytest.raises(ValueError, match=r"^formats\b"):
+            plots.save_figure(fig, tmp_path / "a.pdf", formats=["png", "nope"])
+        for kw, param in (({"context": "big"}, "context"), ({"font_scale": -1}, "font_scale")):
+            with pytest.raises(ValueError, match=rf"^{param}\b"):
+                plots.set_style(**kw)
+    finally:
+        plt.close(fig)
+
+
+@pytest.mark.xfail(strict=True, reason="results.derive_seed truncates a non-integer seed; results.py is "
+                   "maintained separately and the defect is reported to its maintainer")
+def test_derive_seed_rejects_a_non_integer_seed():
+    with pytest.raises(ValueError, match=r"^master_seed\b"):
+        iv.results.derive_seed(1.7, "f1")
