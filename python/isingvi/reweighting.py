@@ -442,6 +442,9 @@ class _Histograms:
                 if h(beta) < 0:
                     inner = b0 + inside if up else b0 - inside
                     found = _brentq(h, inner, beta, xtol=1e-12 * b0)
+                    step_in = (inner - found) * 1e-9  # the bound itself must count as supported
+                    while h(found) < 0:
+                        found, step_in = found + step_in, 2 * step_in
                     break
                 inside, step = t, 2 * step
             if found is None:  # still supported at the end of the reach
@@ -805,7 +808,11 @@ def fss_extrapolate(L, values, errors, exponent: float, replicates=None) -> Extr
         raise ValueError(f"errors: needs {L.size} finite errors > 0 (one per L), got {e.tolist()}")
     X = np.column_stack([np.ones_like(L), L ** -exponent])
     w = 1.0 / e**2
-    cov = np.linalg.inv(X.T @ (X * w[:, None]))
+    with np.errstate(all="ignore"):  # checked below
+        normal = X.T @ (X * w[:, None])
+        cov = np.linalg.inv(normal) if np.linalg.cond(normal) < 1e15 else None
+    if cov is None or not np.all(np.isfinite(cov)):  # equal sizes, or L^-exponent under- or overflowing
+        raise ValueError(f"L: the sizes must give at least 2 distinct, representable L^-exponent, got L = {L.tolist()}")
 
     def fit(yy):
         return cov @ (X.T @ (w * yy))
