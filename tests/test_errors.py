@@ -449,6 +449,7 @@ REPORTED = [
     ("jackknife estimator returns str", lambda: iv.analysis.jackknife(lambda a: "x", np.arange(8.0)), "estimator"),
     ("combine_replicates df", lambda: iv.analysis.combine_replicates(None, ["T"], ["a"]), "df"),
     ("set_memory_limit", lambda: iv.set_memory_limit("lots"), "limit"),
+    ("fss_extrapolate equal sizes", lambda: iv.analysis.fss_extrapolate([4, 4], [1.0, 1.1], [0.1, 0.1], 1.0), "L"),
 ]
 
 
