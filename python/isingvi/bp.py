@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._progress import reporter
 from ._fixedpoint import check_model_and_temperatures, summary_table
 from ._validate import as_choice, as_iteration_settings, as_model, as_seed, as_temperatures
 from .models import as_graph
@@ -91,6 +92,7 @@ def solve(
     seed: int = 0,
     tol: float = 1e-12,
     max_iter: int = 10_000,
+    progress=False,
 ) -> BPResult:
     """Run loopy belief propagation at every temperature of ``T``.
 
@@ -115,6 +117,11 @@ def solve(
         tol * max |J_ij| (messages are bounded by |J_ij|, so tol is relative to them)
     max_iter : at most this many iterations per temperature; if not converged by then the
         result holds the last messages' beliefs with ``converged`` False (no exception).
+    progress : False (default), True or callable
+        True shows a progress bar on stderr (rate, and ETA where the total is known); a callable
+        is called as ``progress(done, total)`` every 50 ms, in iterations summed over
+        temperatures (total 0: unknown). Either way Ctrl-C stops the call within a second with
+        KeyboardInterrupt.
 
     Returns
     -------
@@ -131,7 +138,8 @@ def solve(
     init = as_choice(init, "init", INITS)
     schedule = as_choice(schedule, "schedule", SCHEDULES)
     seed = as_seed(seed)
-    d = _core.belief_propagation(core_model, temps.tolist(), damping, init, schedule, seed, tol, max_iter)
+    with reporter(progress, "bp.solve", "iteration") as report:
+        d = _core.belief_propagation(core_model, temps.tolist(), damping, init, schedule, seed, tol, max_iter, report)
     trace = pd.DataFrame({"T": d["trace_T"], "iteration": d["trace_iter"], "f": d["trace_f"], "max_du": d["trace_max_du"]})
     return BPResult(
         T=temps,

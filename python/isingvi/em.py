@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._progress import reporter
 from ._validate import as_bool, as_choice, as_float, as_int, as_real_array, as_seed, check_memory
 
 __all__ = ["GaussianMixture", "BernoulliMixture", "TRACE_COLUMNS"]
@@ -208,6 +209,11 @@ class GaussianMixture(_Mixture):
         nearest given mean (or k-means++ seed) and the M-step supplies the rest.
     random_state : integer seed (>= 0); None is not accepted (results are reproducible)
     threads : threads for the E- and M-steps; results do not depend on it
+    progress : False (default), True or callable
+        True shows a progress bar on stderr (rate, and ETA where the total is known); a callable
+        is called as ``progress(done, total)`` every 50 ms, in EM iterations summed over
+        restarts (total 0: unknown). Either way Ctrl-C stops the call within a second with
+        KeyboardInterrupt.
 
     Fitted attributes
     -----------------
@@ -237,6 +243,7 @@ class GaussianMixture(_Mixture):
         precisions_init=None,
         random_state: int = 0,
         threads: int = 1,
+        progress=False,
     ):
         self.n_components = n_components
         self.covariance_type = covariance_type
@@ -250,6 +257,7 @@ class GaussianMixture(_Mixture):
         self.precisions_init = precisions_init
         self.random_state = random_state
         self.threads = threads
+        self.progress = progress
 
     def fit(self, X, y=None) -> GaussianMixture:
         """Fit by EM; returns self."""
@@ -268,12 +276,13 @@ class GaussianMixture(_Mixture):
             raise ValueError(f"n_components: must be <= the number of samples {X.shape[0]}, got {K}")
         _check_em_memory(X.shape[0], d, K, d * d if ctype == "full" else d)
         prec_shape = (K, d, d) if ctype == "full" else (K, d)
-        out = _core.gaussian_mixture_fit(
-            X, K, ctype, tol, reg_covar, max_iter, n_init, seed, threads,
+        inits = (
             _optional_array(self.weights_init, "weights_init", (K,)),
             _optional_array(self.means_init, "means_init", (K, d)),
             _optional_array(self.precisions_init, "precisions_init", prec_shape),
         )
+        with reporter(self.progress, "GaussianMixture.fit", "iteration") as report:
+            out = _core.gaussian_mixture_fit(X, K, ctype, tol, reg_covar, max_iter, n_init, seed, threads, *inits, report)
         self.weights_ = out["weights"]
         self.means_ = out["means"]
         self.covariances_ = out["covariances"]
@@ -364,6 +373,7 @@ class BernoulliMixture(_Mixture):
         n_init: int = 1,
         random_state: int = 0,
         threads: int = 1,
+        progress=False,
     ):
         self.n_components = n_components
         self.alpha = alpha
@@ -373,6 +383,7 @@ class BernoulliMixture(_Mixture):
         self.n_init = n_init
         self.random_state = random_state
         self.threads = threads
+        self.progress = progress
 
     def _pseudo_counts(self) -> tuple[float, float]:
         a = self.alpha
@@ -396,7 +407,8 @@ class BernoulliMixture(_Mixture):
         if K > bits.shape[0]:
             raise ValueError(f"n_components: must be <= the number of samples {bits.shape[0]}, got {K}")
         _check_em_memory(bits.shape[0], bits.shape[1], K, bits.shape[1])
-        out = _core.bernoulli_mixture_fit(bits, K, a, b, weight_alpha, tol, max_iter, n_init, seed, threads)
+        with reporter(self.progress, "BernoulliMixture.fit", "iteration") as report:
+            out = _core.bernoulli_mixture_fit(bits, K, a, b, weight_alpha, tol, max_iter, n_init, seed, threads, report)
         self.weights_ = out["weights"]
         self.probs_ = out["probs"]
         self.encoding_ = encoding

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._progress import reporter
 from ._validate import (as_bool, as_float, as_int, as_model, as_temperatures, check_energy_scale, check_memory,
                         energy_bound)
 from .models import as_graph
@@ -30,7 +31,9 @@ def _frame(d: dict) -> pd.DataFrame:
     return pd.DataFrame({k: d[k] for k in _COLUMNS if k in d})
 
 
-def enumerate(model, T, marginals: bool = False, correlations: bool = False, threads: int = 1) -> pd.DataFrame:
+def enumerate(
+    model, T, marginals: bool = False, correlations: bool = False, threads: int = 1, progress=False
+) -> pd.DataFrame:
     """Exact thermodynamics by enumerating all 2^N states (Gray-code order), N <= 30.
 
     Parameters
@@ -43,6 +46,11 @@ def enumerate(model, T, marginals: bool = False, correlations: bool = False, thr
         Add columns ``corr_i_j`` = <s_i s_j> for every edge (i, j) of the graph.
     threads : int
         Threads to share the states; the result does not depend on it.
+    progress : False (default), True or callable
+        True shows a progress bar on stderr (rate, and ETA where the total is known); a callable
+        is called as ``progress(done, total)`` every 50 ms, in states visited (two passes over
+        the 2^N states). Either way Ctrl-C stops the call within a second with
+        KeyboardInterrupt.
 
     Returns
     -------
@@ -61,7 +69,8 @@ def enumerate(model, T, marginals: bool = False, correlations: bool = False, thr
     # per temperature: the core's sums for each of up to 64 chunks of states, then the table
     per_T = 64 * (4 + 3 * g.n + 2 * g.n_edges) + 3 * (10 + g.n + g.n_edges)
     check_memory(8.0 * per_T * temps.size, "T", f"enumeration at {temps.size} temperatures")
-    d = _core.enumerate(g, temps.tolist(), marginals, correlations, threads)
+    with reporter(progress, "exact.enumerate", "state") as report:
+        d = _core.enumerate(g, temps.tolist(), marginals, correlations, threads, report)
     df = _frame(d)
     extra = {}
     if marginals:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._progress import reporter
 from ._validate import (INT64_MAX, as_bool, as_choice, as_int, as_model, as_real_array, as_seed, as_temperatures,
                         check_energy_scale, check_memory, energy_bound)
 from .analysis import _scale, binned_mean
@@ -52,6 +53,7 @@ def ais(
     seed: int = 0,
     threads: int = 1,
     log_weights: bool = False,
+    progress=False,
 ):
     """Per-spin ln Z and f by annealed importance sampling (Jarzynski), at every T.
 
@@ -80,6 +82,10 @@ def ais(
     seed : master seed
     threads : chains run in parallel; the results are bit-identical for any thread count
     log_weights : also return the per-chain log-weights
+    progress : False (default), True or callable
+        True shows a progress bar on stderr (rate, and ETA where the total is known); a callable
+        is called as ``progress(done, total)`` every 50 ms, in steps summed over chains. Either
+        way Ctrl-C stops the call within a second with KeyboardInterrupt.
 
     Supported range: beta (sum |J_ij| + sum |h_i|) < 1e300, and the chains must fit in
     :func:`isingvi.memory_limit`; else ValueError naming T or n_chains.
@@ -106,7 +112,8 @@ def ais(
     algorithm = as_choice(algorithm, "algorithm", AIS_ALGORITHMS)
     seed = as_seed(seed)
     threads = as_int(threads, "threads", 1)
-    d = _core.ais(g, temps.tolist(), n_steps, n_sweeps, n_chains, algorithm, seed, threads)
+    with reporter(progress, "freeenergy.ais", "step") as report:
+        d = _core.ais(g, temps.tolist(), n_steps, n_sweeps, n_chains, algorithm, seed, threads, report)
     table = pd.DataFrame(
         {
             "T": temps,
@@ -298,6 +305,7 @@ def thermodynamic_integration(
     n_blocks: int = 32,
     seed: int = 0,
     threads: int = 1,
+    progress=False,
     grid: bool = False,
 ) -> pd.DataFrame:
     """Per-spin ln Z and f by thermodynamic integration from beta = 0, at zero field.
@@ -315,7 +323,7 @@ def thermodynamic_integration(
     model : SquareLattice, CubicLattice or Graph, with zero fields
     T : float or 1-D array of temperatures (> 0)
     n_grid : MC temperatures on the grid (see :func:`ti_grid`)
-    algorithm, n_therm, n_measure, seed, threads : as for :func:`isingvi.mc.run`
+    algorithm, n_therm, n_measure, seed, threads, progress : as for :func:`isingvi.mc.run`
     n_blocks : blocks for the binned errors of u
     grid : return every grid temperature, not only T (column ``target`` marks T)
 
@@ -341,7 +349,8 @@ def thermodynamic_integration(
     at = np.searchsorted(nodes, 1.0 / temps)
     T_mc = 1.0 / nodes[1:]
     T_mc[at - 1] = temps
-    res = run(model, T_mc, algorithm, n_therm=n_therm, n_measure=n_measure, seed=seed, threads=threads)
+    res = run(model, T_mc, algorithm, n_therm=n_therm, n_measure=n_measure, seed=seed, threads=threads,
+              progress=progress)
     u = np.zeros(nodes.size)
     u_err = np.zeros(nodes.size)
     for k, E in enumerate(res.E):

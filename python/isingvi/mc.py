@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._progress import reporter
 from ._validate import (INT64_MAX, as_bool, as_choice, as_int, as_model, as_seed, as_temperatures, check_energy_scale,
                         check_memory, energy_bound)
 
@@ -101,6 +102,7 @@ def run(
     save_configs: bool = False,
     simd: str = "auto",
     kernel: str = "auto",
+    progress=False,
 ) -> MCResult:
     """Sample a model at every temperature of ``T``.
 
@@ -139,6 +141,10 @@ def run(
         (default) takes multispin where it applies, else plain. Both follow the same sweep
         order with the same exact probabilities, but draw different random numbers, so their
         chains differ. Graph samplers and Wolff accept "auto" and "plain" only.
+    progress : False (default), True or callable
+        True shows a progress bar on stderr (rate, and ETA where the total is known); a callable
+        is called as ``progress(done, total)`` every 50 ms, in sweeps summed over temperatures.
+        Either way Ctrl-C stops the call within a second with KeyboardInterrupt.
 
     Notes
     -----
@@ -163,8 +169,9 @@ def run(
     kernel = as_choice(kernel, "kernel", KERNELS)
     save_configs = as_bool(save_configs, "save_configs")
     _check_run_memory(model, temps.size, n_measure // every, save_configs)
-    d = _core.mc_sweep(model, algorithm, temps.tolist(), n_therm, n_measure, every, seed, threads, init,
-                       save_configs, simd, kernel)
+    with reporter(progress, "mc.run", "sweep") as report:
+        d = _core.mc_sweep(model, algorithm, temps.tolist(), n_therm, n_measure, every, seed, threads, init,
+                           save_configs, simd, kernel, report)
     return MCResult(
         T=temps,
         E=d["E"],

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._progress import reporter
 from ._fixedpoint import check_model_and_temperatures, summary_table
 from ._validate import (INT32_MAX, MAX_SCALED, as_choice, as_float, as_int, as_iteration_settings, as_model, as_real_array, as_seed,
                         as_temperatures, check_energy_scale)
@@ -113,6 +114,7 @@ def solve(
     tol: float = 1e-10,
     max_iter: int = 10_000,
     threads: int = 1,
+    progress=False,
 ) -> MeanFieldResult:
     """Iterate the naive mean-field or TAP equations to a fixed point at every temperature.
 
@@ -130,6 +132,11 @@ def solve(
     tol : converged when max_i |update_i - m_i| < tol (the fixed-point residual)
     max_iter : at most this many iterations; not converging is reported, not raised
     threads : temperatures solved in parallel; results do not depend on it
+    progress : False (default), True or callable
+        True shows a progress bar on stderr (rate, and ETA where the total is known); a
+        callable is called as ``progress(done, total)`` every 50 ms, in iterations summed
+        over temperatures (total 0: unknown). Either way Ctrl-C stops the call within a
+        second with KeyboardInterrupt.
 
     Returns
     -------
@@ -155,12 +162,15 @@ def solve(
         if arr.ndim != 1:
             raise ValueError(f"init: must have shape ({model.n},), got shape {arr.shape}")
         init_name, m0 = "given", arr.tolist()
-    d = _core.mean_field_solve(model, temps.tolist(), method, update, damping, init_name, m0, seed, tol, max_iter, threads)
+    with reporter(progress, "meanfield.solve", "iteration") as report:
+        d = _core.mean_field_solve(
+            model, temps.tolist(), method, update, damping, init_name, m0, seed, tol, max_iter, threads, report
+        )
     lengths = d["trace_len"]
     trace = pd.DataFrame(
         {
             "T": np.repeat(temps, lengths),
-            "iteration": np.concatenate([np.arange(n, dtype=np.int64) for n in lengths]),
+            "iteration": d["trace_iter"],
             "f": d["trace_f"],
             "max_dm": d["trace_dm"],
         }
