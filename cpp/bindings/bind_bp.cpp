@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "arrays.hpp"
+#include "constructed.hpp"
 #include "interruptible.hpp"
 #include "isingvi/bp.hpp"
 

@@ -3,6 +3,7 @@
 #include <pybind11/stl.h>
 
 #include "arrays.hpp"
+#include "constructed.hpp"
 #include "interruptible.hpp"
 #include "isingvi/ais.hpp"
 

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "arrays.hpp"
+#include "constructed.hpp"
 #include "interruptible.hpp"
 #include "isingvi/meanfield.hpp"
 

@@ -2,6 +2,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include "constructed.hpp"
 #include "isingvi/generators.hpp"
 #include "isingvi/models.hpp"
 
@@ -10,21 +11,8 @@ using namespace pybind11::literals;
 using isingvi::Graph;
 using isingvi::Lattice;
 
-namespace {
-
-// Whether a bound object's C++ value was built: `Cls.__new__(Cls)` makes an instance whose
-// __init__ never ran, and handing it to the core would read uninitialised memory.
-bool is_constructed(py::handle obj) {
-  if (!py::isinstance<Lattice>(obj) && !py::isinstance<Graph>(obj)) return false;
-  for (auto vh : py::detail::values_and_holders(reinterpret_cast<py::detail::instance*>(obj.ptr())))
-    if (!vh.holder_constructed()) return false;
-  return true;
-}
-
-}  // namespace
-
 void bind_models(py::module_& m) {
-  m.def("is_constructed", &is_constructed, "obj"_a,
+  m.def("is_constructed", &isingvi_py::is_constructed, "obj"_a,
         "Whether obj is a Lattice or Graph whose constructor ran (a bare __new__ gives one that is not).");
 
   py::class_<Lattice>(m, "Lattice", "Periodic hypercubic lattice L^dim with uniform J and h.")

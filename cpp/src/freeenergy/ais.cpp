@@ -23,7 +23,8 @@ void check_ais_params(const Graph& g, const AisParams& p) {
   for (double J : g.couplings()) e_max += std::fabs(J);
   for (double h : g.fields()) e_max += std::fabs(h);
   for (double T : p.T)
-    require(std::isfinite(1.0 / T) && e_max / T < 1e300, "T", "too small for this model's energies, got " + std::to_string(T));
+    require(std::isfinite(1.0 / T) && e_max / T <= 1e305, "T",
+            "too small for this model's energies: beta E_max exceeds 1e305 at T = " + show(T));
   require(p.n_steps >= 1, "n_steps", "must be >= 1, got " + std::to_string(p.n_steps));
   require(p.n_sweeps >= 0, "n_sweeps", "must be >= 0, got " + std::to_string(p.n_sweeps));
   require(p.n_chains >= 2, "n_chains",
