@@ -532,8 +532,6 @@ def test_save_figure_takes_one_format_as_a_string(tmp_path):
         plt.close(fig)
 
 
-@pytest.mark.xfail(strict=True, reason="results.derive_seed truncates a non-integer seed; results.py is "
-                   "maintained separately and the defect is reported to its maintainer")
 def test_derive_seed_rejects_a_non_integer_seed():
     with pytest.raises(ValueError, match=r"^master_seed\b"):
         iv.results.derive_seed(1.7, "f1")

@@ -233,10 +233,7 @@ EXTRA_NAMES = {
 }
 # Defects known and reported but not yet fixed, by callable name prefix -> reason. Their failures
 # are counted as "known defect" and listed, not failed.
-KNOWN = {
-    "isingvi.results.": "results.py (provenance, seeds, atomic files) is maintained separately; its argument "
-                        "checks are still to come",
-}
+KNOWN: dict[str, str] = {}
 # Counts of work (sweeps, steps, iterations, restarts, samples): any value up to the 64-bit limit is
 # valid and costs time in proportion, so the fuzz cases skip valid counts above this.
 WORK_PARAMS = {"n_therm", "n_measure", "n_sweeps", "n_steps", "n_chains", "max_iter", "n_init", "n_samples"}

@@ -16,6 +16,8 @@ from typing import NoReturn
 
 import pandas as pd
 
+from ._validate import as_int, as_seed
+
 __all__ = [
     "TableError",
     "atomic_open",
@@ -37,9 +39,32 @@ def config_hash(section) -> str:
 
 
 def derive_seed(master_seed: int, *parts) -> int:
-    """A 63-bit seed from the master seed and a job's parameters, never from time or order."""
-    text = json.dumps([int(master_seed), *map(str, parts)], separators=(",", ":"))
+    """A 63-bit seed from the master seed (an integer >= 0; 1.7 is refused, not truncated) and
+    a job's parameters (by their text), never from time or order."""
+    text = json.dumps([as_seed(master_seed, "master_seed"), *map(str, parts)], separators=(",", ":"))
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little") >> 1
+
+
+def _as_path(path, name: str = "path") -> Path:
+    """A file or folder path: a non-empty str or os.PathLike."""
+    if isinstance(path, bytes) or not isinstance(path, (str, os.PathLike)):
+        raise ValueError(f"{name}: must be a path (str or os.PathLike), got {type(path).__name__}")
+    if not str(path):
+        raise ValueError(f"{name}: must not be empty")
+    return Path(path)
+
+
+def _iterable(value, name: str):
+    try:
+        return list(value)
+    except TypeError:
+        raise ValueError(f"{name}: must be a list, got {type(value).__name__}") from None
+
+
+def _as_frame(df, name: str = "df") -> pd.DataFrame:
+    if not isinstance(df, pd.DataFrame):
+        raise ValueError(f"{name}: must be a pandas DataFrame, got {type(df).__name__}")
+    return df
 
 
 def git_commit(path: str | os.PathLike = ".") -> str:
@@ -48,6 +73,8 @@ def git_commit(path: str | os.PathLike = ".") -> str:
     A checkout whose tracked files differ from that commit gets a ``-dirty`` suffix: the
     table was not made by the committed code alone.
     """
+
+    path = _as_path(path)
 
     def git(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run(["git", "-C", str(path), *args], capture_output=True, text=True, timeout=30)
@@ -76,6 +103,8 @@ def provenance(job: Mapping, path: str | os.PathLike = ".") -> dict:
     """
     from . import __version__
 
+    if not isinstance(job, Mapping):
+        raise ValueError(f"job: must be a mapping of the job's parameters, got {type(job).__name__}")
     missing = [key for key in JOB_PROVENANCE if key not in job]
     if missing:
         raise ValueError(f"job: needs the provenance keys {list(JOB_PROVENANCE)}; missing {missing}")
@@ -90,7 +119,7 @@ def with_provenance(df: pd.DataFrame, job: Mapping, path: str | os.PathLike = ".
     A provenance column that ``df`` already has (e.g. ``seed`` from :func:`isingvi.sweep`)
     stays where it is and must hold the job's value in every row; anything else is a bug.
     """
-    out = df.copy()
+    out = _as_frame(df).copy()
     for key, value in provenance(job, path).items():
         if key in out.columns:
             if not (out[key] == value).all():
@@ -106,6 +135,9 @@ def script_log(path: str | os.PathLike, name: str) -> logging.Logger:
     stdout and stderr (tracebacks too) go to ``path``, line-buffered; the script's own logger
     reports at INFO, other libraries only at WARNING.
     """
+    path = _as_path(path)
+    if not isinstance(name, str):
+        raise ValueError(f"name: must be a str, got {type(name).__name__}")
     sys.stdout = sys.stderr = open(path, "w", buffering=1)
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
     log = logging.getLogger(name)
@@ -126,10 +158,10 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", **kwargs) -> Iterator:
     ``mode`` is "w" (text, the default), "wt" or "wb": the new file replaces the old one
     whole, so reading or appending modes would silently lose the old contents.
     """
-    if mode not in _ATOMIC_MODES:
+    if not isinstance(mode, str) or mode not in _ATOMIC_MODES:
         raise ValueError(f"mode: atomic_open writes a whole new file, so mode must be one of "
                          f"{sorted(_ATOMIC_MODES)}; got {mode!r}")
-    path = Path(path)
+    path = _as_path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -149,6 +181,7 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike) -> None:
 
     Floats are written with 17 significant digits so that they read back bit-identically.
     """
+    _as_frame(df)
     with atomic_open(path, "w", newline="") as fh:
         df.to_csv(fh, index=False, float_format="%.17g")
 
@@ -158,7 +191,8 @@ PROVENANCE_COLUMNS = ("isingvi_version", "git_commit", *JOB_PROVENANCE)
 
 
 class TableError(ValueError):
-    """A per-job table that is truncated, empty or not what its job writes; the message names the file."""
+    """A per-job table that is truncated, empty or not what its job writes; the message
+    ("path: table <file>: <what is wrong>") names the file."""
 
 
 def check_table(
@@ -172,10 +206,16 @@ def check_table(
     ``values`` (column -> the job's value: its seed, config hash, L, ...). Returns the table;
     raises :class:`TableError` naming ``path`` and the first thing wrong.
     """
+    path = _as_path(path)
+    rows = as_int(rows, "rows", 0, 2**62)
+    if values is not None and not isinstance(values, Mapping):
+        raise ValueError(f"values: must be a mapping of column -> value, got {type(values).__name__}")
     values = dict(values or {})
+    if isinstance(columns, str) or not all(isinstance(c, str) for c in _iterable(columns, "columns")):
+        raise ValueError(f"columns: must be a list of column names, got {columns!r}")
 
     def fail(what: str) -> NoReturn:
-        raise TableError(f"table {path}: {what}")
+        raise TableError(f"path: table {path}: {what}")
 
     try:
         text = Path(path).read_bytes()
