@@ -12,13 +12,14 @@ Conventions (tested):
 
 Modules: :mod:`isingvi.models`, :mod:`isingvi.exact`, :mod:`isingvi.mc`,
 :mod:`isingvi.analysis`, :mod:`isingvi.sweep`, :mod:`isingvi.results`, :mod:`isingvi.meanfield`,
-:mod:`isingvi.bp`, :mod:`isingvi.freeenergy`, :mod:`isingvi.em`.
+:mod:`isingvi.bp`, :mod:`isingvi.freeenergy`, :mod:`isingvi.em`, :mod:`isingvi.neural` (needs
+the ``neural`` extra: JAX).
 
 Every call checks, before it allocates, that its arrays fit in :func:`memory_limit` (half the
 physical memory unless :func:`set_memory_limit` or ``ISINGVI_MEMORY_LIMIT`` says otherwise).
 """
 from . import _core
-from . import analysis, bp, em, exact, freeenergy, mc, meanfield, models, results
+from . import analysis, bp, em, exact, freeenergy, mc, meanfield, models, neural, results
 from ._validate import memory_limit, set_memory_limit
 from .models import CubicLattice, Graph, SquareLattice
 from .sweep import sweep
@@ -35,6 +36,7 @@ __all__ = [
     "meanfield",
     "analysis",
     "em",
+    "neural",
     "results",
     "bp",
     "freeenergy",
