@@ -41,7 +41,7 @@ from typing import Callable, NamedTuple
 import numpy as np
 import pandas as pd
 
-from ._validate import as_bool, as_choice, as_float, as_int, as_real_array, as_temperatures
+from ._validate import as_bool, as_choice, as_float, as_int, as_real_array, as_temperatures, check_memory
 
 __all__ = ["reweight", "multihistogram", "binder_crossing", "peak", "supported_range", "fss_extrapolate"]
 
@@ -203,7 +203,8 @@ def _rows(results, name: str) -> tuple[list[tuple[float, np.ndarray, np.ndarray]
     rows, sizes = [], []
     for obj, label in zip(objs, labels):
         if not _is_result(obj):
-            raise ValueError(f"{label}: must be a Monte Carlo result with T, E, M and n_spins, got {type(obj).__name__}")
+            raise ValueError(f"{label}: must be a Monte Carlo result with T, E, M and n_spins, "
+                             f"got {type(obj).__name__}")
         N = obj.n_spins
         if isinstance(N, bool) or not isinstance(N, (numbers.Integral, np.integer)) or N < 1:
             raise ValueError(f"{label}.n_spins: must be a positive int, got {N!r}")
@@ -257,6 +258,12 @@ class _Histograms:
                              f"{name} has {rows[k][1].size} at T = {rows[k][0]!r}")
         self.block_size = size.astype(float)
         self.n_run = size * n_blocks  # kept samples per run
+        n = float(self.n_run.sum())
+        # the rows and their moments, weight matrices, Newton's (runs x rows) arrays; log weights per replicate
+        parts = {name: 8.0 * n * (12 + 4 * len(rows)) + 3 * 8.0 * min(_CHUNK, 64 * n),
+                 "n_blocks": 8.0 * n * (n_blocks + 1)}
+        check_memory(sum(parts.values()), max(parts, key=parts.get),
+                     f"reweighting {int(n)} samples with {n_blocks} jackknife blocks")
         parts = []
         for k, ((_, e, m), s) in enumerate(zip(rows, size)):
             keep = slice(e.size - s * n_blocks, None)  # drop the earliest samples, as analysis does
@@ -582,17 +589,19 @@ def multihistogram(results, T_new, *, n_blocks: int = 32, min_ess: float = 0.1, 
     return df
 
 
-def supported_range(results, *, min_ess: float = 0.1) -> tuple[float, float]:
+def supported_range(results, *, min_ess: float = 0.1, n_blocks: int = 32) -> tuple[float, float]:
     """(T_lo, T_hi) over which the runs of one size support reweighting.
 
-    The runs are combined as in :func:`multihistogram` (one run: :func:`reweight`). From the
-    lowest and the highest simulated temperature outwards, the bound is where the effective
-    sample size of the weights falls to ``min_ess`` of a run (see the module docstring).
-    Temperatures between the runs are not checked: use the ``supported`` column there.
+    The runs are combined as in :func:`multihistogram` (one run: :func:`reweight`), with the
+    samples it keeps for ``n_blocks`` blocks. From the lowest and the highest simulated
+    temperature outwards, the bound is where the effective sample size of the weights falls
+    to ``min_ess`` of a run (see the module docstring), but no further than three times where
+    a Gaussian energy histogram would put it. Temperatures between the runs are not checked:
+    use the ``supported`` column there.
     """
-    min_ess = _check_min_ess(min_ess)
+    min_ess, n_blocks = _check_min_ess(min_ess), _check_n_blocks(n_blocks)
     rows, N = _rows(results, "results")
-    return _Histograms(rows, N, 2, "results").support(min_ess)
+    return _Histograms(rows, N, n_blocks, "results").support(min_ess)
 
 
 def _curve(arg, name: str, n_blocks: int):
@@ -758,7 +767,8 @@ def peak(result, quantity: str = "c", T_range=None, *, n_blocks: int = 32, min_e
         if idx[j] in (0, grid.size - 1):
             who = "" if rep is None else f" without block {rep}"
             raise ValueError(f"T_range: the maximum of {quantity}{who} lies at the end of [{T_range[0]:.6g}, "
-                             f"{T_range[1]:.6g}] (T = {grid[idx[j]]:.6g}); widen T_range or simulate closer to the peak")
+                             f"{T_range[1]:.6g}] (T = {grid[idx[j]]:.6g}); widen T_range or simulate closer to "
+                             "the peak")
         return (*_argmax_refined(lambda T: hist.quantity(quantity, T, rep), grid[idx[j]], grid[1] - grid[0]),
                 int(idx[j]))
 
