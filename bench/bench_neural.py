@@ -133,12 +133,13 @@ def bench_van(section: str, model, name: str, beta: float, exact_f: float, budge
     return out
 
 
-def bench_lattice(betas, budget: float, K: int, settings: dict, n_repeats: int, L: int = 16) -> list[Row]:
+def bench_lattice(betas, budget: float, K: int, settings: dict, n_repeats: int, L: int = 16,
+                  z2_options=(True, False)) -> list[Row]:
     lat = iv.SquareLattice(L)
     exact = iv.exact.kaufman(L, [1.0 / b for b in betas])
     rows = []
     for beta, f in zip(betas, exact["f"]):
-        for z2 in (True, False):
+        for z2 in z2_options:
             rows += bench_van("lattice", lat, f"square L={L}", beta, float(f), budget, K, z2, settings, n_repeats)
     return rows
 
@@ -175,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--width", type=int, default=64)
     ap.add_argument("--batch", type=int, default=256)
     ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--z2", choices=["on", "off", "both"], default="both", help="lattice: with, without or both")
     ap.add_argument("--quick", action="store_true", help="seconds, not hours (smoke test)")
     ap.add_argument("--out", type=Path, help="also write the table to this CSV file")
     args = ap.parse_args(argv)
@@ -190,7 +192,8 @@ def main(argv: list[str] | None = None) -> int:
         if "sampling" in args.sections:
             rows += bench_sampling(16, args.width, 1024, 200)
         if "lattice" in args.sections:
-            rows += bench_lattice(args.betas, args.budget, args.k, settings, args.repeats)
+            z2 = {"on": (True,), "off": (False,), "both": (True, False)}[args.z2]
+            rows += bench_lattice(args.betas, args.budget, args.k, settings, args.repeats, z2_options=z2)
         if "sk" in args.sections:
             rows += bench_sk(args.sk_betas, args.budget, args.k, settings, args.repeats)
     print(format_table(rows, COLUMNS))
