@@ -51,6 +51,7 @@ COLUMNS = ["T", "beta", "u", "u_err", "c", "c_err", "abs_m", "abs_m_err", "m2", 
 _OBSERVABLES = ("u", "c", "abs_m", "m2", "m4", "chi", "u4")
 _PEAK_QUANTITIES = ("c", "chi")
 _CHUNK = 1 << 22  # elements of one (temperatures x samples) weight matrix
+_MAX_GRID = 100_000  # points of a crossing's or a peak's search grid
 
 
 class Crossing(NamedTuple):
@@ -635,8 +636,8 @@ def binder_crossing(result_small, result_large, T_range=None, *, n_blocks: int =
     min_ess : float in (0, 1]
         Support threshold (module docstring), for the default T_range and the flag.
     n_grid : int
-        Grid points on T_range on which the sign change of U4_small - U4_large is bracketed
-        before Brent's method refines it.
+        Grid points (3 to 100000) on T_range on which the sign change of U4_small - U4_large
+        is bracketed before Brent's method refines it.
 
     Returns
     -------
@@ -648,7 +649,7 @@ def binder_crossing(result_small, result_large, T_range=None, *, n_blocks: int =
     once (narrow T_range), and naming n_blocks when a replicate loses the crossing.
     """
     n_blocks, min_ess = _check_n_blocks(n_blocks), _check_min_ess(min_ess)
-    n_grid = as_int(n_grid, "n_grid", 3)
+    n_grid = as_int(n_grid, "n_grid", 3, _MAX_GRID)
     T_range = _check_T_range(T_range)
     small, large = _curve(result_small, "result_small", n_blocks), _curve(result_large, "result_large", n_blocks)
     hists = [h for h in (small, large) if isinstance(h, _Histograms)]
@@ -735,7 +736,7 @@ def peak(result, quantity: str = "c", T_range=None, *, n_blocks: int = 32, min_e
         an end), else ValueError naming T_range.
     n_blocks, min_ess : as for :func:`multihistogram`
     n_grid : int
-        Grid points on T_range for locating the maximum before it is refined.
+        Grid points (3 to 100000) on T_range for locating the maximum before it is refined.
 
     Returns
     -------
@@ -745,7 +746,7 @@ def peak(result, quantity: str = "c", T_range=None, *, n_blocks: int = 32, min_e
     """
     quantity = as_choice(quantity, "quantity", _PEAK_QUANTITIES)
     n_blocks, min_ess = _check_n_blocks(n_blocks), _check_min_ess(min_ess)
-    n_grid = as_int(n_grid, "n_grid", 3)
+    n_grid = as_int(n_grid, "n_grid", 3, _MAX_GRID)
     T_range = _check_T_range(T_range)
     hist = _source(result, "result", n_blocks)
     if T_range is not None:
