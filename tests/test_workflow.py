@@ -90,6 +90,7 @@ def test_dry_run_of_shipped_config_plans_the_paper(tmp_path):
     cfg = yaml.safe_load(SHIPPED.read_text())
     counts = job_counts(snakemake(tmp_path, SHIPPED, "--dry-run", "--cores", "8"))
     f1, f2, f5, f7 = cfg["f1"], cfg["f2"], cfg["f5"], cfg["f7"]
+    f3 = cfg["f3"]
     assert counts == {  # coarse jobs: every temperature of a job in one core call
         "f1_mc": len(f1["sizes"]) * len(f1["algorithms"]) * f1["replicates"],
         "f1_exact": 1,
@@ -100,6 +101,10 @@ def test_dry_run_of_shipped_config_plans_the_paper(tmp_path):
         "f2_lines": 1,
         "f2_aggregate": 1,
         "f2_plot": 1,
+        "f3_mc": sum(len(lat["sizes"]) for lat in f3["lattices"].values()),
+        "f3_analysis": len(f3["lattices"]),
+        "f3_aggregate": 1,
+        "f3_plot": 1,
         "f4_traces": 1,
         "f4_plot": 1,
         "f5_instance": len(f5["models"]) * f5["disorder_instances"],
@@ -111,7 +116,7 @@ def test_dry_run_of_shipped_config_plans_the_paper(tmp_path):
         "f7_exact": 1,
         "f7_aggregate": 1,
         "f7_plot": 1,
-        "check_tables": 4,  # one before each aggregate (F1, F2, F5, F7)
+        "check_tables": 5,  # one before each aggregate (F1, F2, F3, F5, F7)
         "all": 1,
     }
     assert not (tmp_path / "results").exists()
@@ -484,6 +489,109 @@ def test_f1_figure_and_logs(tiny_run):
     assert list((tiny_run / "benchmarks" / "f1" / "mc").glob("*.tsv"))
 
 
+# --- F3: the critical point -----------------------------------------------------------------
+
+
+def f3_read(workdir: Path, kind: str) -> pd.DataFrame:
+    return pd.read_csv(workdir / "results" / "f3" / f"f3_{kind}.csv")
+
+
+def f3_temperatures(lat: dict, L: int) -> list[float]:
+    """The temperatures of size L (as f3_jobs.smk makes them, computed again here)."""
+    n, half = lat["n_temperatures"], lat["half_width"] * L ** -lat["inv_nu"]
+    return sorted({round(lat["T_center"] + half * (-1 + 2 * k / (n - 1) if n > 1 else 0.0), 6) for k in range(n)})
+
+
+def exact_u4_table(L: int, T) -> pd.DataFrame:
+    df = iv.exact.enumerate(iv.SquareLattice(L), T)
+    df["u4"] = 1 - df.m4 / (3 * df.m2**2)
+    return df
+
+
+def assert_within(df: pd.DataFrame, exact: pd.DataFrame, quantities, what: str, bound: float = 4.0) -> None:
+    for q in quantities:
+        z = (df[q].to_numpy() - exact[q].to_numpy()) / df[q + "_err"].to_numpy()
+        assert (df[q + "_err"] > 0).all() and np.all(np.abs(z) < bound), (what, q, np.round(z, 2).tolist())
+
+
+def test_tiny_run_f3_points(tiny_run):
+    """One row per (lattice, L, T) with the job's seed; the smallest square lattice against
+    enumeration, the others against Kaufman."""
+    cfg = yaml.safe_load(TINY.read_text())
+    f3 = cfg["f3"]
+    df = f3_read(tiny_run, "points")
+    need = {"lattice", "L", "T", "n_spins", "algorithm", "n_therm", "n_measure", "init", "n_blocks", "u", "u_err",
+            "c", "c_err", "abs_m", "m2", "m4", "chi", "u4", "u4_err", *PROVENANCE}
+    assert need <= set(df.columns), need - set(df.columns)
+    expected = {(name, L, T) for name, lat in f3["lattices"].items() for L in lat["sizes"] for T in f3_temperatures(lat, L)}
+    keys = list(zip(df.lattice, df.L, df["T"].round(6)))
+    assert len(keys) == len(set(keys)) and set(keys) == expected
+    for (name, L), g in df.groupby(["lattice", "L"]):
+        assert set(g.seed) == {iv.results.derive_seed(cfg["seed"], "f3", name, L)}
+        assert set(g.n_spins) == {L ** (2 if name == "square" else 3)}
+        assert set(g.n_measure) == {f3["lattices"][name]["n_measure"]} and set(g.algorithm) == {"wolff"}
+    sq = df[df.lattice == "square"].sort_values(["L", "T"])
+    L0 = sq.L.min()
+    small = sq[sq.L == L0]
+    assert_within(small, exact_u4_table(int(L0), small["T"].to_numpy()), ["u", "c", "abs_m", "m2", "m4", "u4"],
+                  f"square L = {L0} points")
+    for L, g in sq[sq.L > L0].groupby("L"):
+        assert_within(g, iv.exact.kaufman(int(L), g["T"].to_numpy()), ["u", "c"], f"square L = {L} points")
+
+
+def test_tiny_run_f3_curves(tiny_run):
+    """Reweighted curves: every size, its supported points against the exact answers."""
+    f3 = yaml.safe_load(TINY.read_text())["f3"]
+    df = f3_read(tiny_run, "curves")
+    assert {"lattice", "L", "T", "u", "u_err", "c", "c_err", "u4", "u4_err", "ess", "supported", *PROVENANCE} <= set(df.columns)
+    assert set(zip(df.lattice, df.L)) == {(n, L) for n, lat in f3["lattices"].items() for L in lat["sizes"]}
+    assert df.groupby(["lattice", "L"]).size().eq(f3["curve_points"]).all()
+    assert df.supported.all() and (df.ess >= f3["min_ess"]).all()  # curves span the supported range only
+    sq = df[df.lattice == "square"]
+    L0 = sq.L.min()
+    small = sq[sq.L == L0]
+    assert_within(small, exact_u4_table(int(L0), small["T"].to_numpy()), ["u", "c", "u4"], f"curve L = {L0}")
+    for L, g in sq[sq.L > L0].groupby("L"):
+        assert_within(g, iv.exact.kaufman(int(L), g["T"].to_numpy()), ["u", "c"], f"curve L = {L}")
+
+
+def test_tiny_run_f3_crossings_peaks_and_estimates(tiny_run):
+    f3 = yaml.safe_load(TINY.read_text())["f3"]
+    cr, pk, est = f3_read(tiny_run, "crossings"), f3_read(tiny_run, "peaks"), f3_read(tiny_run, "estimates")
+    for name, lat in f3["lattices"].items():
+        pairs = {(L, 2 * L) for L in lat["sizes"] if 2 * L in lat["sizes"]}
+        g = cr[cr.lattice == name]
+        assert set(zip(g.L, g.L2)) == pairs and (g.T_cross_err > 0).all() and g.supported.all()
+        assert np.allclose(g.K_cross, 1 / g.T_cross, rtol=1e-14)
+        assert set(zip(pk[pk.lattice == name].quantity, pk[pk.lattice == name].L)) == {
+            (q, L) for q in lat["peaks"] for L in lat["sizes"]}
+    assert set(est.lattice) == set(f3["lattices"]) and len(est) == len(f3["lattices"])
+    ref = {"square": iv.exact.T_C, "cubic": 1 / 0.221654626}
+    for _, e in est.iterrows():
+        assert e.T_c_ref == pytest.approx(ref[e.lattice], rel=1e-15) and e.K_c == pytest.approx(1 / e.T_c, rel=1e-15)
+        assert e.T_c_err > 0 and e.z == pytest.approx((e.T_c - e.T_c_ref) / e.T_c_err, rel=1e-12)
+        assert abs(e.z) < 4, (e.lattice, e.T_c, e.T_c_err)
+    # the maximum of c on the square lattice: the exact column is Kaufman's maximum (checked
+    # here), and Monte Carlo agrees with it within its errors
+    c = pk[(pk.lattice == "square") & (pk.quantity == "c")]
+    assert len(c) == len(f3["lattices"]["square"]["sizes"])
+    for _, row in c.iterrows():
+        around = iv.exact.kaufman(int(row.L), row.T_peak_exact + np.array([-1e-3, 0.0, 1e-3]))["c"].to_numpy()
+        assert around[1] == pytest.approx(row.value_exact, rel=1e-12) and around[1] >= around[[0, 2]].max()
+        assert abs(row.T_peak - row.T_peak_exact) < 4 * row.T_peak_err, row.to_dict()
+        assert abs(row.value - row.value_exact) < 4 * row.value_err, row.to_dict()
+    assert pk[pk.lattice == "cubic"].value_exact.isna().all()
+
+
+def test_tiny_run_f3_figure_and_logs(tiny_run):
+    fig = tiny_run / "results" / "figures"
+    assert (fig / "F3_critical_point.pdf").read_bytes()[:5] == b"%PDF-"
+    assert (fig / "F3_critical_point.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    for path in (tiny_run / "logs" / "f3" / "analysis").glob("*.log"):
+        assert "T_c = " in path.read_text()
+    assert "z = " in (tiny_run / "logs" / "f3" / "plot.log").read_text()
+
+
 # --- Config validation -------------------------------------------------------------------------
 
 
@@ -643,6 +751,10 @@ BAD_CONFIGS = {
     "f5 unknown model": ("f5.models.hopfield", {"N": 8, "field_sigma": 0.1}, "hopfield"),
     "f5 too many spins to enumerate": ("f5.models.sk", {"N": 40, "field_sigma": 0.1}, "N"),
     "f5 one disorder instance": ("f5.disorder_instances", 1, "disorder_instances"),
+    "misspelt f3 key": ("f3.n_block", 16, "n_block"),
+    "f3 unknown lattice": ("f3.lattices.triangular", {"sizes": [4, 8, 16]}, "triangular"),
+    "f3 unknown peak quantity": ("f3.lattices.square.peaks", ["u"], "peaks"),
+    "f3 a single pair (L, 2L)": ("f3.lattices.square.sizes", [4, 8, 12], "f3.lattices.square.sizes"),
 }
 
 # Configs that used to pass every check and fail only inside a job, after many others had run
@@ -660,6 +772,8 @@ UNRUNNABLE_CONFIGS = {
                                           "config key f1.temperatures[0].step"),
     "f7 grid of too many temperatures in all": ("f7.temperatures", [{"start": 1.0, "stop": 3.0, "step": 3e-4}] * 2
                                                 + [{"start": 3.0, "stop": 4.0, "step": 1e-4}], "config key f7.temperatures"),
+    "f3 L past a job's runtime": ("f3.lattices.cubic.sizes", [8, 16, 32, 600, 1200],
+                                  "f3.lattices.cubic.sizes (L = 1200)"),
 }
 
 
