@@ -37,6 +37,9 @@ include: "pipeline/rules/f5.smk"
 include: "pipeline/rules/f6.smk"
 include: "pipeline/rules/f7.smk"
 include: "pipeline/rules/f8.smk"
+include: "pipeline/rules/f9.smk"
+include: "pipeline/rules/f10.smk"
+include: "pipeline/rules/f11.smk"
 
 
 localrules:

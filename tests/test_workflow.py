@@ -53,7 +53,7 @@ def snakemake_cmd(workdir: Path, configfile: Path, *args: str) -> list[str]:
     ]
 
 
-def snakemake(workdir: Path, configfile: Path, *args: str, timeout: float = 240) -> subprocess.CompletedProcess:
+def snakemake(workdir: Path, configfile: Path, *args: str, timeout: float = 900) -> subprocess.CompletedProcess:
     cmd = snakemake_cmd(workdir, configfile, *args)
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=workdir)
 
@@ -89,7 +89,7 @@ def finished_rules(proc: subprocess.CompletedProcess) -> list[str]:
 def test_dry_run_of_shipped_config_plans_the_paper(tmp_path):
     cfg = yaml.safe_load(SHIPPED.read_text())
     counts = job_counts(snakemake(tmp_path, SHIPPED, "--dry-run", "--cores", "8"))
-    f1, f2, f5, f7 = cfg["f1"], cfg["f2"], cfg["f5"], cfg["f7"]
+    f1, f2, f5, f7, f9, f10, f11 = cfg["f1"], cfg["f2"], cfg["f5"], cfg["f7"], cfg["f9"], cfg["f10"], cfg["f11"]
     f3 = cfg["f3"]
     assert counts == {  # coarse jobs: every temperature of a job in one core call
         "f1_mc": len(f1["sizes"]) * len(f1["algorithms"]) * f1["replicates"],
@@ -116,7 +116,17 @@ def test_dry_run_of_shipped_config_plans_the_paper(tmp_path):
         "f7_exact": 1,
         "f7_aggregate": 1,
         "f7_plot": 1,
-        "check_tables": 5,  # one before each aggregate (F1, F2, F3, F5, F7)
+        "f9_van": len(f9["lattice"]["betas"]) + len(f9["sk"]["betas"]),
+        "f9_reference": 2,
+        "f9_aggregate": 1,
+        "f9_plot": 1,
+        "f10_fit": len(f10["temperatures"]),
+        "f10_aggregate": 1,
+        "f10_plot": 1,
+        "f11_mc": len(f11["sizes"]) * len(f11["algorithms"]) * f11["replicates"],
+        "f11_aggregate": 1,
+        "f11_plot": 1,
+        "check_tables": 8,  # one before each aggregate (F1, F2, F3, F5, F7, F9, F10, F11)
         "all": 1,
     }
     assert not (tmp_path / "results").exists()
@@ -406,7 +416,7 @@ def test_slurm_run_gives_the_same_tables(request, tmp_path):
         "--slurm-init-seconds-before-status-checks", "1",
     )
     # SIGINT on time-out: snakemake then cancels its SLURM jobs instead of leaving them queued
-    proc = subprocess.run(["timeout", "-s", "INT", "540", *cmd], capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    proc = subprocess.run(["timeout", "-s", "INT", "900", *cmd], capture_output=True, text=True, timeout=960, cwd=tmp_path)
     assert proc.returncode == 0, output(proc)
     submitted = re.findall(r"has been submitted with SLURM jobid (\d+)", output(proc))
     counts = job_counts(snakemake(tiny_run, TINY, "--dry-run", "--forceall"))
@@ -599,7 +609,9 @@ def test_tiny_run_f2_table(tiny_run):
     cfg = yaml.safe_load(TINY.read_text())["f2"]
     df = pd.read_csv(tiny_run / "results" / "f2" / "f2_free_energy.csv")
     assert {"L", "T", "method", "f", "f_err", "f_exact", "f_error", *PROVENANCE} <= set(df.columns)
-    assert set(df.method) == {"mf", "tap", "bethe", "ti", "ais"} and set(df.L) == set(cfg["sizes"])
+    # F9's VAN rows join F2 when F9's lattice is one of F2's sizes
+    neural = {"van", "nis"} if yaml.safe_load(TINY.read_text())["f9"]["lattice"]["L"] in cfg["sizes"] else set()
+    assert set(df.method) == {"mf", "tap", "bethe", "ti", "ais"} | neural and set(df.L) == set(cfg["sizes"])
     for L, g in df.groupby("L"):  # the exact column is Kaufman's, computed here independently
         ref = iv.exact.kaufman(int(L), g["T"].to_numpy())["f"].to_numpy()
         assert np.allclose(g.f_exact, ref, rtol=1e-12, atol=0)
@@ -693,14 +705,65 @@ def test_tiny_run_f7_tables(tiny_run):
     assert np.isfinite(ex.s).all() and (ex.s > 0).all() and (ex.s < np.log(2)).all()
 
 
-@pytest.mark.parametrize("name", ["F6_em_elbo", "F7_entropy_bounds"])
+def test_tiny_run_f9_tables(tiny_run):
+    cfg = yaml.safe_load(TINY.read_text())["f9"]
+    df = pd.read_csv(tiny_run / "results" / "f9" / "f9_neural.csv")
+    assert {"model", "beta", "T", "method", "K", "f", "f_err", "f_exact", "rel_error", *PROVENANCE} <= set(df.columns)
+    for model in ("lattice", "sk"):
+        rows = df[df.model == model]
+        assert set(rows.beta) == set(cfg[model]["betas"])
+        assert set(rows.method) == {"exact", "mf", "tap", "bethe", "van", "nis"}
+        T = np.sort(rows["T"].unique())
+        ref = (iv.exact.kaufman(cfg["lattice"]["L"], T) if model == "lattice"
+               else iv.exact.enumerate(iv.models.sk(cfg["sk"]["N"], seed=cfg["sk"]["disorder_seed"]), T))["f"]
+        assert np.allclose(rows.groupby("T").f_exact.first().to_numpy(), ref.to_numpy(), rtol=1e-12)
+        assert (rows[rows.method == "mf"].f >= rows[rows.method == "mf"].f_exact - 1e-12).all()
+        van, nis = rows[rows.method == "van"], rows[rows.method == "nis"]
+        assert ((van.f - van.f_exact) / van.f_err > -4).all()  # a bound, within its error
+        assert set(nis.K) == set(cfg["importance"]["K"]) and (nis.f_err > 0).all()
+        best = nis[nis.K == nis.K.max()]
+        assert ((best.f - best.f_exact).abs() / best.f_err < 5).all()
+    tr = pd.read_csv(tiny_run / "results" / "f9" / "f9_traces.csv")
+    assert tr.groupby(["model", "beta"]).step.max().eq(cfg["van"]["n_steps"]).all()
+
+
+def test_tiny_run_f10_table(tiny_run):
+    cfg = yaml.safe_load(TINY.read_text())["f10"]
+    df = pd.read_csv(tiny_run / "results" / "f10" / "f10_amortised.csv")
+    assert {"T", "method", "K", "value", "err", "s_exact", "sign_lag1", *PROVENANCE} <= set(df.columns)
+    assert set(df["T"]) == set(cfg["temperatures"])
+    assert set(df.method) == {"made", "elbo", "iwae"} and set(df[df.method == "iwae"].K) == set(cfg["K"])
+    ref = iv.exact.kaufman(cfg["L"], np.sort(df["T"].unique()))["s"].to_numpy()
+    assert np.allclose(df.groupby("T").s_exact.first().to_numpy(), ref, rtol=1e-12)
+    assert ((df.value - df.s_exact) / df.err > -4).all()  # every model's cross-entropy is above s
+    # thinned samples with random global flips: their signs are uncorrelated
+    assert (df.sign_lag1.abs() < 4 / np.sqrt(cfg["sampling"]["n_train"] + cfg["sampling"]["n_test"])).all()
+
+
+def test_tiny_run_f11_tables(tiny_run):
+    cfg = yaml.safe_load(TINY.read_text())["f11"]
+    df = pd.read_csv(tiny_run / "results" / "f11" / "f11_autocorrelation.csv")
+    assert {"L", "algorithm", "replicate", "observable", "tau", "tau_err", *PROVENANCE} <= set(df.columns)
+    names = [a["name"] for a in cfg["algorithms"]]
+    assert len(df) == 2 * len(cfg["sizes"]) * len(names) * cfg["replicates"] and set(df.algorithm) == set(names)
+    assert (df.tau >= 0.5 - 1e-12).all() and (df.tau_err > 0).all()
+    # critical slowing down: single-spin dynamics decorrelate |M| far more slowly than Wolff clusters
+    big = df[(df.L == max(cfg["sizes"])) & (df.observable == "abs_m")].groupby("algorithm").tau.mean()
+    if {"metropolis", "wolff"} <= set(big.index):
+        assert big["metropolis"] > 2 * big["wolff"]
+    z = pd.read_csv(tiny_run / "results" / "f11" / "f11_exponents.csv")
+    assert set(z.algorithm) == set(names) and np.isfinite(z[["z", "z_err"]].to_numpy()).all()
+
+
+@pytest.mark.parametrize("name", ["F6_em_elbo", "F7_entropy_bounds", "F9_neural_free_energy",
+                                  "F10_amortised_inference", "F11_critical_slowing_down"])
 def test_tiny_run_f6_f7_figures_and_logs(tiny_run, name):
     fig = tiny_run / "results" / "figures"
     pdf, png = fig / f"{name}.pdf", fig / f"{name}.png"
     assert pdf.stat().st_size > 1000 and pdf.read_bytes()[:5] == b"%PDF-"
     assert png.stat().st_size > 1000 and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    logs = {"F6_em_elbo": ["logs/f6/em.log"], "F7_entropy_bounds": sorted(tiny_run.glob("logs/f7/fits/*.log"))}[name]
-    for path in logs:
+    logs = {"F6_em_elbo": ["logs/f6/em.log"], "F7_entropy_bounds": sorted(tiny_run.glob("logs/f7/fits/*.log"))}
+    for path in logs.get(name, []):
         assert "check" in (tiny_run / path).read_text()
 
 

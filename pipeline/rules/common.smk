@@ -225,13 +225,14 @@ def check_tables(specs: dict, output: str, log: str) -> None:
         fh.write("\n")
 
 
-def concat_tables(paths, output, log, sort_by) -> None:
-    """Aggregate rules: concatenate CSV tables, sort, write atomically, log a line."""
+def concat_tables(paths, output, log, sort_by, frames=()) -> None:
+    """Aggregate rules: concatenate CSV tables (and any DataFrames in ``frames``), sort, write
+    atomically, log a line."""
     import pandas as pd
 
     from isingvi.results import write_table
 
-    df = pd.concat([pd.read_csv(p) for p in paths], ignore_index=True)
+    df = pd.concat([pd.read_csv(p) for p in paths] + list(frames), ignore_index=True)
     df = df.sort_values(sort_by, ignore_index=True, kind="stable")
     write_table(df, output)
     with open(log, "w") as fh:

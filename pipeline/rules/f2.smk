@@ -1,7 +1,8 @@
 # F2: free-energy bounds on the square lattice. Per L: one deterministic job for the
 # variational solvers (mean field, TAP, Bethe/BP) and one job per replicate for the sampling
 # estimates (TI, AIS); one job for the exact and infinite-lattice lines; aggregate and plot
-# are local rules.
+# are local rules. F9's VAN rows of the lattice (F_q and neural importance sampling at the
+# largest K) join the table and figure when F9's L is one of F2's sizes.
 
 
 include: "f2_jobs.smk"
@@ -81,12 +82,15 @@ rule f2_aggregate:
     input:
         tables=F2_TABLES,
         checked=checked("f2"),
+        neural=f2_neural_tables,
+        neural_checked=lambda wc: [checked("f9")] if f2_neural_tables(wc) else [],
     output:
         "results/f2/f2_free_energy.csv",
     log:
         "logs/f2/aggregate.log",
     run:
-        concat_tables(input.tables, output[0], log[0], sort_by=["L", "method", "replicate", "T"])
+        concat_tables(input.tables, output[0], log[0], sort_by=["L", "method", "replicate", "T"],
+                      frames=[f2_neural_rows(input.neural)])
 
 
 rule f2_plot:

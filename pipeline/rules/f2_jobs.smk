@@ -118,3 +118,22 @@ def check_f2_job_sizes() -> None:
 
 
 check_f2_job_sizes()
+
+
+def f2_neural_tables(wildcards) -> list[str]:
+    """F9's lattice VAN tables, when F9's L is one of F2's sizes (F9's rules define them)."""
+    lattice = [p for p in F9_VAN_TABLES if os.path.basename(p).startswith("lattice_")]
+    return lattice if F9_MODELS["lattice"]["L"] in F2_SIZES else []
+
+
+def f2_neural_rows(paths):
+    """F9's lattice rows in F2's form: method "van" (F_q) and "nis" (f_K at the largest K)."""
+    import pandas as pd
+
+    if not paths:
+        return pd.DataFrame()
+    df = pd.concat([pd.read_csv(p) for p in paths], ignore_index=True)
+    df = df[(df.method == "van") | (df.K == df.K.max())].copy()
+    df["L"] = float(F9_MODELS["lattice"]["L"])
+    df["f_error"] = df["f"] - df["f_exact"]
+    return df

@@ -41,7 +41,10 @@ STYLE = {  # method: (label, colour, marker)
     "bethe": ("Bethe (BP)", "C1", "s"),
     "ti": ("thermodynamic integration", "C3", "D"),
     "ais": ("AIS", "C4", "v"),
+    "van": ("VAN $F_q$ (neural bound)", "C5", "P"),
+    "nis": ("neural importance sampling", "C6", "X"),
 }
+SAMPLED = ("ti", "ais", "van", "nis")  # points with error bars, no lines
 plots.set_style()
 sizes = sorted(pts.L.unique()) + [np.inf]
 fig, axes = plt.subplots(2, len(sizes), figsize=(plots.TEXT_WIDTH, 0.62 * plots.TEXT_WIDTH), sharex=True,
@@ -61,7 +64,7 @@ for col, L in enumerate(sizes):
         g = pts[(pts.L == L) & (pts.method == method)].sort_values("T")
         if g.empty:
             continue
-        sampled = method in ("ti", "ais")
+        sampled = method in SAMPLED
         kw = dict(color=colour, marker=marker, ms=3.0, lw=0.8 if not sampled else 0, mfc="white" if sampled else colour)
         top.plot(g["T"], g.f, **kw)
         bottom.errorbar(g["T"], g.f_error, yerr=g.f_err if sampled else None, elinewidth=0.8, **kw)
@@ -76,12 +79,13 @@ axes[0, 0].set_ylabel(r"free energy $f = F/N$  [$J$]")
 axes[1, 0].set_ylabel(r"$f - f_{\mathrm{exact}}$  [$J$]")
 plots.panel_label(axes[0, 0], "(a)")
 plots.panel_label(axes[1, 0], "(b)")
-handles = [Line2D([], [], color=c, marker=mk, mfc="white" if m in ("ti", "ais") else c, ms=4,
-                  lw=0 if m in ("ti", "ais") else 1.2, label=lab) for m, (lab, c, mk) in STYLE.items()]
+handles = [Line2D([], [], color=c, marker=mk, mfc="white" if m in SAMPLED else c, ms=4,
+                  lw=0 if m in SAMPLED else 1.2, label=lab) for m, (lab, c, mk) in STYLE.items()
+           if m == "exact" or (pts.method == m).any()]
 handles.append(Line2D([], [], color="0.4", ls=":", lw=1.0, label=r"$T_c$ (Onsager)"))
 fig.tight_layout(rect=(0, 0.1, 1, 1), h_pad=0.6, w_pad=0.6)
-fig.legend(handles=handles, ncol=4, loc="lower center", bbox_to_anchor=(0.5, 0.0), fontsize="small",
-           columnspacing=1.4, handlelength=2.0)
+fig.legend(handles=handles, ncol=4 if len(handles) <= 8 else 5, loc="lower center", bbox_to_anchor=(0.5, 0.0),
+           fontsize="small" if len(handles) <= 8 else "x-small", columnspacing=1.2, handlelength=2.0)
 
 written = plots.save_figure(fig, snakemake.output.pdf)  # noqa: F821
 log.info("wrote %s", ", ".join(map(str, written)))
