@@ -83,10 +83,12 @@ def mc_sweep(
 ) -> dict[str, Any]:
     """Monte Carlo over a list of temperatures.
 
-    Returns a dict with E, M of shape (n_T, n_samples) (totals), acceptance, cluster_size,
-    sampler, n_spins and, if asked, configs (n_T, n_samples, N) int8. ``simd`` picks the
-    instruction set of the lattice checkerboard kernels ("auto", or one of simd_supported());
-    ``kernel`` the lattice implementation ("auto", "multispin" or "plain").
+    ``algorithm``: "metropolis", "heatbath", "wolff" or "swendsen-wang" (the cluster
+    algorithms need J_ij >= 0 and zero fields). Returns a dict with E, M of shape
+    (n_T, n_samples) (totals), acceptance, cluster_size, sampler, n_spins and, if asked,
+    configs (n_T, n_samples, N) int8. ``simd`` picks the instruction set of the lattice
+    checkerboard kernels ("auto", or one of simd_supported()); ``kernel`` the lattice
+    implementation ("auto", "multispin" or "plain").
     """
 
 @overload
