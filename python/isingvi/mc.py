@@ -10,6 +10,9 @@ N / (mean thermalisation cluster size), since measuring at a size-dependent stop
 would bias the samples; for Swendsen-Wang, one decomposition of the whole configuration
 into clusters (about N/2 spins flipped). Autocorrelation times in these units,
 :func:`isingvi.analysis.tau_sweeps`, compare the algorithms per sweep, not per second.
+
+Parallel tempering (replica exchange over a ladder of temperatures) is
+:func:`parallel_tempering`, from :mod:`isingvi.tempering`.
 """
 from __future__ import annotations
 
@@ -22,8 +25,10 @@ from . import _core
 from ._progress import reporter
 from ._validate import (INT64_MAX, as_bool, as_choice, as_int, as_model, as_seed, as_temperatures, check_energy_scale,
                         check_memory, energy_bound)
+from .tempering import TemperingResult, parallel_tempering
 
-__all__ = ["run", "MCResult", "ALGORITHMS", "SIMD", "KERNELS", "available_simd"]
+__all__ = ["run", "MCResult", "ALGORITHMS", "SIMD", "KERNELS", "available_simd", "parallel_tempering",
+           "TemperingResult"]
 
 ALGORITHMS = ("metropolis", "heatbath", "wolff", "swendsen-wang")
 INITS = ("random", "up", "down")
