@@ -371,6 +371,21 @@ def test_result_fields_and_acceptance():
             assert np.all(np.diff(res.acceptance) > 0)  # more flips at higher T
 
 
+def test_flips_per_sweep_is_the_work_a_sweep_did():
+    """Spins flipped per measuring sweep / N: the acceptance for single-spin sweeps and
+    Swendsen-Wang (N attempts a sweep). Wolff fixes its clusters per measuring sweep from the
+    mean cluster size while thermalising, so after a short thermalisation from a random start
+    (small early clusters) a measuring sweep flips several N spins; after a long one, about N."""
+    model = iv.SquareLattice(64)
+    for alg in ("metropolis", "heatbath", "swendsen-wang"):
+        res = iv.mc.run(model, [1.5, 2.3, 4.0], alg, n_therm=10, n_measure=100, every=3, seed=2)
+        assert np.array_equal(res.flips_per_sweep, res.acceptance), alg
+    short = iv.mc.run(model, iv.exact.T_C, "wolff", n_therm=10, n_measure=100, seed=2)
+    long = iv.mc.run(model, iv.exact.T_C, "wolff", n_therm=3000, n_measure=100, seed=2)
+    assert short.flips_per_sweep[0] > 3 and 0.5 < long.flips_per_sweep[0] < 1.6, (short.flips_per_sweep,
+                                                                                    long.flips_per_sweep)
+
+
 @pytest.mark.parametrize("alg", SINGLE)
 def test_init_up_and_down_at_low_temperature(alg):
     for model in (iv.SquareLattice(6), iv.models.random_regular(10, 3, seed=1)):

@@ -38,6 +38,7 @@ py::dict sweep(const Model& model, const std::string& algorithm, const std::vect
   out["M"] = to_numpy(std::move(r.M), {r.n_T, r.n_samples});
   out["acceptance"] = to_numpy(std::move(r.acceptance), {r.n_T});
   out["cluster_size"] = to_numpy(std::move(r.cluster_size), {r.n_T});
+  out["flips_per_sweep"] = to_numpy(std::move(r.flips_per_sweep), {r.n_T});
   if (save_configs) out["configs"] = to_numpy(std::move(r.configs), {r.n_T, r.n_samples, r.n_spins});
   out["sampler"] = r.sampler;
   out["n_spins"] = r.n_spins;
@@ -98,7 +99,7 @@ template <class Model>
 void def_sweep(py::module_& m) {
   m.def("mc_sweep", &sweep<Model>,
         "Monte Carlo over a list of temperatures; returns a dict with E, M of shape (n_T, n_samples) "
-        "(totals), acceptance, cluster_size, sampler, n_spins and, if asked, configs. Ctrl-C stops it; "
+        "(totals), acceptance, cluster_size, flips_per_sweep, sampler, n_spins and, if asked, configs. Ctrl-C stops it; "
         "progress(done, total) is called every 50 ms with sweeps done.",
         "model"_a, "algorithm"_a, "T"_a, "n_therm"_a, "n_measure"_a, "every"_a = 1, "seed"_a = 0,
         "threads"_a = 1, "init"_a = "random", "save_configs"_a = false, "simd"_a = "auto",

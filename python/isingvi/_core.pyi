@@ -85,8 +85,8 @@ def mc_sweep(
 
     ``algorithm``: "metropolis", "heatbath", "wolff" or "swendsen-wang" (the cluster
     algorithms need J_ij >= 0 and zero fields). Returns a dict with E, M of shape
-    (n_T, n_samples) (totals), acceptance, cluster_size, sampler, n_spins and, if asked,
-    configs (n_T, n_samples, N) int8. ``simd`` picks the instruction set of the lattice
+    (n_T, n_samples) (totals), acceptance, cluster_size, flips_per_sweep (spins flipped per
+    measuring sweep / N), sampler, n_spins and, if asked, configs (n_T, n_samples, N) int8. ``simd`` picks the instruction set of the lattice
     checkerboard kernels ("auto", or one of simd_supported()); ``kernel`` the lattice
     implementation ("auto", "multispin" or "plain").
     """

@@ -217,9 +217,12 @@ def tau_sweeps(result, c: float = 6.0) -> pd.DataFrame:
     The unit that makes algorithms comparable: `tau_int` (samples) times ``result.every``
     (sweeps per sample). A sweep is N single-spin attempts (Metropolis, heat bath), about N
     flipped spins (Wolff's measuring sweep: a fixed number of clusters, N over the mean
-    cluster size), or one cluster decomposition of the whole lattice (Swendsen-Wang); for
-    parallel tempering, one sweep of every replica and a swap round every ``swap_every``.
-    Per sweep, not per second: a cluster sweep costs a few single-spin sweeps.
+    cluster size while thermalising), or one cluster decomposition of the whole lattice
+    (Swendsen-Wang); for parallel tempering, one sweep of every replica and a swap round every
+    ``swap_every``. Per sweep, not per second: a cluster sweep costs a few single-spin sweeps.
+    The ``flips_per_sweep`` column (spins flipped per sweep / N, where the result has it)
+    shows what a sweep did: for Wolff after too short a thermalisation it is several N, and
+    tau times it is the time in units of N flipped spins.
 
     Parameters
     ----------
@@ -232,17 +235,22 @@ def tau_sweeps(result, c: float = 6.0) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``T, every, tau_e, tau_abs_m``, one row per temperature. Exact in sweeps for
-        ``every = 1``; for thinned series the product approximates it when tau >> every and
-        cannot fall below every / 2 (independent samples).
+        Columns ``T, every, flips_per_sweep, tau_e, tau_abs_m``, one row per temperature
+        (``flips_per_sweep`` NaN if the result lacks it). Exact in sweeps for ``every = 1``;
+        for thinned series the product approximates it when tau >> every and is about
+        every / 2 for independent samples.
     """
     T, E, M, N = _result_series(result)
     every = getattr(result, "every", None)
     if isinstance(every, bool) or not isinstance(every, numbers.Integral) or every < 1:
         raise ValueError(f"result.every: must be a positive int (sweeps per sample), got {every!r}")
-    rows = [(t, int(every), every * tau_int(e / N, c), every * tau_int(np.abs(m) / N, c))
-            for t, e, m in zip(T, E, M)]
-    return pd.DataFrame(rows, columns=["T", "every", "tau_e", "tau_abs_m"])
+    flips = getattr(result, "flips_per_sweep", None)
+    flips = np.full(T.size, np.nan) if flips is None else as_real_array(flips, "result.flips_per_sweep")
+    if flips.shape != T.shape:
+        raise ValueError(f"result.flips_per_sweep: needs one value per temperature, {T.size}, got {flips.shape}")
+    rows = [(t, int(every), f, every * tau_int(e / N, c), every * tau_int(np.abs(m) / N, c))
+            for t, f, e, m in zip(T, flips, E, M)]
+    return pd.DataFrame(rows, columns=["T", "every", "flips_per_sweep", "tau_e", "tau_abs_m"])
 
 
 def summarise(result, n_blocks: int = 32) -> pd.DataFrame:

@@ -63,6 +63,11 @@ class MCResult:
     cluster_size : (n_T,) mean Wolff cluster size (the cluster of a random site), or the mean
         size of a flipped Swendsen-Wang cluster (the plain average over clusters); 0 for
         single-spin algorithms
+    flips_per_sweep : (n_T,) spins flipped per measuring sweep / N: what a sweep did. The
+        acceptance for Metropolis and heat bath, about 1/2 for Swendsen-Wang; for Wolff near 1
+        only if the thermalisation fixed the clusters per sweep from equilibrium sizes (a short
+        n_therm from a random start below T_c counts the small early clusters, and a measuring
+        sweep then flips several N spins: about 3.6 N at L = 128, T_c, n_therm = 100)
     configs : (n_T, n_samples, N) int8 spins, if ``save_configs`` was set
     """
 
@@ -79,6 +84,7 @@ class MCResult:
     init: str
     acceptance: np.ndarray
     cluster_size: np.ndarray
+    flips_per_sweep: np.ndarray
     configs: np.ndarray | None = field(default=None, repr=False)
 
     def summary(self, n_blocks: int = 32) -> pd.DataFrame:
@@ -137,7 +143,8 @@ def run(
         one thread per 2^18 spins, as smaller lattices gain nothing).
     init : start configuration, "random" | "up" | "down"
         (Wolff fixes its clusters per measuring sweep from the thermalisation; with
-        n_therm = 0 a measuring sweep is a single cluster.)
+        n_therm = 0 a measuring sweep is a single cluster. ``flips_per_sweep`` tells whether
+        n_therm was long enough for a sweep to flip about N spins.)
     save_configs : also return every recorded configuration (memory: n_T * n_samples * N bytes)
 
     The call refuses (ValueError) T below the supported range (beta (sum |J_ij| + sum |h_i|)
@@ -200,5 +207,6 @@ def run(
         init=init,
         acceptance=d["acceptance"],
         cluster_size=d["cluster_size"],
+        flips_per_sweep=d["flips_per_sweep"],
         configs=d.get("configs"),
     )

@@ -81,6 +81,11 @@ class TemperingResult:
     configs: np.ndarray | None = field(default=None, repr=False)
 
     @property
+    def flips_per_sweep(self) -> np.ndarray:
+        """(n_T,) spins flipped per sweep / N: the single-spin acceptance (as in MCResult)."""
+        return self.acceptance
+
+    @property
     def swap_acceptance(self) -> np.ndarray:
         """(n_T - 1,) fraction of tried swaps made per adjacent ladder pair (NaN if none tried)."""
         with np.errstate(invalid="ignore", divide="ignore"):

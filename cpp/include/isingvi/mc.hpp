@@ -57,6 +57,10 @@ struct SweepResult {
   // per T during measurement: mean Wolff cluster size, or mean size of a flipped
   // Swendsen-Wang cluster (0 for single-spin algorithms)
   std::vector<double> cluster_size;
+  // per T: spins flipped per measuring sweep / N, the work a sweep does (Metropolis, heat bath:
+  // the acceptance; Swendsen-Wang: about 1/2; Wolff: its clusters per sweep times their mean
+  // size, near 1 only when the thermalisation was long enough to fix the clusters per sweep)
+  std::vector<double> flips_per_sweep;
   std::vector<std::int8_t> configs;  // (n_T, n_samples, N) when save_configs
   std::string sampler;               // which implementation ran, e.g. "multispin-metropolis-avx512"
 };

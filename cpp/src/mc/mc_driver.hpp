@@ -53,6 +53,7 @@ SweepResult drive(std::int64_t n_spins, const SweepParams& p, const std::string&
   r.M.assign(r.E.size(), 0.0);
   r.acceptance.assign(static_cast<std::size_t>(r.n_T), 0.0);
   r.cluster_size.assign(static_cast<std::size_t>(r.n_T), 0.0);
+  r.flips_per_sweep.assign(static_cast<std::size_t>(r.n_T), 0.0);
   if (p.save_configs) r.configs.assign(static_cast<std::size_t>(r.n_T * r.n_samples * n_spins), 0);
 
   // Progress in sweeps; one checkpoint per sweep (a sweep is well under 100 ms at any size
@@ -81,6 +82,9 @@ SweepResult drive(std::int64_t n_spins, const SweepParams& p, const std::string&
     }
     r.acceptance[k] = chain.counters.acceptance();
     r.cluster_size[k] = chain.counters.mean_cluster_size();
+    // the measuring sweeps run are n_samples * every (n_measure rounded down to a multiple of every)
+    r.flips_per_sweep[k] = static_cast<double>(chain.counters.accepted) /
+                           (static_cast<double>(r.n_samples * p.every) * static_cast<double>(n_spins));
   });
   return r;
 }
