@@ -6,8 +6,8 @@ a temperature's time series does not depend on the other temperatures in the lis
 ``threads``. Units: a *sweep* is N single-spin attempts (checkerboard order on lattices,
 index order on graphs); for Wolff, about N flipped spins: clusters until N spins have
 flipped while thermalising, then a fixed number of clusters per measured sweep,
-N / (mean thermalisation cluster size), since measuring at a size-dependent stopping time
-would bias the samples; for Swendsen-Wang, one decomposition of the whole configuration
+N / (mean cluster size over the second half of the thermalisation), since measuring at a
+size-dependent stopping time would bias the samples; for Swendsen-Wang, one decomposition of the whole configuration
 into clusters (about N/2 spins flipped). Autocorrelation times in these units,
 :func:`isingvi.analysis.tau_sweeps`, compare the algorithms per sweep, not per second.
 
@@ -64,10 +64,11 @@ class MCResult:
         size of a flipped Swendsen-Wang cluster (the plain average over clusters); 0 for
         single-spin algorithms
     flips_per_sweep : (n_T,) spins flipped per measuring sweep / N: what a sweep did. The
-        acceptance for Metropolis and heat bath, about 1/2 for Swendsen-Wang; for Wolff near 1
-        only if the thermalisation fixed the clusters per sweep from equilibrium sizes (a short
-        n_therm from a random start below T_c counts the small early clusters, and a measuring
-        sweep then flips several N spins: about 3.6 N at L = 128, T_c, n_therm = 100)
+        acceptance for Metropolis and heat bath, about 1/2 for Swendsen-Wang. For Wolff, its
+        fixed clusters per measuring sweep, round(N / mean cluster size over the second half
+        of the thermalisation), times their mean size: within about half a mean cluster of N
+        once that half is in equilibrium (0.8 to 1.3 at T_c for L = 64 to 128), more after a
+        too short n_therm (2.6 at L = 128, T_c, n_therm = 10)
     configs : (n_T, n_samples, N) int8 spins, if ``save_configs`` was set
     """
 

@@ -8,8 +8,9 @@
 //
 // A sweep is N single-spin attempts (checkerboard order on lattices, index order on graphs);
 // for Wolff, about N flipped spins: while thermalising, clusters until N spins have
-// flipped; while measuring, a fixed number of clusters, N / (mean thermalisation cluster
-// size), because sampling at a size-dependent stopping time would bias the measurements;
+// flipped; while measuring, a fixed number of clusters, N / (mean cluster size over the
+// second half of the thermalisation), because sampling at a size-dependent stopping time
+// would bias the measurements;
 // for Swendsen-Wang, one decomposition of the whole configuration into clusters, each
 // flipped with probability 1/2 (about N/2 flipped spins).
 #pragma once
@@ -59,7 +60,7 @@ struct SweepResult {
   std::vector<double> cluster_size;
   // per T: spins flipped per measuring sweep / N, the work a sweep does (Metropolis, heat bath:
   // the acceptance; Swendsen-Wang: about 1/2; Wolff: its clusters per sweep times their mean
-  // size, near 1 only when the thermalisation was long enough to fix the clusters per sweep)
+  // size, near 1 when the second half of the thermalisation was in equilibrium)
   std::vector<double> flips_per_sweep;
   std::vector<std::int8_t> configs;  // (n_T, n_samples, N) when save_configs
   std::string sampler;               // which implementation ran, e.g. "multispin-metropolis-avx512"
