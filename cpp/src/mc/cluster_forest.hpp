@@ -7,8 +7,8 @@ namespace isingvi::detail {
 
 // Disjoint sets of sites [0, n). Every set's root is its smallest site: unite() links the
 // larger root under the smaller, so labels depend only on the bonds, not on the order of
-// unions, and a pass over the sites in increasing order meets each root before its members.
-// find() halves paths as it walks, which keeps the trees shallow without a rank array.
+// unions, and parent[i] <= i always. find() halves paths as it walks, which keeps the trees
+// shallow without a rank array.
 class ClusterForest {
  public:
   void reset(std::int64_t n) {
@@ -30,6 +30,10 @@ class ClusterForest {
     if (a < b) parent_[b] = a;
     else if (b < a) parent_[a] = b;
   }
+
+  // After the last unite(), called for i = 0, 1, 2, ... in turn: points i at its root and
+  // returns it. parent[i] <= i has been settled already, so one step reaches the root.
+  int settle(int i) { return parent_[i] = parent_[parent_[i]]; }
 
  private:
   std::vector<int> parent_;

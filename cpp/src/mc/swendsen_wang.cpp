@@ -58,12 +58,12 @@ class SwendsenWangChain {
     for (auto& w : coins_) w = rng.next();
     std::int64_t flipped = 0, clusters = 0;
     for (std::int64_t i = 0; i < n_; ++i) {
-      const int r = forest_.find(static_cast<int>(i));
-      if ((coins_[r >> 6] >> (r & 63)) & 1) {
-        s_[i] = static_cast<std::int8_t>(-s_[i]);
-        ++flipped;
-        clusters += r == i;
-      }
+      // branch-free: whether a cluster flips is a coin toss no predictor can guess
+      const int r = forest_.settle(static_cast<int>(i));
+      const int flip = static_cast<int>((coins_[r >> 6] >> (r & 63)) & 1);
+      s_[i] = static_cast<std::int8_t>(s_[i] * (1 - 2 * flip));
+      flipped += flip;
+      clusters += flip & (r == i);
       maybe_checkpoint(i);
     }
     counters.attempts += n_;
