@@ -10,6 +10,8 @@ must also reject the weights with the two temperatures exchanged).
 """
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from scipy import stats
@@ -297,6 +299,18 @@ def test_result_feeds_the_analysis_and_matches_its_configurations():
     tau = tau_sweeps(res)
     assert list(tau["every"]) == [2, 2, 2] and np.array_equal(tau["tau_abs_m"], 2 * s["tau_abs_m"])
     assert PT(model, [1.0, 2.0], n_measure=10, seed=1).configs is None
+
+
+def test_swaps_table_checks_what_the_result_holds():
+    res = PT(iv.SquareLattice(4), [1.0, 1.5, 2.0], n_measure=20, seed=1)
+    assert list(res.swaps()["attempts"]) == [20, 20]
+    bad = dataclasses.replace(res, swap_accepted=np.array([21, 0]))
+    with pytest.raises(ValueError, match="^result.swap_accepted"):
+        bad.swaps()
+    with pytest.raises(ValueError, match="^result.ladder"):
+        dataclasses.replace(res, ladder=np.array([2.0, 1.5, 1.0])).swaps()
+    with pytest.raises(ValueError, match="^result:"):
+        iv.mc.TemperingResult.__new__(iv.mc.TemperingResult).swaps()
 
 
 def test_progress_counts_sweeps_of_every_replica():

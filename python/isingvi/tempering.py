@@ -25,8 +25,8 @@ import pandas as pd
 
 from . import _core
 from ._progress import reporter
-from ._validate import (INT64_MAX, as_bool, as_choice, as_int, as_model, as_seed, as_temperatures,
-                        check_energy_scale, check_memory, energy_bound)
+from ._validate import (INT64_MAX, as_bool, as_choice, as_int, as_model, as_real_array, as_seed,
+                        as_temperatures, check_energy_scale, check_memory, energy_bound)
 
 __all__ = ["parallel_tempering", "TemperingResult", "TEMPERING_ALGORITHMS"]
 
@@ -99,13 +99,27 @@ class TemperingResult:
 
     def swaps(self) -> pd.DataFrame:
         """One row per adjacent ladder pair: T_low, T_high, attempts, accepted, acceptance."""
-        return pd.DataFrame({
-            "T_low": self.ladder[:-1],
-            "T_high": self.ladder[1:],
-            "attempts": self.swap_attempts,
-            "accepted": self.swap_accepted,
-            "acceptance": self.swap_acceptance,
-        })
+        missing = [a for a in ("ladder", "swap_attempts", "swap_accepted") if not hasattr(self, a)]
+        if missing:  # e.g. a result made by __new__ without __init__
+            raise ValueError(f"result: lacks the attributes {', '.join(missing)}")
+        # The class stores what it is given: check it before tabulating.
+        ladder = as_temperatures(self.ladder, "result.ladder")
+        if ladder.size < 2 or np.any(np.diff(ladder) <= 0):
+            raise ValueError(f"result.ladder: must hold >= 2 increasing temperatures, got {ladder!r}")
+        counts = {}
+        for name in ("swap_attempts", "swap_accepted"):
+            arr = as_real_array(getattr(self, name), f"result.{name}")
+            if arr.shape != (ladder.size - 1,) or not np.all((arr >= 0) & (arr == np.round(arr))):
+                raise ValueError(f"result.{name}: needs a count >= 0 per adjacent ladder pair, "
+                                 f"{ladder.size - 1}, got {arr!r}")
+            counts[name] = arr.astype(np.int64)
+        attempts, accepted = counts["swap_attempts"], counts["swap_accepted"]
+        if np.any(accepted > attempts):
+            raise ValueError("result.swap_accepted: more swaps made than tried")
+        with np.errstate(invalid="ignore", divide="ignore"):
+            acceptance = np.where(attempts > 0, accepted / np.maximum(attempts, 1), np.nan)
+        return pd.DataFrame({"T_low": ladder[:-1], "T_high": ladder[1:], "attempts": attempts,
+                             "accepted": accepted, "acceptance": acceptance})
 
 
 def _as_ladder(T) -> np.ndarray:
