@@ -65,6 +65,40 @@ def test_tau_int_constant_series():
     assert analysis.tau_int(np.full(100, 0.1)) == 0.5
 
 
+def test_tau_sweeps_scales_tau_int_by_every():
+    """tau_sweeps is tau_int of e and |m| in samples times sweeps per sample, per temperature;
+    on a sweep-level AR(1) series (every = 1) it recovers the known tau."""
+    rng = np.random.default_rng(5)
+    N = 1000
+    E = np.stack([100 * ar1(rho, N_AR, rng) for rho in (0.0, 0.9)])
+    M = np.stack([300 + 50 * ar1(rho, N_AR, rng) for rho in (0.5, 0.9)])  # |m| = m: positive
+    res = types.SimpleNamespace(T=np.array([1.0, 2.0]), E=E, M=M, n_spins=N, every=1)
+    df = analysis.tau_sweeps(res)
+    assert list(df.columns) == ["T", "every", "flips_per_sweep", "tau_e", "tau_abs_m"] and list(df["T"]) == [1.0, 2.0]
+    assert df["flips_per_sweep"].isna().all()  # the result does not say
+    for k, (rho_e, rho_m) in enumerate([(0.0, 0.5), (0.9, 0.9)]):
+        for col, rho in (("tau_e", rho_e), ("tau_abs_m", rho_m)):
+            tau = ar1_tau(rho)
+            sokal = tau * math.sqrt(2 * (2 * math.ceil(6 * tau) + 1) / N_AR)
+            assert df[col][k] == pytest.approx(tau, abs=4 * sokal), (k, col)
+    res.every = 7
+    thinned = analysis.tau_sweeps(res)
+    assert np.array_equal(thinned["tau_e"], 7 * df["tau_e"]) and set(thinned["every"]) == {7}
+    assert thinned["tau_abs_m"][1] == 7 * analysis.tau_int(np.abs(M[1]) / N)
+    res.flips_per_sweep = np.array([0.25, 0.5])
+    assert list(analysis.tau_sweeps(res)["flips_per_sweep"]) == [0.25, 0.5]
+    res.flips_per_sweep = np.array([0.25])
+    with pytest.raises(ValueError, match="^result.flips_per_sweep"):
+        analysis.tau_sweeps(res)
+
+
+@pytest.mark.parametrize("every", [0, 1.5, True, None, "3"])
+def test_tau_sweeps_needs_every(every):
+    res = types.SimpleNamespace(T=np.array([1.0]), E=np.zeros((1, 8)), M=np.zeros((1, 8)), n_spins=4, every=every)
+    with pytest.raises(ValueError, match="^result.every"):
+        analysis.tau_sweeps(res)
+
+
 # ---------------------------------------------------------------- binned_mean
 
 @pytest.mark.parametrize("rho", [0.0, 0.5, 0.9])

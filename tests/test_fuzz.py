@@ -141,10 +141,18 @@ BASE: dict[str, tuple[tuple, dict]] = {
         importlib.import_module("isingvi.mc").MCResult)}),
     "isingvi.mc.MCResult.summary": ((Ref("mcres"),), {"n_blocks": 4}),
     "isingvi.mc.available_simd": ((), {}),
+    "isingvi.mc.parallel_tempering": ((G3, _T2), {"n_therm": 4, "n_measure": 8, "swap_every": 1, "algorithm": "heatbath",
+                                                  "every": 2, "seed": 1, "threads": 1, "progress": False,
+                                                  "init": "random", "save_configs": True}),
+    "isingvi.mc.TemperingResult": ((), {f.name: Ref(f"ptres.{f.name}") for f in dataclasses.fields(
+        importlib.import_module("isingvi.mc").TemperingResult)}),
+    "isingvi.mc.TemperingResult.summary": ((Ref("ptres"),), {"n_blocks": 4}),
+    "isingvi.mc.TemperingResult.swaps": ((Ref("ptres"),), {}),
     "isingvi.analysis.binned_mean": ((np.arange(16.0),), {"n_blocks": 4}),
     "isingvi.analysis.tau_int": ((np.sin(np.arange(32.0)),), {"c": 6.0}),
     "isingvi.analysis.jackknife": ((Ref("estimator"), np.arange(16.0), np.arange(16.0) ** 2), {"n_blocks": 4}),
     "isingvi.analysis.summarise": ((Ref("mcres"),), {"n_blocks": 4}),
+    "isingvi.analysis.tau_sweeps": ((Ref("mcres"),), {"c": 6.0}),
     "isingvi.analysis.combine_replicates": ((Ref("replicates"), ["T"], ["a"]), {"keep": ("s",)}),
     "isingvi.analysis.reweight": ((Ref("mc_small"), [2.2]), {"source": "nearest", "n_blocks": 4, "min_ess": 0.1,
                                                               "strict": False}),
@@ -218,6 +226,7 @@ BASE["isingvi.em.BernoulliMixture.elbo"] = ((Ref("BernoulliMixture.fitted"), Ref
 # Constructors that store their arguments without checking them, and the call that uses them.
 CONTAINERS = {
     "isingvi.mc.MCResult": ("summary", {"n_blocks": 4}),
+    "isingvi.mc.TemperingResult": ("summary", {"n_blocks": 4}),
     "isingvi.meanfield.MeanFieldResult": ("table", {}),
     "isingvi.bp.BPResult": ("table", {}),
     "isingvi.em.GaussianMixture": ("fit", {"X": Ref("XG")}),
@@ -447,6 +456,8 @@ def _fixtures():
             iv.SquareLattice(8), [2.1, 2.3, 2.5], algorithm="wolff", n_therm=100, n_measure=512, seed=2))),
         "mcres": lambda: copy.deepcopy(cached("mcres", lambda: iv.mc.run(iv.SquareLattice(4), [2.0, 3.0], n_therm=4,
                                                                           n_measure=16, seed=1))),
+        "ptres": lambda: copy.deepcopy(cached("ptres", lambda: iv.mc.parallel_tempering(
+            iv.SquareLattice(4, h=0.1), [2.0, 3.0], n_therm=4, n_measure=16, seed=1))),
         "mfres": lambda: copy.deepcopy(cached("mfres", lambda: iv.meanfield.solve(iv.SquareLattice(4), [2.0, 3.0],
                                                                                   max_iter=5))),
         "bpres": lambda: copy.deepcopy(cached("bpres", lambda: iv.bp.solve(iv.models.random_tree(5, 1), [2.0, 3.0],
@@ -456,7 +467,8 @@ def _fixtures():
         factories[f"{cls_name}.new"] = lambda c=cls_name: em(c, False)
         factories[f"{cls_name}.fitted"] = lambda c=cls_name: em(c, True)
     classes = {"SquareLattice": iv.SquareLattice, "CubicLattice": iv.CubicLattice, "Graph": iv.Graph,
-               "Lattice": iv._core.Lattice, "MCResult": iv.mc.MCResult, "MeanFieldResult": iv.meanfield.MeanFieldResult,
+               "Lattice": iv._core.Lattice, "MCResult": iv.mc.MCResult, "TemperingResult": iv.mc.TemperingResult,
+               "MeanFieldResult": iv.meanfield.MeanFieldResult,
                "BPResult": iv.bp.BPResult, "GaussianMixture": iv.em.GaussianMixture,
                "BernoulliMixture": iv.em.BernoulliMixture}
     for name, cls in classes.items():
@@ -464,7 +476,7 @@ def _fixtures():
 
     def resolve(value):
         if isinstance(value, Ref):
-            if "." in value.name and value.name.split(".")[0] in ("mcres", "mfres", "bpres"):
+            if "." in value.name and value.name.split(".")[0] in ("mcres", "ptres", "mfres", "bpres"):
                 owner, attr = value.name.split(".", 1)
                 return getattr(factories[owner](), attr)
             return factories[value.name]()

@@ -28,6 +28,19 @@ LONG_CALLS = {
     "mc 2 temperatures on 2 threads": ("", "iv.mc.run(iv.SquareLattice(512), [2.0, 3.0], n_measure=10**7, threads=2)"),
     "mc graph": ("g = iv.models.random_regular(200000, 3, seed=1)", "iv.mc.run(g, 1.5, n_measure=10**6)"),
     "wolff": ("", "iv.mc.run(iv.SquareLattice(512), 2.0, algorithm='wolff', n_measure=10**6)"),
+    "swendsen-wang": ("", "iv.mc.run(iv.SquareLattice(1024), 2.269, algorithm='swendsen-wang', n_measure=10**6)"),
+    "swendsen-wang graph, 2 temperatures on 2 threads": (
+        "g = iv.models.random_regular(200000, 3, seed=1)",
+        "iv.mc.run(g, [1.5, 2.5], algorithm='swendsen-wang', n_measure=10**6, threads=2)",
+    ),
+    "parallel tempering, 2 threads": (
+        "g = iv.models.edwards_anderson(64, seed=1)",
+        "iv.mc.parallel_tempering(g, np.geomspace(0.5, 2.0, 8), n_measure=10**8, every=1000, threads=2)",
+    ),
+    "parallel tempering, one long sweep per round": (
+        "",
+        "iv.mc.parallel_tempering(iv.SquareLattice(1024, h=0.1), [2.0, 3.0], n_measure=10**6, swap_every=10**9)",
+    ),
     "enumerate": ("g = iv.models.sk(28, seed=1)", "iv.exact.enumerate(g, [1.0, 2.0], threads=2)"),
     "ais": ("", "iv.freeenergy.ais(iv.SquareLattice(16), 2.0, n_steps=10**5, n_chains=64, threads=2)"),
     "mean field": (
@@ -143,6 +156,7 @@ def test_bad_progress_names_the_parameter(bad):
     "call",
     [
         lambda p: iv.exact.enumerate(iv.SquareLattice(2), 1.0, progress=p),
+        lambda p: iv.mc.parallel_tempering(iv.SquareLattice(4), [1.0, 2.0], n_measure=10, progress=p),
         lambda p: iv.freeenergy.ais(iv.SquareLattice(4), 2.0, n_steps=10, progress=p),
         lambda p: iv.meanfield.solve(iv.SquareLattice(4), 2.0, progress=p),
         lambda p: iv.bp.solve(iv.SquareLattice(4), 2.0, progress=p),

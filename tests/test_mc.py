@@ -371,6 +371,24 @@ def test_result_fields_and_acceptance():
             assert np.all(np.diff(res.acceptance) > 0)  # more flips at higher T
 
 
+def test_flips_per_sweep_is_the_work_a_sweep_did():
+    """Spins flipped per measuring sweep / N: the acceptance for single-spin sweeps and
+    Swendsen-Wang (N attempts a sweep). Wolff fixes its clusters per measuring sweep from the
+    mean cluster size over the second half of the thermalisation, so the small clusters of a
+    random start do not count: at L = 128, T_c a measuring sweep flips about N spins after 100
+    thermalisation sweeps (3.6 N when the whole thermalisation counted)."""
+    model = iv.SquareLattice(64)
+    for alg in ("metropolis", "heatbath", "swendsen-wang"):
+        res = iv.mc.run(model, [1.5, 2.3, 4.0], alg, n_therm=10, n_measure=100, every=3, seed=2)
+        assert np.array_equal(res.flips_per_sweep, res.acceptance), alg
+    for L in (64, 128):
+        res = iv.mc.run(iv.SquareLattice(L), [2.0, iv.exact.T_C, 3.0], "wolff", n_therm=100, n_measure=100, seed=2)
+        # within half a mean cluster of N (the clusters per sweep are a whole number), with room
+        # for the mean's sampling error
+        slack = 0.5 * res.cluster_size / L**2 + 0.15
+        assert np.all(np.abs(res.flips_per_sweep - 1) < slack), (L, res.flips_per_sweep, res.cluster_size / L**2)
+
+
 @pytest.mark.parametrize("alg", SINGLE)
 def test_init_up_and_down_at_low_temperature(alg):
     for model in (iv.SquareLattice(6), iv.models.random_regular(10, 3, seed=1)):

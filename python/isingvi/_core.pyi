@@ -83,10 +83,12 @@ def mc_sweep(
 ) -> dict[str, Any]:
     """Monte Carlo over a list of temperatures.
 
-    Returns a dict with E, M of shape (n_T, n_samples) (totals), acceptance, cluster_size,
-    sampler, n_spins and, if asked, configs (n_T, n_samples, N) int8. ``simd`` picks the
-    instruction set of the lattice checkerboard kernels ("auto", or one of simd_supported());
-    ``kernel`` the lattice implementation ("auto", "multispin" or "plain").
+    ``algorithm``: "metropolis", "heatbath", "wolff" or "swendsen-wang" (the cluster
+    algorithms need J_ij >= 0 and zero fields). Returns a dict with E, M of shape
+    (n_T, n_samples) (totals), acceptance, cluster_size, flips_per_sweep (spins flipped per
+    measuring sweep / N), sampler, n_spins and, if asked, configs (n_T, n_samples, N) int8. ``simd`` picks the instruction set of the lattice
+    checkerboard kernels ("auto", or one of simd_supported()); ``kernel`` the lattice
+    implementation ("auto", "multispin" or "plain").
     """
 
 @overload
@@ -103,6 +105,45 @@ def mc_sweep(
     save_configs: bool = False,
     simd: str = "auto",
     kernel: str = "auto",
+    progress: Callable[[int, int], object] | None = None,
+) -> dict[str, Any]: ...
+@overload
+def parallel_tempering(
+    model: Lattice,
+    T: Sequence[_Float],
+    algorithm: str = "metropolis",
+    n_therm: _Int = 1000,
+    n_measure: _Int = 10000,
+    every: _Int = 1,
+    swap_every: _Int = 1,
+    seed: _Int = 0,
+    threads: _Int = 1,
+    init: str = "random",
+    save_configs: bool = False,
+    progress: Callable[[int, int], object] | None = None,
+) -> dict[str, Any]:
+    """Parallel tempering (replica exchange) over a ladder T: any order, >= 2 distinct values.
+
+    ``algorithm``: "metropolis" or "heatbath" (sequential sweeps; lattices run as their Graph).
+    Returns a dict with E, M of shape (n_T, n_samples) (totals, rows in the given order of T),
+    acceptance (n_T,), marginals (n_T, N), ladder (T sorted), swap_attempts and swap_accepted
+    (n_T - 1,) per adjacent ladder pair, round_trips (n_T,) per replica, sampler, n_spins and,
+    if asked, configs (n_T, n_samples, N) int8.
+    """
+
+@overload
+def parallel_tempering(
+    model: Graph,
+    T: Sequence[_Float],
+    algorithm: str = "metropolis",
+    n_therm: _Int = 1000,
+    n_measure: _Int = 10000,
+    every: _Int = 1,
+    swap_every: _Int = 1,
+    seed: _Int = 0,
+    threads: _Int = 1,
+    init: str = "random",
+    save_configs: bool = False,
     progress: Callable[[int, int], object] | None = None,
 ) -> dict[str, Any]: ...
 def is_constructed(obj: object) -> bool:

@@ -9,6 +9,9 @@ derived observables are
 * susceptibility ``chi = beta * N * (<m**2> - <|m|>**2)``
 * Binder cumulant ``U4 = 1 - <m**4> / (3 * <m**2>**2)``
 
+Autocorrelation times from `summarise` (``tau_e``, ``tau_abs_m``) are in samples; `tau_sweeps`
+gives them in sweeps, the unit that compares algorithms (see there for what a sweep is).
+
 All errors are one standard error. Blocking keeps the last
 ``n_blocks * (len(x) // n_blocks)`` samples, so the (at most ``n_blocks - 1``)
 dropped samples are the earliest, least equilibrated ones.
@@ -26,7 +29,7 @@ import pandas as pd
 from ._validate import as_float, as_real_array, as_temperatures
 from .reweighting import binder_crossing, fss_extrapolate, multihistogram, peak, reweight, supported_range
 
-__all__ = ["binned_mean", "tau_int", "jackknife", "summarise", "combine_replicates",
+__all__ = ["binned_mean", "tau_int", "tau_sweeps", "jackknife", "summarise", "combine_replicates",
            # histogram reweighting (isingvi.reweighting), with the other estimators
            "reweight", "multihistogram", "binder_crossing", "peak", "supported_range", "fss_extrapolate"]
 
@@ -187,6 +190,69 @@ def _estimate(estimator: Callable[..., float], means) -> float:
     return as_float(estimator(*means), "estimator", finite=False)
 
 
+def _result_series(result) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """T, E, M and n_spins of a Monte Carlo result (see `summarise`), checked."""
+    try:
+        T, E, M, N = result.T, result.E, result.M, result.n_spins
+    except AttributeError as exc:
+        raise ValueError(f"result: lacks an attribute: {exc}") from None
+    T, E, M = as_temperatures(T, "result.T"), as_real_array(E, "result.E"), as_real_array(M, "result.M")
+    if E.ndim != 2 or E.shape != M.shape:
+        raise ValueError(
+            f"result.E: result.E and result.M must be 2-D of equal shape, got {E.shape} and {M.shape}")
+    if T.shape != (E.shape[0],):
+        raise ValueError(f"result.T: needs one temperature per row of result.E, {E.shape[0]}, got {T.size}")
+    if E.shape[1] < 2 or not (np.all(np.isfinite(E)) and np.all(np.isfinite(M))):
+        raise ValueError("result.E: result.E and result.M need >= 2 samples, all finite")
+    if isinstance(N, bool) or not isinstance(N, numbers.Integral) or N < 1:
+        raise ValueError(f"result.n_spins: must be a positive int, got {N!r}")
+    if np.any(np.abs(M) > N):
+        raise ValueError(f"result.M: a total magnetisation of {N} spins +-1 has |M| <= {N}")
+    return T, E, M, int(N)
+
+
+def tau_sweeps(result, c: float = 6.0) -> pd.DataFrame:
+    """Integrated autocorrelation times of e and |m| per temperature, in sweeps.
+
+    The unit that makes algorithms comparable: `tau_int` (samples) times ``result.every``
+    (sweeps per sample). A sweep is N single-spin attempts (Metropolis, heat bath), about N
+    flipped spins (Wolff's measuring sweep: a fixed number of clusters, N over the mean
+    cluster size while thermalising), or one cluster decomposition of the whole lattice
+    (Swendsen-Wang); for parallel tempering, one sweep of every replica and a swap round every
+    ``swap_every``. Per sweep, not per second: a cluster sweep costs a few single-spin sweeps.
+    The ``flips_per_sweep`` column (spins flipped per sweep / N, where the result has it)
+    shows what a sweep did: for Wolff after too short a thermalisation it is several N, and
+    tau times it is the time in units of N flipped spins.
+
+    Parameters
+    ----------
+    result : object
+        As for `summarise`, plus ``every`` (a positive int): an
+        :class:`isingvi.mc.MCResult` or :class:`isingvi.tempering.TemperingResult`.
+    c : float
+        Sokal's window factor, as for `tau_int`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``T, every, flips_per_sweep, tau_e, tau_abs_m``, one row per temperature
+        (``flips_per_sweep`` NaN if the result lacks it). Exact in sweeps for ``every = 1``;
+        for thinned series the product approximates it when tau >> every and is about
+        every / 2 for independent samples.
+    """
+    T, E, M, N = _result_series(result)
+    every = getattr(result, "every", None)
+    if isinstance(every, bool) or not isinstance(every, numbers.Integral) or every < 1:
+        raise ValueError(f"result.every: must be a positive int (sweeps per sample), got {every!r}")
+    flips = getattr(result, "flips_per_sweep", None)
+    flips = np.full(T.size, np.nan) if flips is None else as_real_array(flips, "result.flips_per_sweep")
+    if flips.shape != T.shape:
+        raise ValueError(f"result.flips_per_sweep: needs one value per temperature, {T.size}, got {flips.shape}")
+    rows = [(t, int(every), f, every * tau_int(e / N, c), every * tau_int(np.abs(m) / N, c))
+            for t, f, e, m in zip(T, flips, E, M)]
+    return pd.DataFrame(rows, columns=["T", "every", "flips_per_sweep", "tau_e", "tau_abs_m"])
+
+
 def summarise(result, n_blocks: int = 32) -> pd.DataFrame:
     """Thermodynamic summary of a temperature scan, one row per temperature.
 
@@ -213,23 +279,7 @@ def summarise(result, n_blocks: int = 32) -> pd.DataFrame:
         computed so that it is exactly 0 for a constant energy, at any T.
     """
     n_blocks = _check_n_blocks(n_blocks)
-    try:
-        T, E, M, N = result.T, result.E, result.M, result.n_spins
-    except AttributeError as exc:
-        raise ValueError(f"result: lacks an attribute: {exc}") from None
-    T, E, M = as_temperatures(T, "result.T"), as_real_array(E, "result.E"), as_real_array(M, "result.M")
-    if E.ndim != 2 or E.shape != M.shape:
-        raise ValueError(
-            f"result.E: result.E and result.M must be 2-D of equal shape, got {E.shape} and {M.shape}")
-    if T.shape != (E.shape[0],):
-        raise ValueError(f"result.T: needs one temperature per row of result.E, {E.shape[0]}, got {T.size}")
-    if E.shape[1] < 2 or not (np.all(np.isfinite(E)) and np.all(np.isfinite(M))):
-        raise ValueError("result.E: result.E and result.M need >= 2 samples, all finite")
-    if isinstance(N, bool) or not isinstance(N, numbers.Integral) or N < 1:
-        raise ValueError(f"result.n_spins: must be a positive int, got {N!r}")
-    if np.any(np.abs(M) > N):
-        raise ValueError(f"result.M: a total magnetisation of {N} spins +-1 has |M| <= {N}")
-
+    T, E, M, N = _result_series(result)
     rows = []
     for t, e, m in zip(T, E / N, M / N):
         beta = 1.0 / t

@@ -4,10 +4,15 @@ One call of :func:`run` sweeps a whole list of temperatures inside the compiled 
 the GIL released. Each temperature draws from its own random stream, named by (seed, T):
 a temperature's time series does not depend on the other temperatures in the list or on
 ``threads``. Units: a *sweep* is N single-spin attempts (checkerboard order on lattices,
-index order on graphs) or, for Wolff, about N flipped spins: clusters until N spins have
+index order on graphs); for Wolff, about N flipped spins: clusters until N spins have
 flipped while thermalising, then a fixed number of clusters per measured sweep,
-N / (mean thermalisation cluster size), since measuring at a size-dependent stopping time
-would bias the samples.
+N / (mean cluster size over the second half of the thermalisation), since measuring at a
+size-dependent stopping time would bias the samples; for Swendsen-Wang, one decomposition of the whole configuration
+into clusters (about N/2 spins flipped). Autocorrelation times in these units,
+:func:`isingvi.analysis.tau_sweeps`, compare the algorithms per sweep, not per second.
+
+Parallel tempering (replica exchange over a ladder of temperatures) is
+:func:`parallel_tempering`, from :mod:`isingvi.tempering`.
 """
 from __future__ import annotations
 
@@ -20,10 +25,12 @@ from . import _core
 from ._progress import reporter
 from ._validate import (INT64_MAX, as_bool, as_choice, as_int, as_model, as_seed, as_temperatures, check_energy_scale,
                         check_memory, energy_bound)
+from .tempering import TemperingResult, parallel_tempering
 
-__all__ = ["run", "MCResult", "ALGORITHMS", "SIMD", "KERNELS", "available_simd"]
+__all__ = ["run", "MCResult", "ALGORITHMS", "SIMD", "KERNELS", "available_simd", "parallel_tempering",
+           "TemperingResult"]
 
-ALGORITHMS = ("metropolis", "heatbath", "wolff")
+ALGORITHMS = ("metropolis", "heatbath", "wolff", "swendsen-wang")
 INITS = ("random", "up", "down")
 #: Values of ``run(..., simd=...)``: the instruction set of the lattice checkerboard kernels.
 SIMD = ("auto", "scalar", "avx2", "avx512")
@@ -50,9 +57,18 @@ class MCResult:
     n_spins : number of spins N (per-spin series are E / N and M / N)
     algorithm, sampler : the algorithm asked for and the implementation that ran
         (e.g. "multispin-metropolis-avx512", "checkerboard-heatbath-scalar",
-        "sequential-heatbath", "wolff")
-    acceptance : (n_T,) flipped spins per attempt during measurement
-    cluster_size : (n_T,) mean Wolff cluster size (0 for single-spin algorithms)
+        "sequential-heatbath", "wolff", "swendsen-wang")
+    acceptance : (n_T,) flipped spins per attempt during measurement (Wolff: 1;
+        Swendsen-Wang: flipped spins per spin, about 1/2)
+    cluster_size : (n_T,) mean Wolff cluster size (the cluster of a random site), or the mean
+        size of a flipped Swendsen-Wang cluster (the plain average over clusters); 0 for
+        single-spin algorithms
+    flips_per_sweep : (n_T,) spins flipped per measuring sweep / N: what a sweep did. The
+        acceptance for Metropolis and heat bath, about 1/2 for Swendsen-Wang. For Wolff, its
+        fixed clusters per measuring sweep, round(N / mean cluster size over the second half
+        of the thermalisation), times their mean size: within about half a mean cluster of N
+        once that half is in equilibrium (0.8 to 1.3 at T_c for L = 64 to 128), more after a
+        too short n_therm (2.6 at L = 128, T_c, n_therm = 10)
     configs : (n_T, n_samples, N) int8 spins, if ``save_configs`` was set
     """
 
@@ -69,6 +85,7 @@ class MCResult:
     init: str
     acceptance: np.ndarray
     cluster_size: np.ndarray
+    flips_per_sweep: np.ndarray
     configs: np.ndarray | None = field(default=None, repr=False)
 
     def summary(self, n_blocks: int = 32) -> pd.DataFrame:
@@ -110,9 +127,13 @@ def run(
     ----------
     model : SquareLattice, CubicLattice or Graph
     T : float or 1-D array of temperatures (> 0)
-    algorithm : "metropolis" | "heatbath" | "wolff"
+    algorithm : "metropolis" | "heatbath" | "wolff" | "swendsen-wang"
         Single-spin Metropolis or heat-bath (Gibbs) sweeps, checkerboard on lattices (even L),
-        sequential on graphs; Wolff clusters for ferromagnets at zero field.
+        sequential on graphs; Wolff or Swendsen-Wang clusters for ferromagnets (every
+        J_ij >= 0) at zero field (else ValueError naming h / J, or fields / couplings).
+        A Swendsen-Wang sweep occupies each bond between aligned neighbours with probability
+        1 - exp(-2 J_ij / T), one draw per aligned bond in bond order, and flips every
+        cluster with probability 1/2 (one random bit per cluster, that of its smallest site).
     n_therm : sweeps discarded before measuring
     n_measure : sweeps during measurement
     every : record E and M after every ``every``-th measured sweep (n_measure // every samples)
@@ -123,7 +144,8 @@ def run(
         one thread per 2^18 spins, as smaller lattices gain nothing).
     init : start configuration, "random" | "up" | "down"
         (Wolff fixes its clusters per measuring sweep from the thermalisation; with
-        n_therm = 0 a measuring sweep is a single cluster.)
+        n_therm = 0 a measuring sweep is a single cluster. ``flips_per_sweep`` tells whether
+        n_therm was long enough for a sweep to flip about N spins.)
     save_configs : also return every recorded configuration (memory: n_T * n_samples * N bytes)
 
     The call refuses (ValueError) T below the supported range (beta (sum |J_ij| + sum |h_i|)
@@ -133,14 +155,14 @@ def run(
         Instruction set of the lattice checkerboard kernels (Metropolis, heat bath); "auto"
         takes the fastest this CPU has (see :func:`available_simd`; one it lacks is a
         ValueError). Results are bit-identical for every choice; ``sampler`` says which ran.
-        Graph samplers and Wolff ignore it.
+        Graph samplers and the cluster algorithms ignore it.
     kernel : "auto" | "multispin" | "plain"
         Lattice Metropolis / heat-bath implementation. "multispin" packs 64 spins of one
         checkerboard colour per 64-bit word and decides them by bitwise logic (L must be a
         multiple of 128, else ValueError); "plain" stores a byte per spin (any even L); "auto"
         (default) takes multispin where it applies, else plain. Both follow the same sweep
         order with the same exact probabilities, but draw different random numbers, so their
-        chains differ. Graph samplers and Wolff accept "auto" and "plain" only.
+        chains differ. Graph samplers and the cluster algorithms accept "auto" and "plain" only.
     progress : False (default), True or callable
         True shows a progress bar on stderr (rate, and ETA where the total is known); a callable
         is called as ``progress(done, total)`` every 50 ms, in sweeps summed over temperatures.
@@ -186,5 +208,6 @@ def run(
         init=init,
         acceptance=d["acceptance"],
         cluster_size=d["cluster_size"],
+        flips_per_sweep=d["flips_per_sweep"],
         configs=d.get("configs"),
     )

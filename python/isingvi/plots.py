@@ -35,9 +35,10 @@ TEXT_WIDTH = 7.0
 CONTEXTS = ("paper", "notebook", "talk", "poster")
 
 #: Marker per Monte Carlo algorithm, the same in every figure.
-ALGORITHM_MARKERS = {"wolff": "o", "metropolis": "s", "heatbath": "^"}
+ALGORITHM_MARKERS = {"wolff": "o", "metropolis": "s", "heatbath": "^", "swendsen-wang": "v"}
 #: Legend label per Monte Carlo algorithm.
-ALGORITHM_LABELS = {"wolff": "Wolff", "metropolis": "Metropolis", "heatbath": "heat bath"}
+ALGORITHM_LABELS = {"wolff": "Wolff", "metropolis": "Metropolis", "heatbath": "heat bath",
+                    "swendsen-wang": "Swendsen-Wang"}
 
 
 def set_style(context: str = "paper", font_scale: float = 1.15) -> None:

@@ -6,10 +6,13 @@
 // temperature's time series does not depend on the other temperatures in the list, nor on
 // the number of threads that share the list.
 //
-// A sweep is N single-spin attempts (checkerboard order on lattices, index order on graphs)
-// or, for Wolff, about N flipped spins: while thermalising, clusters until N spins have
-// flipped; while measuring, a fixed number of clusters, N / (mean thermalisation cluster
-// size), because sampling at a size-dependent stopping time would bias the measurements.
+// A sweep is N single-spin attempts (checkerboard order on lattices, index order on graphs);
+// for Wolff, about N flipped spins: while thermalising, clusters until N spins have
+// flipped; while measuring, a fixed number of clusters, N / (mean cluster size over the
+// second half of the thermalisation), because sampling at a size-dependent stopping time
+// would bias the measurements;
+// for Swendsen-Wang, one decomposition of the whole configuration into clusters, each
+// flipped with probability 1/2 (about N/2 flipped spins).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -19,10 +22,11 @@
 
 namespace isingvi {
 
-enum class Algorithm { Metropolis, HeatBath, Wolff };
+enum class Algorithm { Metropolis, HeatBath, Wolff, SwendsenWang };
 enum class Init { Random, Up, Down };
 
-Algorithm parse_algorithm(const std::string& name);  // "metropolis" | "heatbath" | "wolff"
+// "metropolis" | "heatbath" | "wolff" | "swendsen-wang"
+Algorithm parse_algorithm(const std::string& name);
 Init parse_init(const std::string& name);            // "random" | "up" | "down"
 
 struct SweepParams {
@@ -39,7 +43,7 @@ struct SweepParams {
   std::string simd = "auto";
   // Lattice Metropolis / heat-bath implementation: "multispin" (64 spins per word; L a
   // multiple of 128), "plain" (one byte per spin, any even L) or "auto" (multispin where it
-  // applies). Graph samplers and Wolff accept only "auto" and "plain".
+  // applies). Graph samplers and the cluster algorithms accept only "auto" and "plain".
   std::string kernel = "auto";
 };
 
@@ -49,8 +53,15 @@ struct SweepResult {
   std::int64_t n_spins = 0;
   std::vector<double> E;             // total energy, row-major (n_T, n_samples)
   std::vector<double> M;             // total magnetisation, row-major (n_T, n_samples)
-  std::vector<double> acceptance;    // per T: accepted flips / attempts (Metropolis, heat bath: flips / attempts)
-  std::vector<double> cluster_size;  // per T: mean Wolff cluster size during measurement (0 otherwise)
+  // per T: flipped spins / attempts (Wolff: 1; Swendsen-Wang: flipped spins / N, about 1/2)
+  std::vector<double> acceptance;
+  // per T during measurement: mean Wolff cluster size, or mean size of a flipped
+  // Swendsen-Wang cluster (0 for single-spin algorithms)
+  std::vector<double> cluster_size;
+  // per T: spins flipped per measuring sweep / N, the work a sweep does (Metropolis, heat bath:
+  // the acceptance; Swendsen-Wang: about 1/2; Wolff: its clusters per sweep times their mean
+  // size, near 1 when the second half of the thermalisation was in equilibrium)
+  std::vector<double> flips_per_sweep;
   std::vector<std::int8_t> configs;  // (n_T, n_samples, N) when save_configs
   std::string sampler;               // which implementation ran, e.g. "multispin-metropolis-avx512"
 };

@@ -29,8 +29,8 @@ void check_ais_params(const Graph& g, const AisParams& p) {
   require(p.n_sweeps >= 0, "n_sweeps", "must be >= 0, got " + std::to_string(p.n_sweeps));
   require(p.n_chains >= 2, "n_chains",
           "must be >= 2 (the standard error needs two chains), got " + std::to_string(p.n_chains));
-  require(p.algorithm != Algorithm::Wolff, "algorithm",
-          "AIS needs a single-spin sampler, 'metropolis' or 'heatbath', got 'wolff'");
+  require(p.algorithm == Algorithm::Metropolis || p.algorithm == Algorithm::HeatBath, "algorithm",
+          "AIS needs a single-spin sampler, 'metropolis' or 'heatbath'");
   require(p.threads >= 1, "threads", "must be >= 1, got " + std::to_string(p.threads));
   const double weights = static_cast<double>(p.T.size()) * static_cast<double>(p.n_chains);
   require(weights * 8.0 <= 8.0 * (1ULL << 30), "n_chains", "the log-weights would need more than 8 GiB");

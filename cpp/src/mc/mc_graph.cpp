@@ -1,4 +1,5 @@
-// Single-spin samplers (sequential sweeps in index order, graph_sweep.hpp) and Wolff on general graphs.
+// Single-spin samplers (sequential sweeps in index order, graph_sweep.hpp) and Wolff on general
+// graphs; Swendsen-Wang in swendsen_wang.cpp.
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -9,6 +10,7 @@
 #include "isingvi/rng.hpp"
 #include "graph_sweep.hpp"
 #include "mc_driver.hpp"
+#include "swendsen_wang.hpp"
 
 namespace isingvi {
 namespace {
@@ -98,6 +100,7 @@ class GraphChain {
 
 SweepResult run_sweep(const Graph& g, Algorithm alg, const SweepParams& params) {
   require(params.kernel != "multispin", "kernel", "'multispin' applies to lattices only");
+  if (alg == Algorithm::SwendsenWang) return detail::run_swendsen_wang(g, params);
   if (alg == Algorithm::Wolff) {
     require(!g.has_fields(), "fields", "Wolff cluster updates need zero fields");
     require(g.is_ferromagnetic(), "couplings", "Wolff cluster updates need every J_ij >= 0");

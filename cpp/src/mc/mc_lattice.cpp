@@ -1,5 +1,5 @@
 // Monte Carlo on periodic square and cubic lattices: Wolff cluster updates here, the
-// checkerboard single-spin samplers in mc_checkerboard.cpp. The cluster loop only flips
+// checkerboard single-spin samplers in mc_checkerboard.cpp, Swendsen-Wang in swendsen_wang.cpp. The cluster loop only flips
 // spins; energy and magnetisation are counted exactly, as integers, from the spins when a
 // measurement is taken: E = -J * bonds - h * M, bonds = sum s_i s_j.
 #include <algorithm>
@@ -11,8 +11,10 @@
 #include "isingvi/mc.hpp"
 #include "isingvi/rng.hpp"
 #include "mc_checkerboard.hpp"
+#include "lattice_observe.hpp"
 #include "mc_driver.hpp"
 #include "mc_multispin.hpp"
+#include "swendsen_wang.hpp"
 
 namespace isingvi {
 namespace {
@@ -33,24 +35,7 @@ class WolffChain {
   }
 
   void observe(double& E, std::int64_t& M) const {
-    const std::int8_t* s = s_.data();
-    const std::ptrdiff_t L = L_, plane = L * L;
-    std::int64_t bonds = 0, mag = 0;
-    // Bonds to the +x, +y (and +z) neighbour of every site: each bond once.
-    for (std::ptrdiff_t base = 0; base < N_; base += L) {
-      const std::int8_t* row = s + base;
-      const std::ptrdiff_t y = (base / L) % L, zc = base / plane;
-      const std::int8_t* dn = s + base + (y == L - 1 ? -(L - 1) * L : L);
-      const std::int8_t* above = dim_ == 3 ? s + base + (zc == L - 1 ? -(L - 1) * plane : plane) : nullptr;
-      int acc = row[0] * row[L - 1];
-      for (std::ptrdiff_t x = 0; x < L; ++x) {
-        mag += row[x];
-        acc += row[x] * ((x + 1 < L ? row[x + 1] : 0) + dn[x] + (above ? above[x] : 0));
-      }
-      bonds += acc;
-    }
-    M = mag;
-    E = -J_ * static_cast<double>(bonds) - h_ * static_cast<double>(mag);
+    detail::observe_lattice(s_.data(), L_, dim_, N_, J_, h_, E, M);
   }
 
   void copy_spins(std::int8_t* out) const { std::copy(s_.begin(), s_.end(), out); }
@@ -119,6 +104,7 @@ class WolffChain {
 }  // namespace
 
 SweepResult run_sweep(const Lattice& lat, Algorithm alg, const SweepParams& params) {
+  if (alg == Algorithm::SwendsenWang) return detail::run_swendsen_wang(lat, params);
   if (alg != Algorithm::Wolff) {
     const bool packed = params.kernel == "multispin" || (params.kernel == "auto" && detail::multispin_supports(lat));
     return packed ? detail::run_multispin(lat, alg, params) : detail::run_checkerboard(lat, alg, params);

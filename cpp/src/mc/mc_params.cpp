@@ -10,7 +10,8 @@ Algorithm parse_algorithm(const std::string& name) {
   if (name == "metropolis") return Algorithm::Metropolis;
   if (name == "heatbath") return Algorithm::HeatBath;
   if (name == "wolff") return Algorithm::Wolff;
-  fail("algorithm", "must be 'metropolis', 'heatbath' or 'wolff', got '" + name + "'");
+  if (name == "swendsen-wang") return Algorithm::SwendsenWang;
+  fail("algorithm", "must be 'metropolis', 'heatbath', 'wolff' or 'swendsen-wang', got '" + name + "'");
 }
 
 Init parse_init(const std::string& name) {
