@@ -60,6 +60,8 @@ for ax, (observable, title) in zip(axes, (("abs_m", r"$|M|$"), ("energy", r"$E$"
     ax.legend(fontsize="x-small", loc="upper left")
 axes[0].set_ylabel(r"$\tau_{\mathrm{int}}$  [sweeps]")
 fig.tight_layout(w_pad=1.0)
-write_table(pd.DataFrame(exponents), snakemake.output.exponents)  # noqa: F821
+# the fit is derived from every job's table: their shared provenance, seed 0 (no randomness here)
+shared = {c: df[c].iloc[0] for c in ("isingvi_version", "git_commit", "experiment", "config_hash", "master_seed")}
+write_table(pd.DataFrame(exponents).assign(**shared, seed=0), snakemake.output.exponents)  # noqa: F821
 written = plots.save_figure(fig, snakemake.output.pdf)  # noqa: F821
 log.info("wrote %s", ", ".join(map(str, written)))
