@@ -277,6 +277,47 @@ def test_ti_graph_vs_brute_force():
         assert_z(row["ln_z"], row["ln_z_err"], brute_force(10, edges, J, np.zeros(10), t)["ln_z"], f"TI graph T={t}")
 
 
+def test_ti_with_fields_vs_enumeration():
+    """ln Z(0) = N ln 2 and u(0) = 0 hold with fields too: independent chains on a lattice in a field."""
+    model = iv.SquareLattice(4, h=0.3)
+    T = [1.5, 3.0]
+    table = thermodynamic_integration(model, T, n_measure=20000, seed=21)
+    exact = iv.exact.enumerate(model, T)
+    for k, t in enumerate(T):
+        assert_z(table["ln_z"][k], table["ln_z_err"][k], exact["ln_z"][k], f"TI h=0.3 T={t}")
+
+
+def ea_with_fields(seed: int) -> iv.Graph:
+    """A 4 x 4 +-J spin glass in random fields: single chains get stuck below T ~ 0.5."""
+    model = iv.models.random_field(iv.models.edwards_anderson(4, seed), 0.3, seed + 100)
+    return iv.models.as_graph(model)
+
+
+def test_ti_tempering_vs_enumeration_spin_glass():
+    """Parallel tempering over the grid: ln z, u and the marginals at T = 0.3 ... 2 against enumeration,
+    with the errors of ln z correlated along the ladder (binned on the combined series)."""
+    model, T = ea_with_fields(3), [0.3, 0.5, 1.0, 2.0]
+    table = thermodynamic_integration(model, T, tempering=True, marginals=True, n_measure=20000, seed=1)
+    exact = iv.exact.enumerate(model, T, marginals=True)
+    spins = [f"marginal_{i}" for i in range(model.n)]
+    assert table["sampler"].iloc[0] == "tempering-sequential-metropolis" and table["swap_acceptance"].min() > 0.2
+    for k, t in enumerate(T):
+        assert 0 < table["ln_z_err"][k] < 1e-3
+        assert_z(table["ln_z"][k], table["ln_z_err"][k], exact["ln_z"][k], f"PT-TI ln z T={t}")
+        assert_z(table["u"][k], table["u_err"][k], exact["u"][k], f"PT-TI u T={t}")
+    # marginals have no error bar: 20 000 sweeps of binary spins resolve them to ~0.02
+    assert np.abs(table[spins].to_numpy() - exact[spins].to_numpy()).max() < 0.05
+
+
+def test_ti_tempering_threads_and_grid():
+    model = ea_with_fields(4)
+    kw = dict(n_grid=8, n_therm=10, n_measure=256, n_blocks=4, seed=2, tempering=True, algorithm="heatbath")
+    one = thermodynamic_integration(model, [0.5, 1.0], threads=1, grid=True, marginals=True, **kw)
+    assert one.equals(thermodynamic_integration(model, [0.5, 1.0], threads=2, grid=True, marginals=True, **kw))
+    assert len(one) == 8 and one["target"].sum() == 2 and f"marginal_{model.n - 1}" in one
+    assert one.algorithm.iloc[0] == "heatbath"
+
+
 def test_ti_table_and_threads():
     model = iv.SquareLattice(4)
     kw = dict(n_grid=6, n_therm=10, n_measure=64, n_blocks=4, seed=2)
@@ -289,8 +330,10 @@ def test_ti_table_and_threads():
 
 
 TI_BAD = [
-    ("lattice field", lambda: thermodynamic_integration(iv.SquareLattice(4, h=0.1), 2.0), "h"),
-    ("graph fields", lambda: thermodynamic_integration(iv.Graph(2, [(0, 1)], 1.0, [0.0, 0.3]), 2.0), "model"),
+    ("marginals alone", lambda: thermodynamic_integration(iv.SquareLattice(4), 2.0, marginals=True), "marginals"),
+    ("tempering wolff", lambda: thermodynamic_integration(iv.SquareLattice(4), 2.0, tempering=True, algorithm="wolff"),
+     "algorithm"),
+    ("tempering flag", lambda: thermodynamic_integration(iv.SquareLattice(4), 2.0, tempering="yes"), "tempering"),
     ("model", lambda: thermodynamic_integration("lattice", 2.0), "model"),
     ("T", lambda: thermodynamic_integration(iv.SquareLattice(4), [2.0, -1.0]), "T"),
     ("n_grid small", lambda: thermodynamic_integration(iv.SquareLattice(4), 2.0, n_grid=2), "n_grid"),

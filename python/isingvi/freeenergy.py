@@ -2,14 +2,15 @@
 
 Both start from beta = 0, where every one of the 2^N states has the same weight and
 ln Z = N ln 2 exactly, and carry ln Z up to the temperatures asked for. Everything is per
-spin: ``ln_z`` = ln Z / N, ``f`` = -T ln_z (DESIGN section 2), natural logarithms.
+spin: ``ln_z`` = ln Z / N, ``f`` = -T ln_z (the conventions of README), natural logarithms.
 
 - :func:`ais`: annealed importance sampling (Neal 2001), the Jarzynski equality. The weights
   are unbiased for Z, so by Jensen E[ln Z-hat] <= ln Z: AIS errs low, by less the finer the
   schedule. Any model, with fields.
 - :func:`thermodynamic_integration`: ln Z(beta) / N = ln 2 - integral_0^beta u(beta') dbeta'
   with u from Monte Carlo on a grid of temperatures (:func:`ti_grid`) and a piecewise-cubic
-  quadrature (:func:`ti_integrate`). Zero fields only.
+  quadrature (:func:`ti_integrate`). Any model, with fields; with ``tempering=True`` the grid
+  is one parallel-tempering ladder, for models (spin glasses) where single chains get stuck.
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from ._validate import (INT64_MAX, as_bool, as_choice, as_int, as_model, as_real
 from .analysis import _scale, binned_mean
 from .mc import ALGORITHMS, run
 from .models import as_graph
+from .tempering import TEMPERING_ALGORITHMS, parallel_tempering
 
 __all__ = ["ais", "thermodynamic_integration", "ti_grid", "ti_integrate", "AIS_ALGORITHMS"]
 
@@ -268,11 +270,7 @@ def ti_integrate(beta, u, u_err=None) -> tuple[np.ndarray, np.ndarray]:
             raise ValueError(f"{name}: needs one value per beta, shape {beta.shape}, got {arr.shape}")
     if np.any(u_err < 0):
         raise ValueError("u_err: must be >= 0")
-    starts, weights = _interval_weights(beta)
-    W = np.zeros((beta.size, beta.size))
-    for i, (s, w) in enumerate(zip(starts, weights)):
-        W[i + 1, s : s + 4] = w
-    W = np.cumsum(W, axis=0)
+    W = _cumulative_weights(beta)
     with np.errstate(over="ignore", invalid="ignore"):  # checked just below
         ln_z = _LN2 - W @ u
     if not np.all(np.isfinite(ln_z)):
@@ -283,6 +281,15 @@ def ti_integrate(beta, u, u_err=None) -> tuple[np.ndarray, np.ndarray]:
     if not np.all(np.isfinite(err)):
         raise ValueError("u_err: too large for these beta: the propagated error overflows")
     return ln_z, err
+
+
+def _cumulative_weights(beta: np.ndarray) -> np.ndarray:
+    """W with integral_0^beta_k u dbeta' ~ sum_j W_kj u_j (row 0 is zero): the quadrature of ti_integrate."""
+    starts, weights = _interval_weights(beta)
+    W = np.zeros((beta.size, beta.size))
+    for i, (s, w) in enumerate(zip(starts, weights)):
+        W[i + 1, s : s + 4] = w
+    return np.cumsum(W, axis=0)
 
 
 def _as_series(x, name: str) -> np.ndarray:
@@ -307,36 +314,62 @@ def thermodynamic_integration(
     threads: int = 1,
     progress=False,
     grid: bool = False,
+    tempering: bool = False,
+    marginals: bool = False,
 ) -> pd.DataFrame:
-    """Per-spin ln Z and f by thermodynamic integration from beta = 0, at zero field.
+    """Per-spin ln Z and f by thermodynamic integration from beta = 0.
 
-    ln Z(beta) / N = ln 2 - integral_0^beta u(beta') dbeta', with u = <E> / N measured by
-    :func:`isingvi.mc.run` (one call, all temperatures) at the n_grid temperatures of
-    :func:`ti_grid` and u(0) = 0 exactly; integrated by :func:`ti_integrate`. Errors:
-    binned standard errors of u (:func:`isingvi.analysis.binned_mean`, ``n_blocks`` blocks),
-    propagated through the quadrature weights; the temperatures use independent RNG
-    streams, so their errors add in quadrature. The binned errors are honest only if a
-    block (n_measure / n_blocks sweeps) is much longer than the autocorrelation time of E.
+    ln Z(beta) / N = ln 2 - integral_0^beta u(beta') dbeta', with u = <E> / N sampled at the
+    n_grid temperatures of :func:`ti_grid` and u(0) = 0 exactly (at beta = 0 every spin
+    averages to zero, so every bond and field term does: this holds with fields too);
+    integrated by :func:`ti_integrate`.
+
+    Two samplers:
+
+    - independent chains (default): :func:`isingvi.mc.run`, one call, all temperatures. The
+      temperatures use independent RNG streams, so the binned standard errors of u
+      (:func:`isingvi.analysis.binned_mean`, ``n_blocks`` blocks) add in quadrature through
+      the quadrature weights.
+    - ``tempering=True``: the grid is one ladder of :func:`isingvi.mc.parallel_tempering`
+      (a swap round after every sweep), for models whose single chains get stuck at low T
+      (spin glasses, random fields). Replicas carry configurations between temperatures, so
+      the errors of u are correlated across the grid: ln z is linear in u, so its error is
+      the binned error of the per-sweep series ln 2 - sum_j W_kj E_j(t) / N itself, which
+      includes every correlation.
+
+    Either way the errors are honest only if a block (n_measure / n_blocks sweeps) is much
+    longer than the autocorrelation time of E.
 
     Parameters
     ----------
-    model : SquareLattice, CubicLattice or Graph, with zero fields
+    model : SquareLattice, CubicLattice or Graph (any couplings and fields)
     T : float or 1-D array of temperatures (> 0)
-    n_grid : MC temperatures on the grid (see :func:`ti_grid`)
+    n_grid : sampled temperatures on the grid (see :func:`ti_grid`)
     algorithm, n_therm, n_measure, seed, threads, progress : as for :func:`isingvi.mc.run`
-    n_blocks : blocks for the binned errors of u
+        (with ``tempering``, as for :func:`isingvi.mc.parallel_tempering`: "metropolis" or
+        "heatbath")
+    n_blocks : blocks for the binned errors
     grid : return every grid temperature, not only T (column ``target`` marks T)
+    tempering : sample the grid by parallel tempering instead of independent chains
+    marginals : also return <s_i> per row, columns ``marginal_0`` ... (needs ``tempering``,
+        whose replicas record them)
 
     Returns
     -------
     DataFrame, one row per T (in the order given): T, beta, ln_z, ln_z_err, f, f_err, u,
-    u_err, n_grid, algorithm, n_therm, n_measure, seed; with ``grid=True`` one row per grid
-    temperature (increasing beta), plus ``target``.
+    u_err, n_grid, algorithm, n_therm, n_measure, seed (with ``tempering``: also sampler and
+    swap_acceptance, the lowest swap acceptance of the ladder; with ``marginals`` the
+    marginal columns); with ``grid=True`` one row per grid temperature (increasing beta),
+    plus ``target``.
     """
-    _require_zero_field(model)
+    as_model(model)
     temps = as_temperatures(T)
     grid = as_bool(grid, "grid")
-    algorithm = as_choice(algorithm, "algorithm", ALGORITHMS)
+    tempering = as_bool(tempering, "tempering")
+    marginals = as_bool(marginals, "marginals")
+    if marginals and not tempering:
+        raise ValueError("marginals: recorded by parallel tempering only; pass tempering=True")
+    algorithm = as_choice(algorithm, "algorithm", TEMPERING_ALGORITHMS if tempering else ALGORITHMS)
     n_therm = as_int(n_therm, "n_therm", 0, INT64_MAX)
     n_measure = as_int(n_measure, "n_measure", 2, INT64_MAX)
     n_blocks = as_int(n_blocks, "n_blocks", 2)
@@ -345,18 +378,26 @@ def thermodynamic_integration(
     seed = as_seed(seed)
     nodes = ti_grid(model, temps, n_grid)
     n_grid = nodes.size - 1
-    # MC temperatures: 1/beta, and exactly the given T at the targets.
+    # Sampled temperatures: 1/beta, and exactly the given T at the targets.
     at = np.searchsorted(nodes, 1.0 / temps)
     T_mc = 1.0 / nodes[1:]
     T_mc[at - 1] = temps
-    res = run(model, T_mc, algorithm, n_therm=n_therm, n_measure=n_measure, seed=seed, threads=threads,
-              progress=progress)
+    if tempering:
+        res = parallel_tempering(model, T_mc, n_therm=n_therm, n_measure=n_measure, algorithm=algorithm, seed=seed,
+                                 threads=threads, progress=progress)
+    else:
+        res = run(model, T_mc, algorithm, n_therm=n_therm, n_measure=n_measure, seed=seed, threads=threads,
+                  progress=progress)
+    e = res.E / res.n_spins
     u = np.zeros(nodes.size)
     u_err = np.zeros(nodes.size)
-    for k, E in enumerate(res.E):
-        u[k + 1], u_err[k + 1] = binned_mean(E / res.n_spins, n_blocks)
+    for k, series in enumerate(e):
+        u[k + 1], u_err[k + 1] = binned_mean(series, n_blocks)
     ln_z, ln_z_err = ti_integrate(nodes, u, u_err)
     rows = np.arange(1, nodes.size) if grid else at
+    if tempering:  # the binned error of each row's own combination of the series (see above)
+        W = _cumulative_weights(nodes)[rows][:, 1:]
+        ln_z_err[rows] = [binned_mean(w @ e, n_blocks)[1] for w in W]
     Ts = T_mc[rows - 1]
     table = pd.DataFrame(
         {
@@ -375,16 +416,12 @@ def thermodynamic_integration(
             "seed": seed,
         }
     )
+    if tempering:
+        table["sampler"] = res.sampler
+        table["swap_acceptance"] = float(np.nanmin(res.swap_acceptance))
+    if marginals:
+        spins = pd.DataFrame(res.marginals[rows - 1], columns=[f"marginal_{i}" for i in range(res.n_spins)])
+        table = pd.concat([table, spins], axis=1)
     if grid:
         table["target"] = np.isin(rows, at)
     return table
-
-
-def _require_zero_field(model) -> None:
-    if isinstance(as_model(model), _core.Lattice):
-        if model.h != 0.0:
-            raise ValueError(f"h: thermodynamic integration from beta = 0 is implemented at h = 0, got h = {model.h}")
-        return
-    if isinstance(model, _core.Graph):
-        if np.any(np.asarray(model.fields) != 0.0):
-            raise ValueError("model: thermodynamic integration from beta = 0 is implemented at zero fields; this graph has fields h_i != 0")
