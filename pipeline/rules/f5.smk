@@ -1,6 +1,7 @@
 # F5: disordered models against exact enumeration. One job per (model, disorder instance)
-# enumerates the instance and runs MF, TAP and BP over the temperature grid; aggregate and
-# plot are local rules.
+# enumerates the instance and runs MF, TAP, BP and the parallel-tempering reference over the
+# temperature grid; beyond enumeration, one job per (L, disorder instance) of the Edwards-Anderson
+# glass has parallel tempering as the reference. Aggregate and plot are local rules.
 
 
 include: "f5_jobs.smk"
@@ -8,6 +9,8 @@ include: "f5_jobs.smk"
 
 F5_TABLES = per_job_tables(
     "f5", "results/f5/instances/{model}_d{disorder}.csv", f5_table, model=F5_MODELS, disorder=F5_DISORDER
+) + per_job_tables(
+    "f5", "results/f5/tempering/ea_L{L}_d{disorder}.csv", f5_tempering_table, L=F5_PT_SIZES, disorder=F5_PT_DISORDER
 )
 paper(
     "results/f5/f5_disordered.csv",
@@ -44,8 +47,27 @@ rule f5_instance:
         "../scripts/f5_instance.py"
 
 
+rule f5_tempering:
+    """Parallel tempering (the reference u, marginals and f), mean field, TAP and BP for one
+    Edwards-Anderson instance too large to enumerate."""
+    output:
+        "results/f5/tempering/ea_L{L}_d{disorder}.csv",
+    log:
+        "logs/f5/tempering/ea_L{L}_d{disorder}.log",
+    benchmark:
+        "benchmarks/f5/tempering/ea_L{L}_d{disorder}.tsv"
+    params:
+        job=f5_tempering_job,
+    threads: 2  # the replicas share the threads; the results do not depend on how many
+    resources:
+        mem_mb=1024,
+        runtime="30m",
+    script:
+        "../scripts/f5_instance.py"
+
+
 rule f5_aggregate:
-    """One table: a row per (model, disorder instance, method, T)."""
+    """One table: a row per (model, N, disorder instance, method, T)."""
     input:
         tables=F5_TABLES,
         checked=checked("f5"),
@@ -54,7 +76,7 @@ rule f5_aggregate:
     log:
         "logs/f5/aggregate.log",
     run:
-        concat_tables(input.tables, output[0], log[0], sort_by=["model", "disorder", "method", "T"])
+        concat_tables(input.tables, output[0], log[0], sort_by=["model", "N", "disorder", "method", "T"])
 
 
 rule f5_plot:

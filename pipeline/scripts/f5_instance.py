@@ -1,10 +1,18 @@
-"""F5 job: one disorder instance (model, disorder seed); MF, TAP and BP against exact enumeration.
+"""F5 job: one disorder instance; MF, TAP and BP against a reference.
 
-For every temperature of the grid: exact f and marginals <s_i> by enumeration; naive mean field
-from several starts (all +, all -, random) keeping the lowest F_MF (every start gives an upper
-bound, the lowest is the best one); TAP started from that mean-field solution; loopy BP from
-zero messages (the fields break the symmetry). Tidy output, one row per (T, method): f, f_exact, f - f_exact, marginal RMSE
-sqrt(mean_i (m_i - <s_i>)^2), convergence flag and iterations.
+The reference is exact enumeration where the instance is small enough (N <= 24), else
+parallel tempering: replicas on a ladder of temperatures from beta = 0 give u and the
+marginals <s_i>, and thermodynamic integration of u along the ladder gives f with its error
+(isingvi.freeenergy.thermodynamic_integration with tempering=True). On the enumerated
+instances the same parallel-tempering reference is run too (method "pt"), with the same
+sampling parameters, and checked against the exact answer: that is what makes it a reference.
+
+For every temperature of the grid: naive mean field from several starts (all +, all -, random)
+keeping the lowest F_MF (every start gives an upper bound, the lowest is the best one); TAP
+started from that mean-field solution; loopy BP from zero messages (the fields break the
+symmetry). Tidy output, one row per (T, method): f and its statistical error f_err (0 for the
+deterministic solvers), the reference f_ref +- f_ref_err (error 0 when exact), f - f_ref,
+marginal RMSE sqrt(mean_i (m_i - <s_i>)^2), convergence flag and iterations.
 """
 from isingvi.results import script_log
 
@@ -45,10 +53,6 @@ N = model.n
 log.info("%s disorder seed %d (seed %d): N=%d, %d edges, %d temperatures in [%g, %g]",
          job["model"], job["disorder"], job["seed"], N, len(model.couplings), len(T), T.min(), T.max())
 
-exact = iv.exact.enumerate(model, T, marginals=True, threads=threads)
-exact_m = exact[[f"marginal_{i}" for i in range(N)]].to_numpy()
-log.info("enumeration: %.2f s", time.perf_counter() - start)
-
 solver = dict(tol=job["tol"], max_iter=job["max_iter"], threads=threads)
 starts = [iv.meanfield.solve(model, T, init=init, seed=job["seed"], **solver) for init in ("up", "down", "random")]
 best = np.argmin(np.stack([r.f for r in starts]), axis=0)  # per temperature, the tightest bound
@@ -70,23 +74,45 @@ methods = {
             np.array([r.converged[0] for r in tap]), np.array([r.n_iter[0] for r in tap])),
     "bp": (bp.f, bp.m, bp.converged, bp.n_iter),
 }
+spins = [f"marginal_{i}" for i in range(N)]
+pt_kw = {key: job[key] for key in ("n_grid", "n_therm", "n_measure", "n_blocks")}
+pt = iv.freeenergy.thermodynamic_integration(model, T, tempering=True, marginals=True, threads=threads,
+                                             seed=iv.results.derive_seed(job["seed"], "tempering"), **pt_kw)
+log.info("parallel tempering + TI: %d temperatures, %d sweeps each, lowest swap acceptance %.3f (%.1f s)",
+         pt_kw["n_grid"], pt_kw["n_therm"] + pt_kw["n_measure"], pt.swap_acceptance.iloc[0],
+         time.perf_counter() - start)
+zero = np.zeros(len(T))
+if job["reference"] == "exact":
+    exact = iv.exact.enumerate(model, T, marginals=True, threads=threads)
+    ref_f, ref_err, ref_m = exact["f"].to_numpy(), zero, exact[spins].to_numpy()
+    pt_f, pt_err = pt["f"].to_numpy(), pt["f_err"].to_numpy()
+    z = (pt_f - ref_f) / pt_err
+    log.info("enumeration (%.1f s): parallel tempering + TI vs exact: max |z| of f = %.2f, max |m_i - <s_i>| = %.3g",
+             time.perf_counter() - start, np.abs(z).max(), np.abs(pt[spins].to_numpy() - ref_m).max())
+    methods["pt"] = (pt_f, pt[spins].to_numpy(), np.ones(len(T), bool), np.full(len(T), pt_kw["n_measure"]))
+else:
+    ref_f, ref_err, ref_m = pt["f"].to_numpy(), pt["f_err"].to_numpy(), pt[spins].to_numpy()
 rows = []
 for method, (f, m, conv, n_iter) in methods.items():
     rows.append(pd.DataFrame({
-        "model": job["model"], "N": N, "disorder": job["disorder"], "seed": job["seed"],
-        "T": T, "beta": 1.0 / T, "method": method,
-        "f": f, "f_exact": exact["f"].to_numpy(), "f_error": f - exact["f"].to_numpy(),
-        "marginal_rmse": np.sqrt(np.mean((m - exact_m) ** 2, axis=1)),
+        "model": job["model"], "N": N, "L": job["L"], "disorder": job["disorder"], "seed": job["seed"],
+        "T": T, "beta": 1.0 / T, "method": method, "reference": job["reference"],
+        "f": f, "f_err": pt["f_err"].to_numpy() if method == "pt" else zero,
+        "f_ref": ref_f, "f_ref_err": ref_err, "f_error": f - ref_f,
+        "marginal_rmse": np.sqrt(np.mean((m - ref_m) ** 2, axis=1)),
         "converged": conv.astype(bool), "n_iter": n_iter, "field_sigma": job["field_sigma"],
-        "damping": 0.0 if method == "mf" else job["damping"], "tol": job["tol"], "max_iter": job["max_iter"],
+        "damping": 0.0 if method in ("mf", "pt") else job["damping"], "tol": job["tol"], "max_iter": job["max_iter"],
+        "swap_acceptance": pt["swap_acceptance"].iloc[0], **pt_kw,
     }))
     bad = ~conv.astype(bool)
-    log.info("%-4s max |f - f_exact| = %.3g, max marginal RMSE = %.3g, %d/%d not converged", method,
-             np.max(np.abs(f - exact["f"].to_numpy())), rows[-1]["marginal_rmse"].max(), bad.sum(), len(T))
+    log.info("%-4s max |f - f_ref| = %.3g, max marginal RMSE = %.3g, %d/%d not converged", method,
+             np.max(np.abs(f - ref_f)), rows[-1]["marginal_rmse"].max(), bad.sum(), len(T))
 table = pd.concat(rows, ignore_index=True)
-# Gibbs-Bogoliubov: the mean-field free energy is an upper bound at every temperature.
-slack = table.loc[table.method == "mf", "f_error"].min()
-assert slack >= -1e-12, f"mean-field free energy below the exact one by {-slack:g}: the bound is broken"
+# Gibbs-Bogoliubov: the mean-field free energy is an upper bound at every temperature (against a
+# sampled reference, within 5 of its standard errors).
+mf = table[table.method == "mf"]
+slack = (mf.f_error + 5 * mf.f_ref_err).min()
+assert slack >= -1e-12, f"mean-field free energy below the reference by {-slack:g}: the bound is broken"
 
 table = with_provenance(table, job, path=snakemake.scriptdir)  # noqa: F821
 write_table(table, snakemake.output[0])  # noqa: F821

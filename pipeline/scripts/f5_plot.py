@@ -1,10 +1,15 @@
-"""Figure F5: disordered models. Columns: the models (SK, random-field, Edwards-Anderson);
-rows: f - f_exact and the RMSE of the marginals against exact enumeration, vs T, for mean
-field, TAP and BP: mean over disorder instances with one standard error. Mean field is an upper
-bound on every instance, so its curve stays above zero; every mean-field run counts (any m is a
-valid trial state). TAP and BP runs that did not converge have no meaningful f or marginals:
-they are left out of the averages, and a temperature is drawn only where at least half of the
-instances converged (the converged fractions are in the log).
+"""Figure F5: disordered models. Columns: the models (SK, random-field, Edwards-Anderson) at
+sizes that can be enumerated, then Edwards-Anderson at sizes that cannot; rows: f - f_ref and
+the RMSE of the marginals against the reference, vs T, for mean field, TAP and BP: mean over
+disorder instances with one standard error. The reference is exact enumeration, or else
+parallel tempering with thermodynamic integration (PT + TI); on the enumerated columns PT + TI
+is drawn too, as the check of that reference (its curve should sit on zero), and on the others
+a grey band shows the reference's own error (+-2 standard errors, mean over instances).
+Mean field is an upper bound on every instance, so its curve stays above zero; every
+mean-field run counts (any m is a valid trial state). TAP and BP runs that did not converge
+have no meaningful f or marginals: they are left out of the averages, and a temperature is
+drawn only where at least half of the instances converged (the converged fractions are in
+the log).
 """
 from isingvi.results import script_log
 
@@ -21,48 +26,68 @@ import pandas as pd  # noqa: E402
 from isingvi import plots  # noqa: E402
 
 df = pd.read_csv(snakemake.input[0])  # noqa: F821
-STYLE = {"mf": ("mean field", "C0", "o"), "tap": ("TAP", "C2", "^"), "bp": ("BP (Bethe)", "C1", "s")}
+STYLE = {"mf": ("mean field", "C0", "o"), "tap": ("TAP", "C2", "^"), "bp": ("BP (Bethe)", "C1", "s"),
+         "pt": ("PT + TI (check)", "C3", "d")}
 TITLES = {"sk": "Sherrington–Kirkpatrick", "rfim": "random-field Ising", "ea": r"Edwards–Anderson $\pm J$"}
-models = [m for m in TITLES if m in set(df.model)]
+KEYS = ["model", "N", "reference"]
+columns = sorted(df[KEYS].drop_duplicates().itertuples(index=False),
+                 key=lambda c: (c.reference != "exact", list(TITLES).index(c.model), c.N))
 
 
 def sem(x: pd.Series) -> float:
     return float(x.std(ddof=1) / np.sqrt(len(x))) if len(x) > 1 else 0.0
 
 
-# Mean field: every run; TAP and BP: converged runs only (see the docstring).
-usable = df[(df.method == "mf") | df.converged]
-fraction = df.groupby(["model", "method", "T"]).converged.mean().rename("converged")
-stats = (usable.groupby(["model", "method", "T"])
+# Mean field and PT: every run; TAP and BP: converged runs only (see the docstring).
+usable = df[df.method.isin(["mf", "pt"]) | df.converged]
+fraction = df.groupby([*KEYS, "method", "T"]).converged.mean().rename("converged")
+stats = (usable.groupby([*KEYS, "method", "T"])
          .agg(f_error=("f_error", "mean"), f_sem=("f_error", sem), rmse=("marginal_rmse", "mean"),
-              rmse_sem=("marginal_rmse", sem), n=("f_error", "size"))
+              rmse_sem=("marginal_rmse", sem), ref_err=("f_ref_err", "mean"), n=("f_error", "size"))
          .join(fraction).reset_index())
 stats = stats[stats.converged >= 0.5]
-for (model, method), g in stats.groupby(["model", "method"]):
-    log.info("%-4s %-3s over %d instances: mean |f - f_exact| max %.3g, marginal RMSE max %.3g, "
-             "converged fraction min %.2f", model, method, int(g.n.max()), g.f_error.abs().max(), g.rmse.max(),
-             g.converged.min())
+for (model, N, reference, method), g in stats.groupby([*KEYS, "method"]):
+    log.info("%-4s N=%-3d (vs %s) %-3s over %d instances: mean |f - f_ref| max %.3g, marginal RMSE max %.3g, "
+             "converged fraction min %.2f", model, N, reference, method, int(g.n.max()), g.f_error.abs().max(),
+             g.rmse.max(), g.converged.min())
+check = df[df.method == "pt"]
+if len(check):
+    z = check.f_error / check.f_err
+    log.info("PT + TI vs enumeration over %d (instance, T): max |z| of f = %.2f, mean z = %.2f, max marginal RMSE %.3g",
+             len(check), z.abs().max(), z.mean(), check.marginal_rmse.max())
 
 plots.set_style()
-fig, axes = plt.subplots(2, len(models), figsize=(plots.TEXT_WIDTH, 0.6 * plots.TEXT_WIDTH), sharex="col",
+fig, axes = plt.subplots(2, len(columns), figsize=(plots.TEXT_WIDTH, 0.62 * plots.TEXT_WIDTH), sharex="col",
                          squeeze=False)
-for col, model in enumerate(models):
-    n_inst = df[df.model == model].disorder.nunique()
-    N = int(df[df.model == model].N.iloc[0])
-    axes[0, col].set_title(f"{TITLES[model]}\n($N = {N}$, {n_inst} instances)", fontsize="small")
+for col, (model, N, reference) in enumerate(columns):
+    rows = df[(df.model == model) & (df.N == N) & (df.reference == reference)]
+    n_inst = rows.disorder.nunique()
+    size = f"$N = {N}$" if model == "sk" else f"${int(rows.L.iloc[0])}^2$"
+    versus = "vs exact" if reference == "exact" else "vs PT + TI"
+    axes[0, col].set_title(f"{TITLES[model]}\n{size}, {n_inst} inst., {versus}", fontsize="x-small")
     for method, (label, colour, marker) in STYLE.items():
-        g = stats[(stats.model == model) & (stats.method == method)].sort_values("T")
-        kw = dict(color=colour, marker=marker, ms=3.0, lw=1.0, elinewidth=0.8, label=label)
+        g = stats[(stats.model == model) & (stats.N == N) & (stats.reference == reference)
+                  & (stats.method == method)].sort_values("T")
+        if g.empty:
+            continue
+        kw = dict(color=colour, marker=marker, ms=2.5, lw=1.0, elinewidth=0.8, label=label)
         axes[0, col].errorbar(g["T"], g.f_error, yerr=g.f_sem, **kw)
         axes[1, col].errorbar(g["T"], g.rmse, yerr=g.rmse_sem, **kw)
+        if reference != "exact" and method == "mf":
+            axes[0, col].fill_between(g["T"], -2 * g.ref_err, 2 * g.ref_err, color="0.8", lw=0,
+                                      label=r"reference $\pm 2\sigma$")
     axes[0, col].axhline(0.0, color="black", lw=1.0)
     axes[1, col].set_xlabel(r"$T$  [$J/k_B$]")
-axes[0, 0].set_ylabel(r"$f - f_{\rm exact}$  [$J$]")
+axes[0, 0].set_ylabel(r"$f - f_{\rm ref}$  [$J$]")
 axes[1, 0].set_ylabel("marginal RMSE")
 plots.panel_label(axes[0, 0], "(a)")
 plots.panel_label(axes[1, 0], "(b)")
-handles, labels = axes[0, 0].get_legend_handles_labels()
-fig.tight_layout(rect=(0, 0.06, 1, 1))
-fig.legend(handles, labels, loc="lower center", ncol=len(labels), bbox_to_anchor=(0.5, 0.0), fontsize="small")
+handles, labels = {}, {}
+for ax in axes[0]:  # every method and the band, each once
+    for h, lab in zip(*ax.get_legend_handles_labels()):
+        handles.setdefault(lab, h)
+fig.tight_layout(rect=(0, 0.07, 1, 1))
+fig.legend(list(handles.values()), list(handles), loc="lower center", ncol=len(handles), bbox_to_anchor=(0.5, 0.0),
+           fontsize="x-small")
 written = plots.save_figure(fig, snakemake.output.pdf)  # noqa: F821
 log.info("wrote %s", ", ".join(map(str, written)))
