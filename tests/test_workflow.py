@@ -419,18 +419,17 @@ def _slurm_unavailable() -> str | None:
 
 @pytest.mark.slurm
 def test_slurm_run_gives_the_same_tables(request, tmp_path):
-    """Multi-threaded Monte Carlo (F1), parallel tempering (F5) and the neural jobs (F9, F10) of the
-    tiny config through profiles/slurm and the official executor plugin: every job goes through
-    sbatch, and the tables equal the local run's bit for bit. (A subset of THREADED: each job
-    costs a submission and a poll, and the other rules declare their resources alike.)"""
+    """Multi-threaded Monte Carlo (F1 at L = 8), parallel tempering (F5) and the neural VAN jobs (F9)
+    of the tiny config through profiles/slurm and the official executor plugin: every job goes
+    through sbatch, and the tables equal the local run's bit for bit. (A subset of THREADED: each
+    job costs a submission and a poll, and the other rules declare their resources alike.)"""
     reason = _slurm_unavailable()
     if reason:
         if os.environ.get("ISINGVI_REQUIRE_SLURM") == "1":
             pytest.fail(f"ISINGVI_REQUIRE_SLURM=1 but {reason}")
         pytest.skip(reason)
     tiny_run = request.getfixturevalue("tiny_run")  # only now: a skip costs nothing
-    targets = threaded_tables(tiny_run, ("results/f1/mc/", "results/f5/tempering/", "results/f9/van/",
-                                         "results/f10/fits/"))
+    targets = threaded_tables(tiny_run, ("results/f1/mc/L8_", "results/f5/tempering/", "results/f9/van/"))
     cmd = snakemake_cmd(
         tmp_path, TINY, *targets,
         "--workflow-profile", str(REPO / "profiles" / "slurm"),
