@@ -78,10 +78,9 @@ for col, (model, N, reference) in enumerate(columns):
                                       label=r"reference $\pm 2\sigma$")
     axes[0, col].axhline(0.0, color="black", lw=1.0)
     axes[1, col].set_xlabel(r"$T$  [$J/k_B$]")
-axes[0, 0].set_ylabel(r"$f - f_{\rm ref}$  [$J$]")
-axes[1, 0].set_ylabel("marginal RMSE")
-plots.panel_label(axes[0, 0], "(a)")
-plots.panel_label(axes[1, 0], "(b)")
+# the panel letters go with the row labels: above the axes they would run into the column titles
+axes[0, 0].set_ylabel(r"(a)  $f - f_{\rm ref}$  [$J$]")
+axes[1, 0].set_ylabel("(b)  marginal RMSE")
 handles, labels = {}, {}
 for ax in axes[0]:  # every method and the band, each once
     for h, lab in zip(*ax.get_legend_handles_labels()):
