@@ -861,6 +861,10 @@ BAD_CONFIGS = {
 # (or never start: a 1e-9 step built a grid of a billion points). Planned with --dry-run, so
 # a check that lets one through fails the test without starting a huge job.
 UNRUNNABLE_CONFIGS = {
+    "f5 parallel tempering past a job's memory": ("f5.tempering", {
+        "sizes": [{"L": 64, "n_grid": 1024}], "field_sigma": 0.3, "disorder_instances": 2, "check_grid": 16,
+        "n_therm": 100, "n_measure": 10**7, "n_blocks": 16}, "job f5_tempering L=64 would need about"),
+    "f5 ladder shorter than the temperatures": ("f5.tempering.check_grid", 4, "f5.tempering.check_grid"),
     "f1 L past the core's N < 2^31": ("f1.sizes", [4, 50_000], "['f1']['sizes']"),
     "f4 L past the core's N < 2^31": ("f4.L", 100_000, "['f4']['L']"),
     "f2 TI samples past a job's memory": ("f2.ti.n_measure", 10**12, "f2.ti.n_measure"),

@@ -78,3 +78,64 @@ def f5_tempering_job(wildcards) -> dict:
         **f5_tempering_settings(size["n_grid"]),
         **F5["solver"],
     )
+
+
+# Cost model (x2-3 slack over the shipped run on a 2 GHz Xeon): a parallel-tempering sweep of one
+# rung costs ~25 ns a spin; each of the 5 solver runs per temperature (mean field from 3 starts,
+# TAP, BP) costs ~60 ns an edge and iteration when it runs to max_iter.
+_F5_PT_SECONDS_PER_SPIN_SWEEP = 60e-9
+_F5_SOLVER_SECONDS_PER_EDGE_ITERATION = 5 * 100e-9
+
+
+def f5_seconds(job: dict, n_spins: int, n_edges: int) -> float:
+    sweeps = job["n_grid"] * (job["n_therm"] + job["n_measure"]) * n_spins * _F5_PT_SECONDS_PER_SPIN_SWEEP
+    solvers = len(job["T"]) * job["max_iter"] * n_edges * _F5_SOLVER_SECONDS_PER_EDGE_ITERATION
+    return 10 + sweeps + solvers
+
+
+def f5_mem_mb(job: dict, n_spins: int) -> int:
+    """The ladder's E and M series (16 bytes a sweep and rung, a few copies), marginals, plus Python."""
+    return 1024 + math.ceil((job["n_grid"] * job["n_measure"] * 16 * 4 + job["n_grid"] * n_spins * 8) / 2**20)
+
+
+def _f5_size(job: dict) -> tuple[int, int]:
+    """Spins and edges of a job's instance (SK is complete; the lattices have 2 bonds a spin)."""
+    if job["model"] == "sk":
+        return job["N"], job["N"] * (job["N"] - 1) // 2
+    return job["L"] ** 2, 2 * job["L"] ** 2
+
+
+def f5_runtime(wildcards) -> str:
+    job = f5_job(wildcards)
+    return runtime(f5_seconds(job, *_f5_size(job)))
+
+
+def f5_tempering_runtime(wildcards) -> str:
+    job = f5_tempering_job(wildcards)
+    return runtime(f5_seconds(job, *_f5_size(job)))
+
+
+def f5_instance_mem_mb(wildcards) -> int:
+    job = f5_job(wildcards)
+    return f5_mem_mb(job, _f5_size(job)[0])
+
+
+def f5_tempering_mem_mb(wildcards) -> int:
+    job = f5_tempering_job(wildcards)
+    return f5_mem_mb(job, _f5_size(job)[0])
+
+
+def check_f5_job_sizes() -> None:
+    keys = ["f5.tempering", "f5.solver", "f5.temperatures"]
+    for model in F5_MODELS:
+        job = f5_job(types.SimpleNamespace(model=model, disorder="0"))
+        n, edges = _f5_size(job)
+        check_job_size([f"f5.models.{model}", *keys], f"f5_instance {model}", f5_mem_mb(job, n),
+                       f5_seconds(job, n, edges))
+    for L in F5_PT_SIZES:
+        job = f5_tempering_job(types.SimpleNamespace(L=str(L), disorder="0"))
+        n, edges = _f5_size(job)
+        check_job_size(keys, f"f5_tempering L={L}", f5_mem_mb(job, n), f5_seconds(job, n, edges))
+
+
+check_f5_job_sizes()
