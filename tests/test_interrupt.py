@@ -69,8 +69,15 @@ print("READY", flush=True)
 try:
     {call}
 except KeyboardInterrupt:
-    # the core's worker threads have stopped: no thread more than before the call
-    print("INTERRUPTED", len(os.listdir("/proc/self/task")) - before, flush=True)
+    # the core's worker threads have been joined: no thread more than before the call. A
+    # joined thread can stay listed in /proc for a moment while the kernel reaps it, so the
+    # count is taken again for up to 0.5 s (a thread still running stays listed throughout).
+    for _ in range(50):
+        left = len(os.listdir("/proc/self/task")) - before
+        if left <= 0:
+            break
+        time.sleep(0.01)
+    print("INTERRUPTED", left, flush=True)
     sys.exit(0)
 print("FINISHED", flush=True)
 """
