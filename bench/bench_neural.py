@@ -125,7 +125,9 @@ def bench_van(section: str, model, name: str, beta: float, exact_f: float, budge
     row = r.table().iloc[0]
     tag = f"z2={'on' if z2 else 'off'}"
     out = [compare(section, name, f"VAN F_q {tag}", beta, row["f_q"], row["f_q_err"], exact_f, cpu,
-                   f"{steps} steps, batch {settings['batch_size']}, width {settings['width']}")]
+                   f"{steps} steps, batch {settings['batch_size']}, width {settings['width']}, "
+                   f"depth {settings.get('depth', 1)}, lr {settings['lr']:g}"
+                   + (f"->{settings['lr_end']:g}" if settings.get("lr_end") else ""))]
     start = time.process_time()
     imp = r.importance(K=[K], n_repeats=n_repeats, seed=1).iloc[0]
     out.append(compare(section, name, f"NIS f_K {tag}", beta, imp["f_K"], imp["f_K_err"], exact_f,
@@ -173,15 +175,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--budget", type=float, default=900.0, help="CPU-seconds of training per network (default 900)")
     ap.add_argument("--k", type=int, default=10_000, help="K of neural importance sampling (default 10^4)")
     ap.add_argument("--repeats", type=int, default=16, help="independent groups of K samples (default 16)")
-    ap.add_argument("--width", type=int, default=64)
+    ap.add_argument("--width", type=int, default=256)
     ap.add_argument("--batch", type=int, default=256)
+    ap.add_argument("--depth", type=int, default=1)
     ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--lr-end", type=float, default=1e-5,
+                    help="the learning rate decays along a cosine to this after the beta ramp (0: constant)")
+    ap.add_argument("--anneal", type=float, default=0.3, help="fraction of the steps over which beta rises")
     ap.add_argument("--z2", choices=["on", "off", "both"], default="both", help="lattice: with, without or both")
     ap.add_argument("--quick", action="store_true", help="seconds, not hours (smoke test)")
     ap.add_argument("--out", type=Path, help="also write the table to this CSV file")
     args = ap.parse_args(argv)
     print(environment())
-    settings = {"batch_size": args.batch, "width": args.width, "lr": args.lr}
+    settings = {"batch_size": args.batch, "width": args.width, "depth": args.depth, "lr": args.lr,
+                "lr_end": args.lr_end or None, "anneal": args.anneal}
     rows: list[Row] = []
     if args.quick:
         settings = {"batch_size": 64, "width": 8, "lr": 1e-2}

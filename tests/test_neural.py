@@ -178,6 +178,18 @@ def test_trace_records_each_step_and_the_annealed_beta(trained):
     assert np.all(np.diff(tr["beta"]) >= 0)
 
 
+def test_learning_rate_holds_while_beta_rises_then_decays_to_lr_end():
+    from isingvi.neural.van import _learning_rate
+
+    s = {"lr": 1e-3, "lr_end": 1e-5, "n_steps": 1000, "anneal": 0.3}
+    schedule = _learning_rate(s)
+    assert [float(schedule(t)) for t in (0, 150, 299)] == pytest.approx([1e-3] * 3, rel=1e-6)
+    rates = np.array([float(schedule(t)) for t in range(300, 1001)])
+    assert np.all(np.diff(rates) <= 1e-12)  # never rises once the decay starts
+    assert rates[-1] == pytest.approx(1e-5, rel=1e-4)
+    assert _learning_rate({**s, "lr_end": None}) == 1e-3
+
+
 # --------------------------------------------------------------------------- data-level models
 
 @pytest.fixture(scope="module")
@@ -246,6 +258,8 @@ def test_exact_likelihood_of_a_1d_latent_vae_lies_above_every_bound(vae_1d, isin
         (lambda: neural.van(FERRO, 1.0, n_steps=1, width=0), "width"),
         (lambda: neural.van(FERRO, 1.0, n_steps=1, lr=-1), "lr"),
         (lambda: neural.van(FERRO, 1.0, n_steps=1, anneal=1.0), "anneal"),
+        (lambda: neural.van(FERRO, 1.0, n_steps=1, lr=1e-3, lr_end=2e-3), "lr_end"),
+        (lambda: neural.van(FERRO, 1.0, n_steps=1, lr_end=0.0), "lr_end"),
         (lambda: neural.van("lattice", 1.0), "model"),
         (lambda: neural.VAE().fit(np.full((10, 4), 0.5)), "X"),
         (lambda: neural.VAE().fit(np.ones(4)), "X"),

@@ -83,7 +83,7 @@ class VANResult:
     trace : DataFrame, one row per training step: T, step, beta (the annealed inverse
         temperature of that step), f_q and f_q_err (per spin, at that beta, from the step's
         batch), u (energy per spin), s (entropy of q per spin, −E_q[ln q] / N)
-    settings : the training arguments (depth, width, z2, n_steps, batch_size, lr, anneal, seed)
+    settings : the training arguments (depth, width, z2, n_steps, batch_size, lr, lr_end, anneal, seed)
     """
 
     T: np.ndarray
@@ -225,7 +225,8 @@ def _make_step(energy: _Energy, mask: dict, s: dict):
     """One jitted Adam step of the score-function gradient of βF_q at a given β; the same model
     and settings reuse the compiled step (JAX compiles a new closure every time)."""
     key = (energy.n, energy.i.tobytes(), energy.j.tobytes(), energy.J.tobytes(), energy.h.tobytes(),
-           s["width"], s["depth"], s["z2"], s["batch_size"], s["lr"])
+           s["width"], s["depth"], s["z2"], s["batch_size"], s["lr"], s["lr_end"],
+           s["n_steps"] if s["lr_end"] is not None else None, s["anneal"] if s["lr_end"] is not None else None)
     if key not in _STEPS:
         if len(_STEPS) >= 16:
             _STEPS.pop(next(iter(_STEPS)))
@@ -233,9 +234,21 @@ def _make_step(energy: _Energy, mask: dict, s: dict):
     return _STEPS[key]
 
 
+def _learning_rate(s: dict):
+    """Adam's step size: ``lr`` throughout, or with ``lr_end`` held at ``lr`` while β rises and
+    then decayed along a cosine to ``lr_end`` at the last step. The late small steps average
+    out the gradient's sampling noise, which otherwise sets a floor on F_q − F."""
+    _, _, optax = require_jax()
+    if s["lr_end"] is None:
+        return s["lr"]
+    ramp = int(s["anneal"] * s["n_steps"])
+    decay = optax.cosine_decay_schedule(s["lr"], max(1, s["n_steps"] - ramp), alpha=s["lr_end"] / s["lr"])
+    return optax.join_schedules([optax.constant_schedule(s["lr"]), decay], [ramp])
+
+
 def _new_step(energy: _Energy, mask: dict, s: dict):
     jax, jnp, optax = require_jax()
-    opt = optax.adam(s["lr"])
+    opt = optax.adam(_learning_rate(s))
     z2, batch = s["z2"], s["batch_size"]
 
     @jax.jit
@@ -290,6 +303,7 @@ def van(
     width: int = 64,
     z2: bool | None = None,
     lr: float = 1e-3,
+    lr_end: float | None = None,
     anneal: float = 0.5,
     n_eval: int = 10000,
     seed: int = 0,
@@ -308,6 +322,11 @@ def van(
         the incremental cache: O(N (width + N)) per sample; deeper: a full pass per spin)
     z2 : use q_sym(σ) = [q(σ) + q(−σ)] / 2; default: True exactly when every field is 0
     lr : Adam learning rate
+    lr_end : if given, the learning rate stays ``lr`` while β rises (see ``anneal``) and then
+        falls along a cosine to ``lr_end`` at the last step; None (default): constant ``lr``.
+        Decaying it lets long runs settle instead of wandering with the gradient's noise; a
+        short run still far from convergence does better at a constant rate (16 x 16 torus,
+        β = 0.6, 1000 steps: relative error of F_q 2.5e-3 constant, 7e-2 decayed to 1e-5).
     anneal : fraction of the steps in [0, 1) over which β rises linearly to 1/T (step t of
         n trains at β min(1, t / (anneal n))); starting hot keeps the network from collapsing
         onto one ordered state early (0: every step at 1/T)
@@ -335,11 +354,14 @@ def van(
         "n_steps": as_int(n_steps, "n_steps", 0, 10**9),
         "batch_size": as_int(batch_size, "batch_size", 2, 2**24),
         "lr": as_float(lr, "lr"),
+        "lr_end": None if lr_end is None else as_float(lr_end, "lr_end"),
         "anneal": as_float(anneal, "anneal"),
         "seed": as_seed(seed),
     }
     if settings["lr"] <= 0:
         raise ValueError(f"lr: must be > 0, got {settings['lr']}")
+    if settings["lr_end"] is not None and not 0.0 < settings["lr_end"] <= settings["lr"]:
+        raise ValueError(f"lr_end: must be in (0, lr = {settings['lr']}], got {settings['lr_end']}")
     if not 0.0 <= settings["anneal"] < 1.0:
         raise ValueError(f"anneal: must be in [0, 1), got {settings['anneal']}")
     n_eval = as_int(n_eval, "n_eval", 2, INT64_MAX)
