@@ -41,8 +41,7 @@ rule f5_instance:
         job=f5_job,
     threads: 1
     resources:
-        mem_mb=f5_instance_mem_mb,
-        runtime=f5_runtime,
+        **f5_resources(f5_job),
     script:
         "../scripts/f5_instance.py"
 
@@ -60,8 +59,7 @@ rule f5_tempering:
         job=f5_tempering_job,
     threads: 2  # the replicas share the threads; the results do not depend on how many
     resources:
-        mem_mb=f5_tempering_mem_mb,
-        runtime=f5_tempering_runtime,
+        **f5_resources(f5_tempering_job),
     script:
         "../scripts/f5_instance.py"
 
