@@ -126,7 +126,7 @@ def bench_van(section: str, model, name: str, beta: float, exact_f: float, budge
     tag = f"z2={'on' if z2 else 'off'}"
     out = [compare(section, name, f"VAN F_q {tag}", beta, row["f_q"], row["f_q_err"], exact_f, cpu,
                    f"{steps} steps, batch {settings['batch_size']}, width {settings['width']}, "
-                   f"depth {settings.get('depth', 1)}, lr {settings['lr']:g}"
+                   f"depth {settings.get('depth', 1)}, seed {settings.get('seed', 0)}, lr {settings['lr']:g}"
                    + (f"->{settings['lr_end']:g}" if settings.get("lr_end") else ""))]
     start = time.process_time()
     imp = r.importance(K=[K], n_repeats=n_repeats, seed=1).iloc[0]
@@ -178,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--width", type=int, default=256)
     ap.add_argument("--batch", type=int, default=256)
     ap.add_argument("--depth", type=int, default=1)
+    ap.add_argument("--seed", type=int, default=0, help="seed of the networks' weights and draws")
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--lr-end", type=float, default=1e-5,
                     help="the learning rate decays along a cosine to this after the beta ramp (0: constant)")
@@ -188,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     print(environment())
     settings = {"batch_size": args.batch, "width": args.width, "depth": args.depth, "lr": args.lr,
-                "lr_end": args.lr_end or None, "anneal": args.anneal}
+                "lr_end": args.lr_end or None, "anneal": args.anneal, "seed": args.seed}
     rows: list[Row] = []
     if args.quick:
         settings = {"batch_size": 64, "width": 8, "lr": 1e-2}
