@@ -60,9 +60,12 @@ LONG_CALLS = {
 }
 
 CHILD = """
-import os, sys, time
+import os, signal, sys, time
 import numpy as np
 import isingvi as iv
+# A shell without job control starts background commands with SIGINT ignored, and Python then
+# keeps it ignored; Ctrl-C's handler is what is under test, so install it whatever pytest's parent did.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 {setup}
 before = len(os.listdir("/proc/self/task"))  # NumPy's BLAS may hold threads of its own
 print("READY", flush=True)
