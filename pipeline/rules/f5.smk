@@ -41,7 +41,8 @@ rule f5_instance:
         job=f5_job,
     threads: 1
     resources:
-        **f5_resources(f5_job),
+        mem_mb=f5_instance_mem_mb,
+        runtime=f5_runtime,
     script:
         "../scripts/f5_instance.py"
 
@@ -59,7 +60,8 @@ rule f5_tempering:
         job=f5_tempering_job,
     threads: 2  # the replicas share the threads; the results do not depend on how many
     resources:
-        **f5_resources(f5_tempering_job),
+        mem_mb=f5_tempering_mem_mb,
+        runtime=f5_tempering_runtime,
     script:
         "../scripts/f5_instance.py"
 

@@ -105,18 +105,24 @@ def _f5_size(job: dict) -> tuple[int, int]:
     return job["L"] ** 2, 2 * job["L"] ** 2
 
 
-def f5_resources(job_of):
-    """The resources of a rule whose job is job_of(wildcards): mem_mb and runtime from the cost model."""
+def f5_runtime(wildcards) -> str:
+    job = f5_job(wildcards)
+    return runtime(f5_seconds(job, *_f5_size(job)))
 
-    def mem_mb(wildcards) -> int:
-        job = job_of(wildcards)
-        return f5_mem_mb(job, _f5_size(job)[0])
 
-    def runtime_of(wildcards) -> str:
-        job = job_of(wildcards)
-        return runtime(f5_seconds(job, *_f5_size(job)))
+def f5_tempering_runtime(wildcards) -> str:
+    job = f5_tempering_job(wildcards)
+    return runtime(f5_seconds(job, *_f5_size(job)))
 
-    return {"mem_mb": mem_mb, "runtime": runtime_of}
+
+def f5_instance_mem_mb(wildcards) -> int:
+    job = f5_job(wildcards)
+    return f5_mem_mb(job, _f5_size(job)[0])
+
+
+def f5_tempering_mem_mb(wildcards) -> int:
+    job = f5_tempering_job(wildcards)
+    return f5_mem_mb(job, _f5_size(job)[0])
 
 
 def check_f5_job_sizes() -> None:
