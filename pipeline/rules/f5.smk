@@ -41,8 +41,8 @@ rule f5_instance:
         job=f5_job,
     threads: 1
     resources:
-        mem_mb=f5_instance_mem_mb,
-        runtime=f5_runtime,
+        mem_mb=f5_mem_mb_of(f5_job),
+        runtime=f5_runtime_of(f5_job),
     script:
         "../scripts/f5_instance.py"
 
@@ -60,8 +60,8 @@ rule f5_tempering:
         job=f5_tempering_job,
     threads: 2  # the replicas share the threads; the results do not depend on how many
     resources:
-        mem_mb=f5_tempering_mem_mb,
-        runtime=f5_tempering_runtime,
+        mem_mb=f5_mem_mb_of(f5_tempering_job),
+        runtime=f5_runtime_of(f5_tempering_job),
     script:
         "../scripts/f5_instance.py"
 

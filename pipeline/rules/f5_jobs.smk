@@ -105,24 +105,22 @@ def _f5_size(job: dict) -> tuple[int, int]:
     return job["L"] ** 2, 2 * job["L"] ** 2
 
 
-def f5_runtime(wildcards) -> str:
-    job = f5_job(wildcards)
-    return runtime(f5_seconds(job, *_f5_size(job)))
+def f5_runtime_of(job_of):
+    """A rule's runtime resource from the cost model, for the rule whose job is job_of(wildcards)."""
+    def runtime_of(wildcards) -> str:
+        job = job_of(wildcards)
+        return runtime(f5_seconds(job, *_f5_size(job)))
+
+    return runtime_of
 
 
-def f5_tempering_runtime(wildcards) -> str:
-    job = f5_tempering_job(wildcards)
-    return runtime(f5_seconds(job, *_f5_size(job)))
+def f5_mem_mb_of(job_of):
+    """A rule's mem_mb resource from the cost model, for the rule whose job is job_of(wildcards)."""
+    def mem_mb_of(wildcards) -> int:
+        job = job_of(wildcards)
+        return f5_mem_mb(job, _f5_size(job)[0])
 
-
-def f5_instance_mem_mb(wildcards) -> int:
-    job = f5_job(wildcards)
-    return f5_mem_mb(job, _f5_size(job)[0])
-
-
-def f5_tempering_mem_mb(wildcards) -> int:
-    job = f5_tempering_job(wildcards)
-    return f5_mem_mb(job, _f5_size(job)[0])
+    return mem_mb_of
 
 
 def check_f5_job_sizes() -> None:
