@@ -17,6 +17,7 @@ their own tables; the generic tests cover every table under results/.
 from __future__ import annotations
 
 import copy
+import json
 import os
 import re
 import shutil
@@ -883,11 +884,12 @@ UNRUNNABLE_CONFIGS = {
 
 @pytest.fixture(scope="module")
 def bad_config_runs(tmp_path_factory) -> dict[str, tuple[Path, subprocess.CompletedProcess]]:
-    """Every bad config through snakemake, several at once: each run spends its time starting
-    Python and snakemake, not computing, so running them concurrently saves minutes."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    def run(name: str):
+    """Every bad config through the snakemake command line. The runs spend their time starting
+    Python and importing snakemake, not computing, so they go through snakemake_batch.py: one
+    interpreter imports snakemake once and forks a child per command."""
+    names = [*BAD_CONFIGS, *UNRUNNABLE_CONFIGS]
+    jobs = []
+    for name in names:
         path, value, _ = {**BAD_CONFIGS, **UNRUNNABLE_CONFIGS}[name]
         workdir = tmp_path_factory.mktemp("bad")
         cfg = copy.deepcopy(yaml.safe_load(TINY.read_text()))
@@ -895,11 +897,22 @@ def bad_config_runs(tmp_path_factory) -> dict[str, tuple[Path, subprocess.Comple
         configfile = workdir / "bad.yaml"
         configfile.write_text(yaml.safe_dump(cfg))
         args = ("--dry-run",) if name in UNRUNNABLE_CONFIGS else ("--cores", "1")
-        return workdir, snakemake(workdir, configfile, *args, timeout=120)
-
-    names = [*BAD_CONFIGS, *UNRUNNABLE_CONFIGS]
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        return dict(zip(names, pool.map(run, names)))
+        argv = snakemake_cmd(workdir, configfile, *args)[3:]  # without "python -m snakemake"
+        logs = tmp_path_factory.mktemp("bad_logs")
+        jobs.append({"cwd": str(workdir), "argv": argv,
+                     "stdout": str(logs / "stdout"), "stderr": str(logs / "stderr")})
+    jobs_file = tmp_path_factory.mktemp("bad_jobs") / "jobs.json"
+    jobs_file.write_text(json.dumps(jobs))
+    batch = subprocess.run([sys.executable, str(Path(__file__).with_name("snakemake_batch.py")), str(jobs_file)],
+                           capture_output=True, text=True, timeout=900)
+    assert batch.returncode == 0, batch.stdout + batch.stderr
+    runs = {}
+    for name, job in zip(names, jobs):
+        rc = int(Path(job["stdout"] + ".rc").read_text())
+        proc = subprocess.CompletedProcess(job["argv"], rc, Path(job["stdout"]).read_text(),
+                                           Path(job["stderr"]).read_text())
+        runs[name] = (Path(job["cwd"]), proc)
+    return runs
 
 
 @pytest.mark.parametrize("name", BAD_CONFIGS)
