@@ -45,6 +45,9 @@ _BETA_C_J = {2: math.log1p(math.sqrt(2.0)) / 2.0, 3: 0.221654626}
 _PEAK, _WIDTH = 4.0, 0.18
 # One-sided tail of a 2-sigma interval, Phi(-2): the level of ais's ln_z_lo and ln_z_hi.
 _TAIL = 0.5 * math.erfc(math.sqrt(2.0))
+# Largest relative error ais reports: half the Markov distance ln(1 / _TAIL), so that
+# ln_z - 2 ln_z_err never ends above ln_z_lo (see ais, Error bars).
+_MAX_REL_ERR = -0.5 * math.log(_TAIL)
 
 
 class AISErrorWarning(RuntimeWarning):
@@ -118,16 +121,18 @@ def ais(
     Z-hat itself, not to ln Z-hat, and only once the chains sample the weights' upper tail.
     With few effective chains they often miss it: Z-hat comes out low, and the sample
     variance of w, computed from the same chains, comes out small with it. The delta-method
-    error sd(w) / (sqrt(n) mean(w)) then covers ln Z far less often than it should (on the
-    16 x 16 torus at T_c with 64 chains and 100 steps, median ess about 5: 56% of seeds
-    within 2 sigma), and so does a bootstrap over chains, which cannot see past the largest
-    weight drawn either (58%). Three changes make the interval honest:
+    error sd(w) / (sqrt(n) mean(w)) then covers ln Z far less often than it should (16 x 16
+    torus at T_c, 64 chains, 100 steps, median ess about 5: 56% of seeds within 2 sigma), and
+    so does a bootstrap over chains, which cannot see past the largest weight drawn either
+    (58%). So the error comes from the shape of the log-weights instead:
 
     - the relative error e of Z-hat is the larger of the delta-method value and the
-      log-normal one, sqrt((exp(s^2) - 1) / n) with s^2 the sample variance of ln w. A log-
-      weight is a sum of many small increments, close to Gaussian, and s^2 is estimated well
-      from chains that never reached the tail: it still says how heavy the tail is.
-      ``ln_z_err`` = e / N.
+      log-normal one, sqrt((exp(s^2) - 1) / n). A log-weight is a sum of many small
+      increments, close to Gaussian near equilibrium, and its spread is estimated well even
+      from chains that never reached the tail: it says how heavy the tail is. s^2 is the mean
+      square distance from the median of the log-weights above the median (sigma^2 for
+      Gaussian ones): chains stuck far below, in metastable states, carry no weight and must
+      not count. e is capped at ln(1 / Phi(-2)) / 2 = 1.89. ``ln_z_err`` = e / N.
     - the interval is built on Z-hat / Z in [1 - 2e, 1 + 2e] and mapped to logarithms:
       ``ln_z_lo`` = ln_z - ln(1 + 2e) / N and ``ln_z_hi`` = ln_z - ln(1 - 2e) / N, longer
       above than below, as the downward (Jensen) bias of ln Z-hat asks.
@@ -136,15 +141,17 @@ def ais(
 
     Where 2e >= 1 the interval for Z-hat / Z reaches 0 and nothing bounds ln Z from above:
     ``ln_z_hi`` is +inf, ``err_reliable`` is False and :class:`AISErrorWarning` is raised.
-    In effective chains this is about ess < 4 by either count (the observed weights, or
-    n exp(-s^2) for log-normal ones). Measured over 100-400 seeds per setting (8 x 8 and
+    In effective chains: fewer than about 4 by the observed weights, or n exp(-s^2) < 4 for
+    the log-normal fit. Between 4 and sqrt(n) of them the log-normal error carries the
+    interval: below sqrt(n), in theory, the sample variance of log-normal weights no longer
+    converges, so the delta method cannot. Measured over 100-400 seeds per setting (8 x 8 and
     16 x 16 tori at T_c, 16 to 256 chains, median ess 4 to 23): the interval covered the exact
-    ln Z in 89-98% of seeds, the delta method's 2-sigma range in 52-94%. With 64 or more
-    chains the unflagged rows covered in 92-98% wherever most rows were unflagged; where the
-    flag is raised on most seeds, the few unflagged ones are those that missed the tail and
-    cover less (79% at 64 chains, 48-73% at 16). With under ~32 chains s^2 itself is too
-    noisy (relative error sqrt(2 / n)) to say how heavy the tail is.
-    Trust ``ln_z`` itself only where ``ess`` >> 1 and the flag is True.
+    ln Z in 90-99% of seeds, the delta method's 2-sigma range in 52-94%; at ess ~23 (64
+    chains) e is 1.3 times the delta-method error. Covered-or-flagged: 94-99%. With 64 or more
+    chains the unflagged rows covered in 92-99% where at least 30% of rows were unflagged;
+    where the flag is raised on almost every seed, the few unflagged ones are those that
+    missed the tail and cover less (40-62%). With 16 chains s^2 is itself too noisy (relative
+    error 2 / sqrt(n)): prefer 64 or more.
     """
     g = as_graph(model)
     temps = as_temperatures(T)
@@ -205,10 +212,13 @@ def _ais_errors(log_w: np.ndarray, delta: np.ndarray):
     errors of Z-hat: the relative error e of Z-hat, how far ln Z may lie below and above ln Z-hat
     (total, 2-sigma level; +inf above where 2e >= 1), and whether 2e < 1. See ais, Error bars."""
     n = log_w.shape[1]
-    with np.errstate(over="ignore", invalid="ignore"):  # log-weights of ~1e300: e = inf, flagged
-        lognormal = np.sqrt(np.expm1(log_w.var(axis=1, ddof=1)) / n)
-    err = np.fmax(delta, lognormal)
-    err[np.isnan(err)] = np.inf
+    # spread of the upper half of ln w about its median: sigma^2 for Gaussian log-weights, and
+    # blind to chains stuck far below (which carry no weight, but would inflate the variance)
+    above = np.maximum(log_w - np.median(log_w, axis=1, keepdims=True), 0.0)
+    with np.errstate(over="ignore", invalid="ignore"):  # huge log-weights: e = inf, capped below
+        upper_var = (above**2).sum(axis=1) / np.maximum((above > 0).sum(axis=1), 1)
+        lognormal = np.sqrt(np.expm1(upper_var) / n)
+    err = np.fmin(np.fmax(delta, lognormal), _MAX_REL_ERR)  # fmax, fmin: a NaN loses to the other
     reliable = 2.0 * err < 1.0
     down = np.minimum(np.log1p(2.0 * err), -math.log(_TAIL))
     up = np.full(err.shape, np.inf)
