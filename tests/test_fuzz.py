@@ -165,6 +165,7 @@ BASE: dict[str, tuple[tuple, dict]] = {
     "isingvi.analysis.fss_extrapolate": (([4, 8, 16], [2.3, 2.28, 2.27], [0.01, 0.01, 0.01], 1.0), {"replicates": None}),
     "isingvi.sweep.describe_model": ((SQ,), {}),
     "isingvi.results.TableError": (("table x: is empty",), {}),
+    "isingvi.freeenergy.AISErrorWarning": (("ais: too few effective chains",), {}),
     "isingvi.results.atomic_open": (("out/a.txt",), {"mode": "w"}),
     "isingvi.results.check_table": ((Ref("table_path"), 2), {"columns": ("T",), "values": {"seed": 3}}),
     "isingvi.results.config_hash": (({"a": 1, "b": [1.0, 2.0]},), {}),
@@ -233,6 +234,7 @@ CONTAINERS = {
     "isingvi.em.GaussianMixture": ("fit", {"X": Ref("XG")}),
     "isingvi.em.BernoulliMixture": ("fit", {"X": Ref("XB")}),
     "isingvi.results.TableError": (None, {}),
+    "isingvi.freeenergy.AISErrorWarning": (None, {}),
 }
 MODEL_FIELDS = {"L", "J", "h", "n", "dim", "couplings", "fields", "edges"}  # a model's own parameters
 # Names a message may start with besides the callable's parameters.
@@ -493,7 +495,8 @@ INF_ALLOWED = {"isingvi.analysis.supported_range"}
 def _nonfinite(value, where: str = "result", depth: int = 0) -> str | None:
     """Where a result holds a non-finite number (None if nowhere). Documented exceptions: U4 is
     NaN where <m^2> = 0; a mean-field trace's max_dm is NaN at iteration 0; Onsager's c is +inf
-    at T_c (and INF_ALLOWED)."""
+    at T_c; AIS's ln_z_hi is +inf in rows flagged err_reliable = False
+    (and INF_ALLOWED)."""
     import pandas as pd
 
     if depth > 4 or value is None or isinstance(value, (str, bytes, bool, Path)):
@@ -519,6 +522,8 @@ def _nonfinite(value, where: str = "result", depth: int = 0) -> str | None:
                 bad &= value["iteration"].to_numpy() != 0
             if col == "c" and "m" in value and "ln_z" in value:  # Onsager's table
                 bad &= value[col].to_numpy() != INF
+            if col == "ln_z_hi" and "err_reliable" in value:  # AIS: unbounded above
+                bad &= (value[col].to_numpy() != INF) | value["err_reliable"].to_numpy()
             if bad.any():
                 return f"{where}[{col!r}] holds {value[col].to_numpy()[bad][:3]}"
         return None
