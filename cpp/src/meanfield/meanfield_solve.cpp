@@ -9,6 +9,7 @@
 #include "isingvi/meanfield.hpp"
 #include "isingvi/monitor.hpp"
 #include "isingvi/trace.hpp"
+#include "isingvi/vecmath.hpp"
 #include "isingvi/rng.hpp"
 #include "meanfield_detail.hpp"
 #include "meanfield_sites.hpp"
@@ -107,13 +108,13 @@ Outcome iterate(const Sites& sites, const MeanFieldParams& p, double T, double* 
         m[i] = v;
       });
       if (d == 0.0) {
-        detail::tanh_entropy(y.data(), t.data(), H.data(), nn);  // m_i = tanh(y_i): H2 from y_i
+        vec_tanh_entropy(y.data(), t.data(), H.data(), nn);  // m_i = tanh(y_i): H2 from y_i
       } else {
         for (std::size_t i = 0; i < nn; ++i) H[i] = binary_entropy(m[i]);
       }
     } else {
       sites.for_each([&](int i, auto&& each) { y[i] = argument(i, each, m); });
-      detail::tanh_entropy(y.data(), t.data(), Ht.data(), nn);
+      vec_tanh_entropy(y.data(), t.data(), Ht.data(), nn);
       for (std::size_t i = 0; i < nn; ++i) {
         const double v = d == 0.0 ? t[i] : d * m[i] + (1.0 - d) * t[i];
         residual = std::max(residual, std::fabs(t[i] - m[i]));
