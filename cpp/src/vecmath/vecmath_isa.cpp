@@ -85,6 +85,17 @@ inline double exp1(double x) {
   return x != x ? x + x : e;
 }
 
+// log(2^k (1 + f)) for 1 + f in [sqrt(1/2), sqrt(2)], k integral: fdlibm's
+// log(1 + f) = f - f^2/2 + s (f^2/2 + R(s^2)), s = f / (2 + f), R a minimax polynomial.
+inline double log_reduced(double f, double k) {
+  const double s = f / (2.0 + f), s2 = s * s, w = s2 * s2;
+  const double t1 = w * (3.999999999940941908e-01 + w * (2.222219843214978396e-01 + w * 1.531383769920937332e-01));
+  const double t2 = s2 * (6.666666666666735130e-01 +
+                          w * (2.857142874366239149e-01 + w * (1.818357216161805012e-01 + w * 1.479819860511658591e-01)));
+  const double R = t2 + t1, hfsq = 0.5 * f * f;
+  return k * kLn2Hi - ((hfsq - (s * (hfsq + R) + k * kLn2Lo)) - f);
+}
+
 inline double log1(double x) {
   constexpr std::uint64_t kOff = 0x3fe6a09e667f3bcdULL;  // bits of sqrt(1/2)
   const bool sub = x < 0x1p-1022;
@@ -93,13 +104,7 @@ inline double log1(double x) {
   const double z = from_bits((u & 0x000fffffffffffffULL) + kOff);  // in [sqrt(1/2), sqrt(2))
   const std::uint64_t kb = (u >> 52) - 2048 + (sub ? static_cast<std::uint64_t>(-54) : 0) + kShiftBits;
   const double k = from_bits(kb) - kShift;
-  const double f = z - 1.0;  // exact
-  const double s = f / (2.0 + f), s2 = s * s, w = s2 * s2;
-  const double t1 = w * (3.999999999940941908e-01 + w * (2.222219843214978396e-01 + w * 1.531383769920937332e-01));
-  const double t2 = s2 * (6.666666666666735130e-01 +
-                          w * (2.857142874366239149e-01 + w * (1.818357216161805012e-01 + w * 1.479819860511658591e-01)));
-  const double R = t2 + t1, hfsq = 0.5 * f * f;
-  double v = k * kLn2Hi - ((hfsq - (s * (hfsq + R) + k * kLn2Lo)) - f);
+  double v = log_reduced(z - 1.0, k);  // z - 1 is exact
   v = x == kInf ? kInf : v;
   v = x == 0.0 ? -kInf : v;
   v = x < 0.0 ? __builtin_nan("") : v;
@@ -143,8 +148,8 @@ void vec_tanh(const double* x, double* y, std::size_t n) {
 }
 
 // m = tanh(y) as vec_tanh and H = H2((1 + m)/2) = ln(2 cosh y) - y tanh y from the same
-// exponential: H = log1p(e) + a (1 - |m|), 1 - |m| = 2e / (1 + e), log1p(e) = 2 atanh(t),
-// t = e / (2 + e) <= 1/3, by its series (absolute error ~1e-16).
+// exponential: H = log1p(e) + a (1 - |m|), 1 - |m| = 2e / (1 + e), e = exp(-2a) (absolute
+// error ~1e-16).
 void tanh_entropy(const double* __restrict y, double* __restrict m, double* __restrict H, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
     const double a = abs_clamped(y[i]);
@@ -152,25 +157,10 @@ void tanh_entropy(const double* __restrict y, double* __restrict m, double* __re
     exp_neg2a(a, em, e);
     const double inv = 1.0 / (2.0 + em);  // 1 / (1 + e)
     m[i] = with_sign_of(-em * inv, y[i]);
-    const double t = e / (2.0 + e), t2 = t * t;
-    double l = 1.0 / 33;  // atanh(t)/t = 1 + t^2/3 + t^4/5 + ...
-    l = l * t2 + 1.0 / 31;
-    l = l * t2 + 1.0 / 29;
-    l = l * t2 + 1.0 / 27;
-    l = l * t2 + 1.0 / 25;
-    l = l * t2 + 1.0 / 23;
-    l = l * t2 + 1.0 / 21;
-    l = l * t2 + 1.0 / 19;
-    l = l * t2 + 1.0 / 17;
-    l = l * t2 + 1.0 / 15;
-    l = l * t2 + 1.0 / 13;
-    l = l * t2 + 1.0 / 11;
-    l = l * t2 + 1.0 / 9;
-    l = l * t2 + 1.0 / 7;
-    l = l * t2 + 1.0 / 5;
-    l = l * t2 + 1.0 / 3;
-    l = l * t2 + 1.0;
-    H[i] = 2.0 * t * l + a * (2.0 * e * inv);
+    // log1p(e), e in [0, 1]: 1 + e = 2^k (1 + f) with 1 + f within [sqrt(1/2), sqrt(2)].
+    const bool half = e > 0.41421356237309503;
+    const double l = log_reduced(half ? 0.5 * (e - 1.0) : e, half ? 1.0 : 0.0);
+    H[i] = l + a * (2.0 * e * inv);
   }
 }
 
