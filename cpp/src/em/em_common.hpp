@@ -129,10 +129,11 @@ EStepSums e_step(const Model& m, const typename Model::Params& th, const double*
       }
       const double lse = mx[b] + ln_norm[b];
       const double* eb = &e[b * K];
+      const double inv_norm = 1.0 / norm[b];
       double ee = 0.0, em = 0.0, kl = 0.0;
       for (int k = 0; k < K; ++k) {
         const double lq = row[k] - lse;
-        const double q_new = eb[k] / norm[b];
+        const double q_new = eb[k] * inv_norm;
         if (q_new > 0.0) ee += q_new * (row[k] - lq);
         if (old_log_resp) {
           const double olq = old_log_resp[i * K + k];
