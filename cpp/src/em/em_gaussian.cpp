@@ -48,6 +48,24 @@ double dot(const double* a, const double* c, std::size_t B) {
   return s;
 }
 
+// Σ_b w_b (x_b − μ)², summed as dot().
+double weighted_square_deviation(const double* w, const double* x, double mu, std::size_t B) {
+  double part[kLanes] = {};
+  std::size_t b = 0;
+  for (; b + kLanes <= B; b += kLanes)
+    for (std::size_t t = 0; t < kLanes; ++t) {
+      const double dx = x[b + t] - mu;
+      part[t] += w[b + t] * dx * dx;
+    }
+  for (std::size_t t = 0; b < B; ++b, ++t) {
+    const double dx = x[b] - mu;
+    part[t] += w[b] * dx * dx;
+  }
+  double s = 0.0;
+  for (double v : part) s += v;
+  return s;
+}
+
 // w_b = q_{begin + b, k}: one component's responsibilities over a block (resp row-major (n, K)).
 void weights_of(const double* resp, std::int64_t begin, int K, int k, std::vector<double>& w) {
   const double* r = resp + begin * K + k;
@@ -237,19 +255,20 @@ class GaussianModel {
       double* acc = &parts2[blk * w2];
       const auto B = static_cast<std::size_t>(end - begin);
       const std::vector<double> xt = transposed(begin, end);
-      std::vector<double> w(B), diff(d * B), wd(B);
+      std::vector<double> w(B), diff(full ? d * B : 0), wd(B);
       for (int k = 0; k < K; ++k) {
         weights_of(resp, begin, K, k, w);
-        centre(xt, &p.means[static_cast<std::size_t>(k) * d], B, diff.data());
+        const double* mu = &p.means[static_cast<std::size_t>(k) * d];
         double* C = acc + k * tri;
+        if (!full) {
+          for (int j = 0; j < d; ++j) C[j] = weighted_square_deviation(w.data(), &xt[j * B], mu[j], B);
+          continue;
+        }
+        centre(xt, mu, B, diff.data());
         for (int j = 0; j < d; ++j) {
           const double* dj = &diff[j * B];
           for (std::size_t b = 0; b < B; ++b) wd[b] = w[b] * dj[b];
-          if (full) {
-            for (int l = 0; l <= j; ++l) C[j * (j + 1) / 2 + l] = dot(wd.data(), &diff[l * B], B);
-          } else {
-            C[j] = dot(wd.data(), dj, B);
-          }
+          for (int l = 0; l <= j; ++l) C[j * (j + 1) / 2 + l] = dot(wd.data(), &diff[l * B], B);
         }
       }
     });
