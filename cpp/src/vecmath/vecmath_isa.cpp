@@ -49,21 +49,15 @@ inline double reduce(double x, double& kd) {
   return (x - k * kLn2Hi) - k * kLn2Lo;
 }
 
-// expm1(r) = r (1 + r/2 + ... + r^12/13!) for |r| <= ln 2 / 2 (relative error < 1e-17).
+// expm1(r) = r (1 + r/2 + ... + r^12/13!) for |r| <= ln 2 / 2 (relative error < 1e-17),
+// the polynomial in Estrin's scheme: short dependency chains keep the vector units busy.
 inline double expm1_reduced(double r) {
-  double p = 1.0 / 6227020800.0;
-  p = p * r + 1.0 / 479001600.0;
-  p = p * r + 1.0 / 39916800.0;
-  p = p * r + 1.0 / 3628800.0;
-  p = p * r + 1.0 / 362880.0;
-  p = p * r + 1.0 / 40320.0;
-  p = p * r + 1.0 / 5040.0;
-  p = p * r + 1.0 / 720.0;
-  p = p * r + 1.0 / 120.0;
-  p = p * r + 1.0 / 24.0;
-  p = p * r + 1.0 / 6.0;
-  p = p * r + 0.5;
-  p = p * r + 1.0;
+  const double r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+  const double a0 = 1.0 + r * 0.5, a1 = 1.0 / 6.0 + r * (1.0 / 24.0), a2 = 1.0 / 120.0 + r * (1.0 / 720.0),
+               a3 = 1.0 / 5040.0 + r * (1.0 / 40320.0), a4 = 1.0 / 362880.0 + r * (1.0 / 3628800.0),
+               a5 = 1.0 / 39916800.0 + r * (1.0 / 479001600.0), a6 = 1.0 / 6227020800.0;
+  const double b0 = a0 + r2 * a1, b1 = a2 + r2 * a3, b2 = a4 + r2 * a5;
+  const double p = (b0 + r4 * b1) + r8 * (b2 + r4 * a6);
   return p * r;
 }
 
