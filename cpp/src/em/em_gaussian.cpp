@@ -179,7 +179,7 @@ class GaussianModel {
     const int d = X_.d;
     const auto B = static_cast<std::size_t>(end - begin);
     const std::vector<double> xt = transposed(begin, end);
-    std::vector<double> diff(d * B), y(B), maha(B);
+    std::vector<double> diff(type_ == CovarianceType::Full ? d * B : 0), y(diff.empty() ? 0 : B), maha(B);
     for (int k = 0; k < K_; ++k) {
       const double* mu = &p.means[static_cast<std::size_t>(k) * d];
       if (type_ == CovarianceType::Full) centre(xt, mu, B, diff.data());
