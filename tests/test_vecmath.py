@@ -89,3 +89,20 @@ def test_shapes_and_bad_simd():
     assert core.vec_exp(np.zeros(0)).shape == (0,)
     with pytest.raises(ValueError, match="simd"):
         core.vec_tanh(x, simd="sse9")
+
+
+def test_tanh_entropy_of_the_mean_field():
+    """m = tanh(y) and the binary entropy H2((1 + m)/2) in nats, from one exponential."""
+    y = np.concatenate([np.linspace(-40, 40, 40001), log_uniform(100_000, seed=2), [0.0, -0.0, 1e-300, 400.0, -np.inf]])
+    results = [core.vec_tanh_entropy(y, simd=isa) for isa in core.simd_supported()]
+    m, H = results[0]
+    for m2, H2 in results[1:]:
+        assert np.array_equal(m.view(np.int64), m2.view(np.int64))
+        assert np.array_equal(H.view(np.int64), H2.view(np.int64))
+    np.testing.assert_allclose(m, np.tanh(y), rtol=MAX_REL, atol=0)
+    # H2 with p = (1 - |m|)/2 written without cancellation: p = e / (1 + e), e = exp(-2|y|).
+    a = np.minimum(np.abs(y), 350.0)
+    e = np.exp(-2 * a)
+    want = np.log1p(e) + a * 2 * e / (1 + e)
+    np.testing.assert_allclose(H, want, rtol=1e-14, atol=1e-16)
+    assert H[np.abs(y) < 1e-150].tolist() == [math.log(2)] * int(np.sum(np.abs(y) < 1e-150))
