@@ -11,6 +11,7 @@ void bind_bp(py::module_& m);
 void bind_freeenergy(py::module_& m);
 void bind_meanfield(py::module_& m);
 void bind_em(py::module_& m);
+void bind_vecmath(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "Compiled core of isingvi (models, Monte Carlo, exact answers). Use the isingvi package.";
@@ -27,4 +28,5 @@ PYBIND11_MODULE(_core, m) {
   bind_freeenergy(m);
   bind_meanfield(m);
   bind_em(m);
+  bind_vecmath(m);
 }

@@ -152,6 +152,20 @@ def is_constructed(obj: object) -> bool:
 def simd_supported() -> list[str]:
     """Instruction sets of the vector kernels this CPU and build support, slowest first."""
 
+def vec_exp(x: npt.ArrayLike, simd: str = "auto") -> npt.NDArray[np.float64]:
+    """Elementwise exp of a float64 array (vectorised core; bit-identical for every simd)."""
+
+def vec_log(x: npt.ArrayLike, simd: str = "auto") -> npt.NDArray[np.float64]:
+    """Elementwise natural log of a float64 array (vectorised core; bit-identical for every simd)."""
+
+def vec_tanh(x: npt.ArrayLike, simd: str = "auto") -> npt.NDArray[np.float64]:
+    """Elementwise tanh of a float64 array (vectorised core; bit-identical for every simd)."""
+
+def vec_tanh_entropy(
+    y: npt.ArrayLike, simd: str = "auto"
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """(tanh(y), H2((1 + tanh y)/2)) elementwise, as the mean field computes them."""
+
 def enumerate(
     graph: Graph,
     T: Sequence[_Float],

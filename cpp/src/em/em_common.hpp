@@ -24,6 +24,7 @@
 #include "isingvi/monitor.hpp"
 #include "isingvi/trace.hpp"
 #include "isingvi/rng.hpp"
+#include "isingvi/vecmath.hpp"
 #include "parallel.hpp"
 
 namespace isingvi::em::detail {
@@ -94,20 +95,45 @@ EStepSums e_step(const Model& m, const typename Model::Params& th, const double*
   std::vector<EStepSums> parts(static_cast<std::size_t>(n_blocks(n)));
   for_blocks(n, threads, [&](std::int64_t blk, std::int64_t begin, std::int64_t end) {
     EStepSums s;
-    std::vector<double> e(static_cast<std::size_t>(K));
+    const auto B = static_cast<std::size_t>(end - begin), BK = B * static_cast<std::size_t>(K);
     m.log_joint(th, begin, end, log_resp + begin * K);
+    // ln Σ_k exp(a_k) = max + ln Σ_k exp(a_k − max) for the whole block at once: the exps
+    // and logs go through the vectorised kernels (isingvi/vecmath.hpp).
+    std::vector<double> e(BK), mx(B), norm(B), ln_norm(B);
+    const double* a = log_resp + begin * K;
+    for (std::size_t b = 0; b < B; ++b) {
+      double mb = -kInf;
+      bool nan = false;
+      for (int k = 0; k < K; ++k) {
+        nan = nan || std::isnan(a[b * K + k]);
+        mb = std::max(mb, a[b * K + k]);
+      }
+      mx[b] = nan ? std::numeric_limits<double>::quiet_NaN() : mb;
+      const double shift = std::isfinite(mb) ? mb : 0.0;  // bad points: any finite shift
+      for (int k = 0; k < K; ++k) e[b * K + k] = a[b * K + k] - shift;
+    }
+    vec_exp(e.data(), e.data(), BK);
+    for (std::size_t b = 0; b < B; ++b) {
+      double sum = 0.0;
+      for (int k = 0; k < K; ++k) sum += e[b * K + k];
+      norm[b] = sum;
+    }
+    vec_log(norm.data(), ln_norm.data(), B);
     for (std::int64_t i = begin; i < end; ++i) {
+      const auto b = static_cast<std::size_t>(i - begin);
       double* row = log_resp + i * K;
       double* q = resp + i * K;
-      const auto [lse, norm] = log_sum_exp(row, K, e.data());
-      if (!std::isfinite(lse)) {
+      if (!std::isfinite(mx[b])) {
         s.bad = true;
         continue;
       }
+      const double lse = mx[b] + ln_norm[b];
+      const double* eb = &e[b * K];
+      const double inv_norm = 1.0 / norm[b];
       double ee = 0.0, em = 0.0, kl = 0.0;
       for (int k = 0; k < K; ++k) {
         const double lq = row[k] - lse;
-        const double q_new = e[k] / norm;
+        const double q_new = eb[k] * inv_norm;
         if (q_new > 0.0) ee += q_new * (row[k] - lq);
         if (old_log_resp) {
           const double olq = old_log_resp[i * K + k];

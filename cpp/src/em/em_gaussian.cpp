@@ -2,7 +2,7 @@
 // triangular precision Cholesky factor U (P = Σ⁻¹ = U Uᵀ):
 //   ln N(x | μ, Σ) = −d/2 ln 2π + Σ_j ln U_jj − ½ ‖Uᵀ(x − μ)‖².
 // The E-step works on blocks of points transposed to (d, B) so the inner loops run over
-// points; the M-step accumulates outer products point by point into independent sums.
+// points; so does the M-step, whose sums over a block's points are vectorised dot products.
 #include <cmath>
 #include <limits>
 #include <string>
@@ -27,6 +27,50 @@ using detail::n_blocks;
 using detail::reduce_blocks;
 
 constexpr double kLog2Pi = 1.8378770664093454836;
+
+// Σ_b a_b c_b (c = nullptr: Σ_b a_b) over the points of a block, in kLanes partial sums
+// added in a fixed order: the loop vectorises, and the result depends on the block only.
+constexpr std::size_t kLanes = 8;
+double dot(const double* a, const double* c, std::size_t B) {
+  double part[kLanes] = {};
+  std::size_t b = 0;
+  if (c) {
+    for (; b + kLanes <= B; b += kLanes)
+      for (std::size_t t = 0; t < kLanes; ++t) part[t] += a[b + t] * c[b + t];
+    for (std::size_t t = 0; b < B; ++b, ++t) part[t] += a[b] * c[b];
+  } else {
+    for (; b + kLanes <= B; b += kLanes)
+      for (std::size_t t = 0; t < kLanes; ++t) part[t] += a[b + t];
+    for (std::size_t t = 0; b < B; ++b, ++t) part[t] += a[b];
+  }
+  double s = 0.0;
+  for (double v : part) s += v;
+  return s;
+}
+
+// Σ_b w_b (x_b − μ)², summed as dot().
+double weighted_square_deviation(const double* w, const double* x, double mu, std::size_t B) {
+  double part[kLanes] = {};
+  std::size_t b = 0;
+  for (; b + kLanes <= B; b += kLanes)
+    for (std::size_t t = 0; t < kLanes; ++t) {
+      const double dx = x[b + t] - mu;
+      part[t] += w[b + t] * dx * dx;
+    }
+  for (std::size_t t = 0; b < B; ++b, ++t) {
+    const double dx = x[b] - mu;
+    part[t] += w[b] * dx * dx;
+  }
+  double s = 0.0;
+  for (double v : part) s += v;
+  return s;
+}
+
+// w_b = q_{begin + b, k}: one component's responsibilities over a block (resp row-major (n, K)).
+void weights_of(const double* resp, std::int64_t begin, int K, int k, std::vector<double>& w) {
+  const double* r = resp + begin * K + k;
+  for (std::size_t b = 0; b < w.size(); ++b) w[b] = r[b * K];
+}
 
 // Lower Cholesky factor of a symmetric d x d matrix (row-major, lower triangle read).
 // False if the matrix is not (numerically) positive definite.
@@ -135,9 +179,10 @@ class GaussianModel {
     const int d = X_.d;
     const auto B = static_cast<std::size_t>(end - begin);
     const std::vector<double> xt = transposed(begin, end);
-    std::vector<double> diff(d * B), y(B), maha(B);
+    std::vector<double> diff(type_ == CovarianceType::Full ? d * B : 0), y(diff.empty() ? 0 : B), maha(B);
     for (int k = 0; k < K_; ++k) {
-      centre(xt, &p.means[static_cast<std::size_t>(k) * d], B, diff.data());
+      const double* mu = &p.means[static_cast<std::size_t>(k) * d];
+      if (type_ == CovarianceType::Full) centre(xt, mu, B, diff.data());
       std::fill(maha.begin(), maha.end(), 0.0);
       double log_det = 0.0;
       const double* U = &p.precisions_cholesky[k * cov_size(type_, d)];
@@ -155,10 +200,10 @@ class GaussianModel {
       } else {
         for (int j = 0; j < d; ++j) {
           log_det += std::log(U[j]);
-          const double u = U[j];
-          const double* dj = &diff[j * B];
+          const double u = U[j], mj = mu[j];
+          const double* xj = &xt[j * B];
           for (std::size_t b = 0; b < B; ++b) {
-            const double t = u * dj[b];
+            const double t = u * (xj[b] - mj);
             maha[b] += t * t;
           }
         }
@@ -177,16 +222,13 @@ class GaussianModel {
     std::vector<double> parts(nb * w1, 0.0);
     for_blocks(n, control_.threads, [&](std::int64_t blk, std::int64_t begin, std::int64_t end) {
       double* acc = &parts[blk * w1];
-      for (std::int64_t i = begin; i < end; ++i) {
-        const double* r = resp + i * K;
-        const double* x = X_.data + i * d;
-        for (int k = 0; k < K; ++k) {
-          const double w = r[k];
-          if (w == 0.0) continue;
-          acc[k] += w;
-          double* sx = acc + K + k * d;
-          for (int j = 0; j < d; ++j) sx[j] += w * x[j];
-        }
+      const auto B = static_cast<std::size_t>(end - begin);
+      const std::vector<double> xt = transposed(begin, end);
+      std::vector<double> w(B);
+      for (int k = 0; k < K; ++k) {
+        weights_of(resp, begin, K, k, w);
+        acc[k] = dot(w.data(), nullptr, B);
+        for (int j = 0; j < d; ++j) acc[K + k * d + j] = dot(w.data(), &xt[j * B], B);
       }
     });
     const std::vector<double> first = reduce_blocks(parts, w1);
@@ -211,25 +253,22 @@ class GaussianModel {
     std::vector<double> parts2(nb * w2, 0.0);
     for_blocks(n, control_.threads, [&](std::int64_t blk, std::int64_t begin, std::int64_t end) {
       double* acc = &parts2[blk * w2];
-      std::vector<double> diff(d);
-      for (std::int64_t i = begin; i < end; ++i) {
-        const double* r = resp + i * K;
-        const double* x = X_.data + i * d;
-        for (int k = 0; k < K; ++k) {
-          const double w = r[k];
-          if (w == 0.0) continue;
-          const double* mu = &p.means[static_cast<std::size_t>(k) * d];
-          for (int j = 0; j < d; ++j) diff[j] = x[j] - mu[j];
-          double* C = acc + k * tri;
-          if (full) {
-            for (int j = 0; j < d; ++j) {  // row j of the packed lower triangle
-              const double wd = w * diff[j];
-              double* row = C + j * (j + 1) / 2;
-              for (int l = 0; l <= j; ++l) row[l] += wd * diff[l];
-            }
-          } else {
-            for (int j = 0; j < d; ++j) C[j] += w * diff[j] * diff[j];
-          }
+      const auto B = static_cast<std::size_t>(end - begin);
+      const std::vector<double> xt = transposed(begin, end);
+      std::vector<double> w(B), diff(full ? d * B : 0), wd(B);
+      for (int k = 0; k < K; ++k) {
+        weights_of(resp, begin, K, k, w);
+        const double* mu = &p.means[static_cast<std::size_t>(k) * d];
+        double* C = acc + k * tri;
+        if (!full) {
+          for (int j = 0; j < d; ++j) C[j] = weighted_square_deviation(w.data(), &xt[j * B], mu[j], B);
+          continue;
+        }
+        centre(xt, mu, B, diff.data());
+        for (int j = 0; j < d; ++j) {
+          const double* dj = &diff[j * B];
+          for (std::size_t b = 0; b < B; ++b) wd[b] = w[b] * dj[b];
+          for (int l = 0; l <= j; ++l) C[j * (j + 1) / 2 + l] = dot(wd.data(), &diff[l * B], B);
         }
       }
     });

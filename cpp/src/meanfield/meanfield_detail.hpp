@@ -21,10 +21,9 @@ MeanFieldTerms mean_field_terms(const Graph& g, const double* m, bool with_react
 // The same without the entropy (left 0): what the solver needs when it keeps H2 per site.
 MeanFieldTerms mean_field_energy_terms(const Graph& g, const double* m, bool with_reaction);
 
-// m_i = tanh(y_i) and H_i = H2((1 + m_i)/2) for |y_i| <= kFieldClamp, vectorised (see
-// meanfield_kernel.cpp). Beyond the clamp tanh is +-1 and H2 < 1e-300 anyway.
+// The fields y_i are clamped to +-kFieldClamp, the range of isingvi::vec_tanh_entropy
+// (m_i = tanh(y_i) and H_i = H2((1 + m_i)/2)): beyond it tanh is +-1 and H2 < 1e-300 anyway.
 constexpr double kFieldClamp = 350.0;
-void tanh_entropy(const double* y, double* m, double* H, std::size_t n);
 
 // 1 - m^2 without cancellation near |m| = 1.
 inline double one_minus_sq(double m) { return (1.0 - m) * (1.0 + m); }

@@ -4,6 +4,7 @@
 // fn(j, J_ij) for every neighbour j of i. Graphs go through their CSR adjacency; periodic
 // lattices through a stencil, which saves the index and coupling loads of the CSR form.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 
 #include "isingvi/models.hpp"
@@ -76,21 +77,46 @@ class LatticeSites {
   double J_, h_;
 };
 
+// Neighbour sums at site i: s = sum_j J_ij m_j and, for TAP, r = sum_j J_ij^2 (1 - m_j^2).
+struct NeighbourSums {
+  double s = 0.0, r = 0.0;
+};
+
+template <class Each>
+NeighbourSums neighbour_sums(Each&& each, const double* m, bool tap) {
+  NeighbourSums out;
+  each([&](int j, double J) {
+    out.s += J * m[j];
+    if (tap) out.r += J * J * one_minus_sq(m[j]);
+  });
+  return out;
+}
+
+// The argument of the fixed-point map m_i = tanh(y_i) at site i with field h and sums n:
+// y_i = beta (h_i + s_i - [TAP] beta m_i r_i), clamped to +-kFieldClamp (the range of the
+// tanh kernel; tanh is +-1 to the last bit well before it).
+inline double fixed_point_argument(double h, const NeighbourSums& n, double m_i, double beta, bool tap) {
+  double field = h + n.s;
+  if (tap) field -= beta * (m_i * n.r);  // m_i * r first: no 0 * inf
+  const double y = beta * field;
+  return std::min(std::max(y, -kFieldClamp), kFieldClamp);
+}
+
 // Energy and (for TAP) reaction totals of m, each bond met from both ends:
 //   energy = -(1/2) sum_i m_i sum_j J_ij m_j - sum_i h_i m_i,
 //   reaction = (1/2) sum_i (1 - m_i^2) sum_j J_ij^2 (1 - m_j^2). Entropy is left 0.
+// With y, also every site's fixed-point argument at m and beta from the same sums (one pass
+// over the bonds serves the free energy of this iterate and the update to the next).
 template <class Sites>
-MeanFieldTerms energy_terms(const Sites& sites, const double* m, bool tap) {
+MeanFieldTerms energy_terms(const Sites& sites, const double* m, bool tap, double beta = 0.0,
+                            double* y = nullptr) {
   double pair = 0.0, field = 0.0, reaction = 0.0;
   sites.for_each([&](int i, auto&& each) {
-    double s = 0.0, r = 0.0;
-    each([&](int j, double J) {
-      s += J * m[j];
-      if (tap) r += J * J * one_minus_sq(m[j]);
-    });
-    pair += m[i] * s;
+    const NeighbourSums n = neighbour_sums(each, m, tap);
+    pair += m[i] * n.s;
     field += sites.field(i) * m[i];
-    if (tap) reaction += one_minus_sq(m[i]) * r;
+    if (tap) reaction += one_minus_sq(m[i]) * n.r;
+    if (y) y[i] = fixed_point_argument(sites.field(i), n, m[i], beta, tap);
   });
   MeanFieldTerms t;
   t.energy = -0.5 * pair - field;

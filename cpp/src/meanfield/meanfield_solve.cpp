@@ -9,6 +9,7 @@
 #include "isingvi/meanfield.hpp"
 #include "isingvi/monitor.hpp"
 #include "isingvi/trace.hpp"
+#include "isingvi/vecmath.hpp"
 #include "isingvi/rng.hpp"
 #include "meanfield_detail.hpp"
 #include "meanfield_sites.hpp"
@@ -60,30 +61,22 @@ Outcome iterate(const Sites& sites, const MeanFieldParams& p, double T, double* 
   const int n = sites.n();
   const auto nn = static_cast<std::size_t>(n);
   const double N = static_cast<double>(n), beta = 1.0 / T, d = p.damping;
-  const bool tap = p.method == MFMethod::TAP;
-
-  // The argument of the fixed-point map at site i, reading the magnetisations `cur`:
-  // y_i = beta (h_i + sum_j J_ij m_j - [TAP] beta m_i sum_j J_ij^2 (1 - m_j^2)), clamped to
-  // the kernel's range (tanh is +-1 to the last bit well before it).
-  auto argument = [&](int i, auto&& each, const double* cur) {
-    double field = sites.field(i), reaction = 0.0;
-    each([&](int j, double J) {
-      field += J * cur[j];
-      if (tap) reaction += J * J * detail::one_minus_sq(cur[j]);
-    });
-    if (tap) field -= beta * (cur[i] * reaction);  // m_i * reaction first: no 0 * inf
-    const double y = beta * field;
-    return std::min(std::max(y, -detail::kFieldClamp), detail::kFieldClamp);
-  };
-
+  const bool tap = p.method == MFMethod::TAP, parallel = p.update == MFUpdate::Parallel;
   std::vector<double> H(nn), y(nn), t(nn), Ht(nn);
   for (std::size_t i = 0; i < nn; ++i) H[i] = binary_entropy(m[i]);
   detail::MeanFieldTerms terms;
-  auto evaluate = [&] {  // terms of the current m, in a fixed order
-    terms = detail::energy_terms(sites, m, tap);
-    for (std::size_t i = 0; i < nn; ++i) terms.entropy += H[i];
+  // Terms of the current m, in a fixed order; in parallel updates the same pass leaves the
+  // next update's arguments in y. entropy: sum_i H_i, or NaN to sum here.
+  auto evaluate = [&](double entropy) {
+    terms = detail::energy_terms(sites, m, tap, beta, parallel ? y.data() : nullptr);
+    if (std::isnan(entropy)) {
+      entropy = 0.0;
+      for (std::size_t i = 0; i < nn; ++i) entropy += H[i];
+    }
+    terms.entropy = entropy;
     return detail::method_free_energy(terms, T, tap, N);
   };
+  const double kSum = std::numeric_limits<double>::quiet_NaN();
 
   Outcome out;
   auto record = [&](std::int64_t it, double f, double dm) {
@@ -91,15 +84,16 @@ Outcome iterate(const Sites& sites, const MeanFieldParams& p, double T, double* 
     out.trace_f.push_back(f);
     out.trace_dm.push_back(dm);
   };
-  record(0, evaluate(), std::numeric_limits<double>::quiet_NaN());
+  record(0, evaluate(kSum), std::numeric_limits<double>::quiet_NaN());
   double f_now = out.trace_f.back(), step = 0.0;
   for (std::int64_t it = 1; it <= p.max_iter; ++it) {
     checkpoint(1);  // progress in iterations (the total is unknown: runs stop when converged)
     double residual = 0.0;
     step = 0.0;
-    if (p.update == MFUpdate::Sequential) {
+    double entropy = kSum;
+    if (!parallel) {
       sites.for_each([&](int i, auto&& each) {
-        y[i] = argument(i, each, m);
+        y[i] = detail::fixed_point_argument(sites.field(i), detail::neighbour_sums(each, m, tap), m[i], beta, tap);
         const double target = std::tanh(y[i]);
         const double v = d == 0.0 ? target : d * m[i] + (1.0 - d) * target;
         residual = std::max(residual, std::fabs(target - m[i]));
@@ -107,23 +101,24 @@ Outcome iterate(const Sites& sites, const MeanFieldParams& p, double T, double* 
         m[i] = v;
       });
       if (d == 0.0) {
-        detail::tanh_entropy(y.data(), t.data(), H.data(), nn);  // m_i = tanh(y_i): H2 from y_i
+        vec_tanh_entropy(y.data(), t.data(), H.data(), nn);  // m_i = tanh(y_i): H2 from y_i
       } else {
         for (std::size_t i = 0; i < nn; ++i) H[i] = binary_entropy(m[i]);
       }
-    } else {
-      sites.for_each([&](int i, auto&& each) { y[i] = argument(i, each, m); });
-      detail::tanh_entropy(y.data(), t.data(), Ht.data(), nn);
+    } else {  // y holds the arguments at m (from evaluate)
+      vec_tanh_entropy(y.data(), t.data(), Ht.data(), nn);
+      entropy = 0.0;
       for (std::size_t i = 0; i < nn; ++i) {
         const double v = d == 0.0 ? t[i] : d * m[i] + (1.0 - d) * t[i];
         residual = std::max(residual, std::fabs(t[i] - m[i]));
         step = std::max(step, std::fabs(v - m[i]));
         m[i] = v;
         H[i] = d == 0.0 ? Ht[i] : binary_entropy(v);
+        entropy += H[i];
       }
     }
     out.n_iter = it;
-    f_now = evaluate();
+    f_now = evaluate(entropy);
     if (trace_keeps(it)) record(it, f_now, step);
     if (residual < p.tol) {
       out.converged = true;
