@@ -1,7 +1,7 @@
-"""F8 job: run bench/bench_mc.py with the f8 config and add the provenance columns.
+"""F8 job: run one script of bench/ with the job's arguments and add the provenance columns.
 
-The benchmark measures CPU time (one thread) and wall time (two threads): run it on an idle
-machine, alone (the rule asks for two threads so that snakemake runs nothing beside it).
+The benchmarks measure CPU time (one thread) and wall time (two threads): run them on an idle
+machine, alone (each rule asks for two threads so that snakemake runs nothing beside it).
 """
 from isingvi.results import script_log
 
@@ -20,10 +20,7 @@ job = snakemake.params.job  # noqa: F821
 bench = Path(snakemake.params.bench)  # noqa: F821
 with tempfile.TemporaryDirectory() as tmp:
     raw = Path(tmp) / "bench.csv"
-    sys.argv = [str(bench), "--out", str(raw), "--sizes", *map(str, job["sizes"]),
-                "--temperatures", *map(str, job["temperatures"]), "--threads", *map(str, job["threads"]),
-                "--wolff-sizes", *map(str, job["wolff_sizes"]), "--min-time", str(job["min_time"]),
-                "--repeats", str(job["repeats"])]
+    sys.argv = [str(bench), "--out", str(raw), *snakemake.params.argv]  # noqa: F821
     log.info("running %s", " ".join(sys.argv))
     try:
         runpy.run_path(str(bench), run_name="__main__")
