@@ -54,12 +54,16 @@ inline void refresh_halos(const CheckerboardLattice& lat, int c) {
   }
 }
 
-template <int Dim>
-std::int64_t sweep(CheckerboardLattice& lat, const CheckerboardTables& tables, RngLanes& lanes) {
+// Count: also add the changes of bonds and magnetisation to *bonds and *mag. A site that
+// flips changes bonds by -2 s nn and M by -2 s (sites of one colour are not neighbours, so a
+// half-sweep's changes add up).
+template <int Dim, bool Count>
+std::int64_t sweep(CheckerboardLattice& lat, const CheckerboardTables& tables, RngLanes& lanes, std::int64_t* bonds,
+                   std::int64_t* mag) {
   const Table tab = load_table(tables);
   Lanes rng = load_lanes(lanes);
   const int half = lat.half, z = 2 * Dim;
-  std::int64_t flipped = 0;
+  std::int64_t flipped = 0, s_nn = 0, s_sum = 0;
   for (int c = 0; c < 2; ++c) {
     refresh_halos(lat, 1 - c);
     for (int r = 0; r < lat.rows; ++r) {
@@ -69,14 +73,23 @@ std::int64_t sweep(CheckerboardLattice& lat, const CheckerboardTables& tables, R
       for (int k = 0; k < half; k += 16) {
         const U16 u = next16(rng);
         const Bytes s = load(mine + k);
-        const Mask flip = both(accept(u, class_index(neighbour_sum(nb, k), s, z), tab), first(half - k));
+        const Bytes nn = neighbour_sum(nb, k);
+        const Mask flip = both(accept(u, class_index(nn, s, z), tab), first(half - k));
         store(mine + k, negate_where(s, flip));
         row_flips += count(flip);
+        if constexpr (Count) {
+          s_nn += sum(keep(times_sign(nn, s), flip));
+          s_sum += sum(keep(s, flip));
+        }
       }
       flipped += row_flips;
     }
   }
   store_lanes(rng, lanes);
+  if constexpr (Count) {
+    *bonds -= 2 * s_nn;
+    *mag -= 2 * s_sum;
+  }
   return flipped;
 }
 
@@ -102,7 +115,12 @@ void observe(CheckerboardLattice& lat, std::int64_t* bonds, std::int64_t* mag) {
 }  // namespace
 
 std::int64_t checkerboard_sweep(CheckerboardLattice& lat, const CheckerboardTables& tab, RngLanes& rng) {
-  return lat.dim == 2 ? sweep<2>(lat, tab, rng) : sweep<3>(lat, tab, rng);
+  return lat.dim == 2 ? sweep<2, false>(lat, tab, rng, nullptr, nullptr) : sweep<3, false>(lat, tab, rng, nullptr, nullptr);
+}
+
+std::int64_t checkerboard_sweep_counting(CheckerboardLattice& lat, const CheckerboardTables& tab, RngLanes& rng,
+                                         std::int64_t* bonds, std::int64_t* mag) {
+  return lat.dim == 2 ? sweep<2, true>(lat, tab, rng, bonds, mag) : sweep<3, true>(lat, tab, rng, bonds, mag);
 }
 
 void checkerboard_observe(CheckerboardLattice& lat, std::int64_t* bonds, std::int64_t* mag) {
