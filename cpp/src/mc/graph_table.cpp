@@ -43,7 +43,7 @@ std::optional<LocalFields> tabulate_local_fields(const Graph& g) {
     std::size_t k = 0;
     while (k < fields.size() && !same_bits(fields[k], h[i])) ++k;
     if (k == fields.size()) {
-      if (static_cast<std::int64_t>(fields.size() + 1) * (2 * D + 1) > g.n()) return std::nullopt;
+      if (static_cast<std::int64_t>(fields.size() + 1) * (2 * D + 1) > std::max(g.n(), 64)) return std::nullopt;
       fields.push_back(h[i]);
     }
     which[i] = static_cast<std::int32_t>(k);
