@@ -125,20 +125,20 @@ class CheckerboardChain {
 class AnnealedCheckerboard final : public AnnealedChain {
  public:
   AnnealedCheckerboard(CheckerboardChain chain, const Lattice& lat, const StepTables<CheckerboardTables>& steps,
-                       CountingKernel sweep, Rng& rng)
-      : chain_(std::move(chain)), J_(lat.J), h_(lat.h), steps_(steps), sweep_(sweep) {
+                       CountingKernel counting, Rng& rng)
+      : chain_(std::move(chain)), J_(lat.J), h_(lat.h), steps_(steps), counting_(counting) {
     chain_.init(Init::Random, rng);
     chain_.counts(bonds_, M_);
   }
   double energy() override { return -J_ * static_cast<double>(bonds_) - h_ * static_cast<double>(M_); }
   void set_step(std::int64_t step) override { steps_.get(step, chain_.tables()); }
-  void sweep() override { chain_.sweep_counting(sweep_, bonds_, M_); }
+  void sweep() override { chain_.sweep_counting(counting_, bonds_, M_); }
 
  private:
   CheckerboardChain chain_;
   double J_, h_;
   const StepTables<CheckerboardTables>& steps_;
-  CountingKernel sweep_;
+  CountingKernel counting_;
   std::int64_t bonds_ = 0, M_ = 0;
 };
 
