@@ -23,7 +23,7 @@ struct Neighbours {
 
 template <int Dim>
 inline Neighbours<Dim> neighbours(const CheckerboardLattice& lat, int c, int r) {
-  const int L = lat.L, y = r % L, z = r / L;
+  const int L = lat.L, y = Dim == 2 ? r : r % L, z = Dim == 2 ? 0 : r / L;  // no division in 2D
   const int o = (y + z + c) & 1;
   const std::int8_t* other = lat.colour[1 - c] + kRowPad;
   auto row = [&](int yy, int zz) { return other + static_cast<std::int64_t>(yy + L * zz) * lat.stride; };
