@@ -23,6 +23,8 @@ int lowest_bit_exponent(double x) {
 
 bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 
+constexpr std::size_t kMaxFields = 64;  // distinct fields (also bounds the search for them)
+
 }  // namespace
 
 std::optional<LocalFields> tabulate_local_fields(const Graph& g) {
@@ -43,7 +45,8 @@ std::optional<LocalFields> tabulate_local_fields(const Graph& g) {
     std::size_t k = 0;
     while (k < fields.size() && !same_bits(fields[k], h[i])) ++k;
     if (k == fields.size()) {
-      if (static_cast<std::int64_t>(fields.size() + 1) * (2 * D + 1) > std::max(g.n(), 64)) return std::nullopt;
+      if (fields.size() == kMaxFields || static_cast<std::int64_t>(fields.size() + 1) * (2 * D + 1) > std::max(g.n(), 64))
+        return std::nullopt;
       fields.push_back(h[i]);
     }
     which[i] = static_cast<std::int32_t>(k);

@@ -25,8 +25,9 @@ struct LocalFields {
   std::vector<double> local;        // per entry: h + J0 n
 };
 
-// The table's layout, or nothing where it would not be exact or would hold more than
-// max(N, 64) entries (its rebuild at each beta should cost no more than a sweep).
+// The table's layout, or nothing where it would not be exact, where the fields take more than
+// 64 values, or where it would hold more than max(N, 64) entries (its rebuild at each beta
+// should cost no more than a sweep).
 std::optional<LocalFields> tabulate_local_fields(const Graph& g);
 
 // Per entry of LocalFields::local, at one beta: dE = 2 s local for s = +1, -1, and what
