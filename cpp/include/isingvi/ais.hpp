@@ -9,8 +9,8 @@
 // the gap closes as the schedule gets finer or the transitions mix better.
 //
 // Transitions: on square and cubic lattices of even L the checkerboard kernels of Monte Carlo
-// (plain, or multi-spin where L % 128 == 0), their flip tables rebuilt at each beta and E
-// counted exactly from the spins; on graphs (and odd L) sequential sweeps in index order, the
+// (plain, or multi-spin where L % 128 == 0), their flip tables set for each beta and E
+// counted exactly, as integers, from the spins; on graphs (and odd L) sequential sweeps in index order, the
 // flip probabilities looked up in a table rebuilt at each beta where the local fields take few
 // values (the same numbers as computing them, so the same results), else computed per spin.
 #pragma once

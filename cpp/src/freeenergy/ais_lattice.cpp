@@ -11,7 +11,6 @@
 
 #include "ais_driver.hpp"
 #include "isingvi/ais.hpp"
-#include "isingvi/check.hpp"
 #include "isingvi/simd.hpp"
 #include "mc/annealing.hpp"
 #include "mc/mc_multispin.hpp"
