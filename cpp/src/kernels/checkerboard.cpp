@@ -56,7 +56,8 @@ inline void refresh_halos(const CheckerboardLattice& lat, int c) {
 
 // Count: also add the changes of bonds and magnetisation to *bonds and *mag. A site that
 // flips changes bonds by -2 s nn and M by -2 s (sites of one colour are not neighbours, so a
-// half-sweep's changes add up).
+// half-sweep's changes add up). s nn and s of the flipped sites add up in bytes, summed up
+// every kFlush blocks: |s nn| <= 2 Dim, so kFlush blocks stay below 128.
 template <int Dim, bool Count>
 std::int64_t sweep(CheckerboardLattice& lat, const CheckerboardTables& tables, RngLanes& lanes, std::int64_t* bonds,
                    std::int64_t* mag) {
@@ -64,6 +65,9 @@ std::int64_t sweep(CheckerboardLattice& lat, const CheckerboardTables& tables, R
   Lanes rng = load_lanes(lanes);
   const int half = lat.half, z = 2 * Dim;
   std::int64_t flipped = 0, s_nn = 0, s_sum = 0;
+  constexpr int kFlush = 127 / (2 * Dim);
+  Bytes acc_nn = zero_bytes(), acc_s = zero_bytes();
+  int pending = 0;
   for (int c = 0; c < 2; ++c) {
     refresh_halos(lat, 1 - c);
     for (int r = 0; r < lat.rows; ++r) {
@@ -78,8 +82,14 @@ std::int64_t sweep(CheckerboardLattice& lat, const CheckerboardTables& tables, R
         store(mine + k, negate_where(s, flip));
         row_flips += count(flip);
         if constexpr (Count) {
-          s_nn += sum(keep(times_sign(nn, s), flip));
-          s_sum += sum(keep(s, flip));
+          acc_nn = add(acc_nn, keep(times_sign(nn, s), flip));
+          acc_s = add(acc_s, keep(s, flip));
+          if (++pending == kFlush) {
+            s_nn += sum(acc_nn);
+            s_sum += sum(acc_s);
+            acc_nn = acc_s = zero_bytes();
+            pending = 0;
+          }
         }
       }
       flipped += row_flips;
@@ -87,8 +97,8 @@ std::int64_t sweep(CheckerboardLattice& lat, const CheckerboardTables& tables, R
   }
   store_lanes(rng, lanes);
   if constexpr (Count) {
-    *bonds -= 2 * s_nn;
-    *mag -= 2 * s_sum;
+    *bonds -= 2 * (s_nn + sum(acc_nn));
+    *mag -= 2 * (s_sum + sum(acc_s));
   }
   return flipped;
 }
