@@ -17,9 +17,14 @@ Sections (``--sections``; each prints its rows into one table):
   energy of the trace) on the same lattice at T = 2.7 from the ordered start, timed like the
   core's mean field (difference of two ``iv.bp.solve`` calls). No NumPy baseline: its ratio is
   to the NumPy mean-field iteration, for scale only.
-* ``ais``: annealed importance sampling on the L = 32 lattice (``--ais-size``), 1000 heat-bath
-  steps of one sweep from beta = 0 to T = 2.269, timed per chain: ``chains/s`` = 1000 /
-  ms per chain.
+* ``ais``: annealed importance sampling on L x L lattices (``--ais-sizes``, default 16 32 128
+  256), 1000 heat-bath steps of one sweep from beta = 0 to T = 2.269, one thread, timed per
+  chain (``timed`` counts chains; ``_core.ais`` directly, so no table-building overhead). Rows:
+  ``lattice-plain`` (checkerboard kernel, simd "auto"), ``lattice-multispin`` (L % 128 == 0),
+  and the same model as a Graph: ``graph-table`` (sequential sweeps, flip probabilities from a
+  table) and ``graph-exp`` (std::exp per spin: the path every model took before). The graph
+  rows run 100 steps from L = 128 on (seconds per chain otherwise); ``x graph-exp`` compares
+  time per chain and step, i.e. chains/s at 1000 steps.
 
 Timing: ``time.process_time`` (CPU time of this process; one thread). The core is timed as
 the difference of two ``iv.meanfield.solve`` calls from the same start with max_iter = 1 and
@@ -64,6 +69,7 @@ COLUMNS = [
     ("ms_per_iter_best", "ms/iter (best)", "{:.3f}"),
     ("spins_per_ns_best", "spins/ns (best)", "{:.4f}"),
     ("vs_numpy", "core/numpy", "{:.2f}"),  # NumPy time / core time per iteration, same work
+    ("vs_baseline", "x graph-exp", "{:.1f}"),  # AIS: graph-exp time per chain and step / this row's
 ]
 
 
@@ -78,6 +84,8 @@ class Row:
     seconds: list[float] = field(repr=False)  # CPU time of the timed iterations, per repeat
     vs_numpy: float = math.nan
     spins_per_iter: int = 0  # spin updates in one iteration (0: L * L)
+    vs_baseline: float = math.nan
+    steps: int = 0  # AIS: schedule steps per chain
 
     @property
     def timed(self) -> str:
@@ -107,7 +115,8 @@ class Settings:
     pilot_time: float  # seconds a calibration run should last at least
     repeats: int
     seed: int = SEED
-    ais_size: int = 32
+    ais_sizes: tuple[int, ...] = (16, 32, 128, 256)
+    ais_steps: int = 1000
 
 
 # --------------------------------------------------------------------------------------------
@@ -232,7 +241,6 @@ def section_meanfield(sizes: list[int], cfg: Settings) -> list[Row]:
 # Loopy BP and AIS
 
 T_BP = 2.7
-AIS_STEPS = 1000
 
 
 def bench_core_bp(L: int, cfg: Settings) -> Row:
@@ -261,23 +269,43 @@ def section_bp(sizes: list[int], cfg: Settings) -> list[Row]:
     return rows
 
 
-def section_ais(sizes: list[int], cfg: Settings) -> list[Row]:
-    """AIS chains per second on the L = cfg.ais_size lattice (``sizes`` are for the other sections)."""
-    L = cfg.ais_size
-    steps = AIS_STEPS if cfg.min_time >= 0.5 else 50
+def bench_ais(L: int, impl: str, steps: int, cfg: Settings) -> Row:
+    """Chains of ``steps`` steps at L, on one of the four paths (see the module docstring)."""
+    lattice = iv.SquareLattice(L)
+    model = lattice if impl.startswith("lattice") else lattice.to_graph()
+    kw = {"lattice-plain": dict(kernel="plain"), "lattice-multispin": dict(kernel="multispin"),
+          "graph-table": dict(), "graph-exp": dict(tables=False)}[impl]
+    sampler = ""
 
     def timed(n_chains: int) -> float:
+        nonlocal sampler
         t0 = time.process_time()
-        iv.freeenergy.ais(iv.SquareLattice(L), iv.exact.T_C, n_steps=steps, n_sweeps=1, n_chains=n_chains,
-                          algorithm="heatbath", seed=cfg.seed)
-        return time.process_time() - t0
+        d = iv._core.ais(model, [iv.exact.T_C], steps, 1, n_chains, "heatbath", cfg.seed, 1, None, **kw)
+        dt = time.process_time() - t0
+        sampler = d["sampler"]
+        return dt
 
     S = _calibrate(timed, 2, cfg.pilot_time, cfg.min_time)
     S, out = _timed_repeats(lambda n: (timed(n), None), max(2, S), cfg)
-    row = Row("ais", "core", f"heatbath {steps} steps", L, iv.exact.T_C, S, [dt for dt, _ in out],
-              spins_per_iter=L * L * steps)
-    print(f"  done ais L={L}: {1e3 / row.ms_per_iter_best:.1f} chains/s", file=sys.stderr, flush=True)
-    return [row]
+    return Row("ais", impl, f"{sampler}, {steps} steps", L, iv.exact.T_C, S, [dt for dt, _ in out],
+               spins_per_iter=L * L * steps, steps=steps)
+
+
+def section_ais(sizes: list[int], cfg: Settings) -> list[Row]:
+    """AIS chains per second at each L of cfg.ais_sizes (``sizes`` are for the other sections)."""
+    rows = []
+    for L in cfg.ais_sizes:
+        graph_steps = cfg.ais_steps if L < 128 else max(2, cfg.ais_steps // 10)
+        group = [bench_ais(L, "lattice-plain", cfg.ais_steps, cfg)]
+        if L % 128 == 0:
+            group.append(bench_ais(L, "lattice-multispin", cfg.ais_steps, cfg))
+        group += [bench_ais(L, impl, graph_steps, cfg) for impl in ("graph-table", "graph-exp")]
+        base = group[-1].ms_per_iter_best / group[-1].steps
+        for r in group:
+            r.vs_baseline = base / (r.ms_per_iter_best / r.steps)
+        rows += group
+        print(f"  done ais L={L}", file=sys.stderr, flush=True)
+    return rows
 
 
 SECTIONS = {"meanfield": section_meanfield, "bp": section_bp, "ais": section_ais}
@@ -297,18 +325,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, help="also write the table to this CSV file")
     ap.add_argument("--min-time", type=float, help="CPU seconds per timed measurement (default 0.5)")
     ap.add_argument("--repeats", type=int, default=3, help="timed repeats per row (default 3)")
-    ap.add_argument("--ais-size", type=int, default=32, help="L of the AIS section (default 32; --quick: 8)")
+    ap.add_argument("--ais-sizes", type=int, nargs="+", help="L of the AIS section (default 16 32 128 256; --quick: 8 128)")
     args = ap.parse_args(argv)
     if args.repeats < 1:
         ap.error("--repeats: must be >= 1")
     if args.quick:
         sizes = args.sizes or [32]
-        cfg = Settings(min_time=args.min_time or 0.02, pilot_time=0.005, repeats=args.repeats, ais_size=8)
+        cfg = Settings(min_time=args.min_time or 0.02, pilot_time=0.005, repeats=args.repeats,
+                       ais_sizes=tuple(args.ais_sizes or (8, 128)), ais_steps=20)
     else:
         sizes = args.sizes or [1024]
-        cfg = Settings(min_time=args.min_time or 0.5, pilot_time=0.1, repeats=args.repeats, ais_size=args.ais_size)
+        cfg = Settings(min_time=args.min_time or 0.5, pilot_time=0.1, repeats=args.repeats,
+                       ais_sizes=tuple(args.ais_sizes or Settings.ais_sizes))
     if any(L < 3 for L in sizes):
         ap.error("--sizes: L must be >= 3")
+    if any(L < 2 or L % 2 for L in cfg.ais_sizes):
+        ap.error("--ais-sizes: L must be even and >= 2")
 
     print("isingvi variational-solver benchmark")
     print(environment())
@@ -328,7 +360,9 @@ def main(argv: list[str] | None = None) -> int:
                   f"{r.vs_numpy:.1f}x numpy+F")
     for r in rows:
         if r.section == "ais":
-            print(f"  ais L = {r.L}: {1e3 / r.ms_per_iter_best:.1f} chains/s ({r.variant}, one sweep a step)")
+            per_1000 = r.ms_per_iter_best * 1000 / r.steps
+            print(f"  ais L = {r.L:4d} {r.impl:17s}: {1e3 / per_1000:10.2f} chains/s at 1000 steps "
+                  f"({r.vs_baseline:.1f}x graph-exp; {r.variant})")
     if args.out:
         write_csv(rows, args.out)
         print(f"\nwrote {args.out}")

@@ -10,12 +10,15 @@
 namespace py = pybind11;
 using namespace pybind11::literals;
 
-void bind_freeenergy(py::module_& m) {
+namespace {
+
+template <class Model>
+void bind_ais(py::module_& m) {
   m.def(
       "ais",
-      [](const isingvi::Graph& g, const std::vector<double>& T, std::int64_t n_steps, std::int64_t n_sweeps,
+      [](const Model& model, const std::vector<double>& T, std::int64_t n_steps, std::int64_t n_sweeps,
          std::int64_t n_chains, const std::string& algorithm, std::uint64_t seed, int threads,
-         const py::object& progress) {
+         const py::object& progress, const std::string& simd, const std::string& kernel, bool tables) {
         isingvi::AisParams p;
         p.T = T;
         p.n_steps = n_steps;
@@ -24,7 +27,10 @@ void bind_freeenergy(py::module_& m) {
         p.algorithm = isingvi::parse_algorithm(algorithm);
         p.seed = seed;
         p.threads = threads;
-        isingvi::AisResult r = isingvi_py::run_interruptible([&] { return isingvi::ais(g, p); }, progress);
+        p.simd = simd;
+        p.kernel = kernel;
+        p.tables = tables;
+        isingvi::AisResult r = isingvi_py::run_interruptible([&] { return isingvi::ais(model, p); }, progress);
         using isingvi_py::to_numpy;
         const auto n_steps_run = static_cast<py::ssize_t>(r.schedule.size());
         py::dict out;
@@ -36,12 +42,23 @@ void bind_freeenergy(py::module_& m) {
         out["log_weights"] = to_numpy(std::move(r.log_weights), {r.n_T, r.n_chains});
         out["schedule"] = to_numpy(std::move(r.schedule), {n_steps_run});
         out["n_spins"] = r.n_spins;
+        out["sampler"] = r.sampler;
         return out;
       },
       "Annealed importance sampling from beta = 0 to every 1/T; returns a dict with per-spin ln_z, "
-      "ln_z_err, ess (n_T,), log_weights (n_T, n_chains) (total ln w), schedule, T, beta, n_spins.",
-      "graph"_a, "T"_a, "n_steps"_a = 1000, "n_sweeps"_a = 1, "n_chains"_a = 64, "algorithm"_a = "heatbath",
-      "seed"_a = 0, "threads"_a = 1, "progress"_a = py::none());
+      "ln_z_err, ess (n_T,), log_weights (n_T, n_chains) (total ln w), schedule, T, beta, n_spins, "
+      "sampler. simd, kernel: as mc_sweep's (lattices); tables: graphs look flip probabilities up "
+      "where that is exact (False: computed per spin).",
+      "model"_a, "T"_a, "n_steps"_a = 1000, "n_sweeps"_a = 1, "n_chains"_a = 64, "algorithm"_a = "heatbath",
+      "seed"_a = 0, "threads"_a = 1, "progress"_a = py::none(), "simd"_a = "auto", "kernel"_a = "auto",
+      "tables"_a = true);
+}
+
+}  // namespace
+
+void bind_freeenergy(py::module_& m) {
+  bind_ais<isingvi::Graph>(m);
+  bind_ais<isingvi::Lattice>(m);
   m.def(
       "pinned_schedule",
       [](const std::vector<double>& targets, std::int64_t n_steps) {

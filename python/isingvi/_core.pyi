@@ -247,8 +247,9 @@ def belief_propagation(
 def bp_message(beta: _Float, J: _Float, c: _Float) -> float:
     """The BP cavity-field message atanh(tanh(beta J) tanh(beta c)) / beta, overflow-free."""
 
+@overload
 def ais(
-    graph: Graph,
+    model: Graph,
     T: Sequence[_Float],
     n_steps: _Int = 1000,
     n_sweeps: _Int = 1,
@@ -257,13 +258,34 @@ def ais(
     seed: _Int = 0,
     threads: _Int = 1,
     progress: Callable[[int, int], object] | None = None,
+    simd: str = "auto",
+    kernel: str = "auto",
+    tables: bool = True,
 ) -> dict[str, Any]:
     """Annealed importance sampling from beta = 0 to every 1/T.
 
     Returns a dict with per-spin ln_z, ln_z_err, ess (n_T,), log_weights (n_T, n_chains)
-    (total ln w), schedule, T, beta, n_spins.
+    (total ln w), schedule, T, beta, n_spins, sampler. ``simd`` and ``kernel`` as for
+    mc_sweep (lattices: the checkerboard kernels; odd L and graphs: sequential sweeps);
+    ``tables``: graphs look the flip probabilities up where that is exact (False: computed
+    per spin, the reference; the same results).
     """
 
+@overload
+def ais(
+    model: Lattice,
+    T: Sequence[_Float],
+    n_steps: _Int = 1000,
+    n_sweeps: _Int = 1,
+    n_chains: _Int = 64,
+    algorithm: str = "heatbath",
+    seed: _Int = 0,
+    threads: _Int = 1,
+    progress: Callable[[int, int], object] | None = None,
+    simd: str = "auto",
+    kernel: str = "auto",
+    tables: bool = True,
+) -> dict[str, Any]: ...
 def pinned_schedule(targets: Sequence[_Float], n_steps: _Int) -> npt.NDArray[np.float64]:
     """n_steps increasing values in (0, max target], linear between consecutive targets,
     containing every target exactly; the largest step is as small as it can be."""

@@ -25,7 +25,7 @@ from ._progress import reporter
 from ._validate import (INT64_MAX, as_bool, as_choice, as_int, as_model, as_real_array, as_seed, as_temperatures,
                         check_energy_scale, check_memory, energy_bound)
 from .analysis import _scale, binned_mean
-from .mc import ALGORITHMS, run
+from .mc import ALGORITHMS, KERNELS, SIMD, run
 from .models import as_graph
 from .tempering import TEMPERING_ALGORITHMS, parallel_tempering
 
@@ -70,6 +70,8 @@ def ais(
     threads: int = 1,
     log_weights: bool = False,
     progress=False,
+    simd: str = "auto",
+    kernel: str = "auto",
 ):
     """Per-spin ln Z and f by annealed importance sampling (Jarzynski), at every T.
 
@@ -94,7 +96,11 @@ def ais(
     n_steps : length of the beta schedule, >= the number of distinct T
     n_sweeps : sweeps at each step (0: plain importance sampling from the uniform distribution)
     n_chains : independent chains, >= 2; chain c draws from the RNG stream (seed, c)
-    algorithm : "heatbath" or "metropolis" (sequential single-spin sweeps in index order)
+    algorithm : "heatbath" or "metropolis": on lattices of even L the checkerboard sweeps of
+        :func:`isingvi.mc.run` (their flip tables rebuilt at each step, E counted exactly from
+        the spins); on graphs and odd L sequential sweeps in index order (flip probabilities
+        looked up in a table rebuilt at each step where the local fields take few values:
+        every |J_ij| equal and few distinct fields; the same numbers as computing them)
     seed : master seed
     threads : chains run in parallel; the results are bit-identical for any thread count
     log_weights : also return the per-chain log-weights
@@ -102,6 +108,9 @@ def ais(
         True shows a progress bar on stderr (rate, and ETA where the total is known); a callable
         is called as ``progress(done, total)`` every 50 ms, in steps summed over chains. Either
         way Ctrl-C stops the call within a second with KeyboardInterrupt.
+    simd, kernel : as for :func:`isingvi.mc.run` (lattices of even L; "auto" takes the
+        multi-spin kernel where L % 128 == 0). Results are bit-identical for every simd;
+        the kernels draw different numbers, so "plain" and "multispin" chains differ.
 
     Supported range: beta (sum |J_ij| + sum |h_i|) < 1e300, and the chains must fit in
     :func:`isingvi.memory_limit`; else ValueError naming T or n_chains.
@@ -156,7 +165,9 @@ def ais(
     different domain states and ln w is far from Gaussian: on the 32 x 32 torus with 4000
     steps and 128 chains (ess about 5) every row with T <= 2.3 is flagged.
     """
-    g = as_graph(model)
+    as_model(model)
+    # lattices of even L run the checkerboard kernels; the others are swept as graphs
+    g = model if isinstance(model, _core.Lattice) and model.L % 2 == 0 else as_graph(model)
     temps = as_temperatures(T)
     check_energy_scale(energy_bound(g), g.n, temps)
     n_steps = as_int(n_steps, "n_steps", 1, INT64_MAX)
@@ -168,8 +179,10 @@ def ais(
     algorithm = as_choice(algorithm, "algorithm", AIS_ALGORITHMS)
     seed = as_seed(seed)
     threads = as_int(threads, "threads", 1)
+    simd = as_choice(simd, "simd", SIMD)
+    kernel = as_choice(kernel, "kernel", KERNELS)
     with reporter(progress, "freeenergy.ais", "step") as report:
-        d = _core.ais(g, temps.tolist(), n_steps, n_sweeps, n_chains, algorithm, seed, threads, report)
+        d = _core.ais(g, temps.tolist(), n_steps, n_sweeps, n_chains, algorithm, seed, threads, report, simd, kernel)
     lw = np.asarray(d["log_weights"]).reshape(len(temps), n_chains)
     err, down, up, reliable = _ais_errors(lw, np.asarray(d["ln_z_err"]) * g.n)
     ln_z = np.asarray(d["ln_z"])

@@ -7,8 +7,15 @@
 // ln w. Then E[w] = Z(beta) / 2^N exactly at every beta of the schedule, whatever the
 // number of steps, so Z-hat = 2^N * mean(w) is unbiased and, by Jensen, E[ln Z-hat] <= ln Z;
 // the gap closes as the schedule gets finer or the transitions mix better.
+//
+// Transitions: on square and cubic lattices of even L the checkerboard kernels of Monte Carlo
+// (plain, or multi-spin where L % 128 == 0), their flip tables set for each beta and E
+// counted exactly, as integers, from the spins; on graphs (and odd L) sequential sweeps in index order, the
+// flip probabilities looked up in a table rebuilt at each beta where the local fields take few
+// values (the same numbers as computing them, so the same results), else computed per spin.
 #pragma once
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "isingvi/mc.hpp"
@@ -31,6 +38,13 @@ struct AisParams {
   Algorithm algorithm = Algorithm::HeatBath;  // Metropolis or HeatBath (sequential sweeps)
   std::uint64_t seed = 0;         // chain c draws from the stream (seed, c)
   int threads = 1;                // chains run in parallel; the results do not depend on it
+  // Lattices: as SweepParams::simd and ::kernel ("auto", or "plain" / "multispin"; graphs and
+  // odd L accept "auto" and "plain"). Every simd gives bit-identical results.
+  std::string simd = "auto";
+  std::string kernel = "auto";
+  // Graphs: tabulate the flip probabilities where that is exact (false: std::exp per spin,
+  // the reference the table reproduces bit for bit).
+  bool tables = true;
 };
 
 struct AisResult {
@@ -42,8 +56,10 @@ struct AisResult {
   std::vector<double> ln_z, ln_z_err, ess;
   std::vector<double> log_weights;  // (n_T, n_chains) row-major: ln w of each chain, total (not per spin)
   std::vector<double> schedule;     // the betas the chains walked through
+  std::string sampler;              // which transitions ran, e.g. "checkerboard-heatbath-avx2"
 };
 
 AisResult ais(const Graph& g, const AisParams& params);
+AisResult ais(const Lattice& lattice, const AisParams& params);
 
 }  // namespace isingvi

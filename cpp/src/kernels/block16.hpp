@@ -72,6 +72,7 @@ inline Table load_table(const CheckerboardTables& t) {
 inline Bytes load(const std::int8_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
 inline void store(std::int8_t* p, Bytes b) { _mm_storeu_si128(reinterpret_cast<__m128i*>(p), b); }
 inline Bytes add(Bytes a, Bytes b) { return _mm_add_epi8(a, b); }
+inline Bytes zero_bytes() { return _mm_setzero_si128(); }
 
 // ((nn + z) >> 1) | (s & 8): nn + z is even and >= 0, and s & 8 is 8 for s = -1, 0 for +1.
 inline Bytes class_index(Bytes nn, Bytes s, int z) {
@@ -152,6 +153,7 @@ inline Table load_table(const CheckerboardTables& t) {
 inline Bytes load(const std::int8_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
 inline void store(std::int8_t* p, Bytes b) { _mm_storeu_si128(reinterpret_cast<__m128i*>(p), b); }
 inline Bytes add(Bytes a, Bytes b) { return _mm_add_epi8(a, b); }
+inline Bytes zero_bytes() { return _mm_setzero_si128(); }
 inline Bytes class_index(Bytes nn, Bytes s, int z) {
   const Bytes half = _mm_avg_epu8(_mm_add_epi8(nn, _mm_set1_epi8(static_cast<char>(z))), _mm_setzero_si128());
   return _mm_or_si128(half, _mm_and_si128(s, _mm_set1_epi8(8)));
@@ -242,6 +244,7 @@ inline Bytes load(const std::int8_t* p) {
 inline void store(std::int8_t* p, const Bytes& b) {
   for (int i = 0; i < 16; ++i) p[i] = b.v[i];
 }
+inline Bytes zero_bytes() { return Bytes{}; }
 inline Bytes add(const Bytes& a, const Bytes& b) {
   Bytes r;
   for (int i = 0; i < 16; ++i) r.v[i] = static_cast<std::int8_t>(a.v[i] + b.v[i]);

@@ -23,7 +23,7 @@ struct Neighbours {
 
 template <int Dim>
 inline Neighbours<Dim> neighbours(const CheckerboardLattice& lat, int c, int r) {
-  const int L = lat.L, y = r % L, z = r / L;
+  const int L = lat.L, y = Dim == 2 ? r : r % L, z = Dim == 2 ? 0 : r / L;  // no division in 2D
   const int o = (y + z + c) & 1;
   const std::int8_t* other = lat.colour[1 - c] + kRowPad;
   auto row = [&](int yy, int zz) { return other + static_cast<std::int64_t>(yy + L * zz) * lat.stride; };
@@ -54,12 +54,20 @@ inline void refresh_halos(const CheckerboardLattice& lat, int c) {
   }
 }
 
-template <int Dim>
-std::int64_t sweep(CheckerboardLattice& lat, const CheckerboardTables& tables, RngLanes& lanes) {
+// Count: also add the changes of bonds and magnetisation to *bonds and *mag. A site that
+// flips changes bonds by -2 s nn and M by -2 s (sites of one colour are not neighbours, so a
+// half-sweep's changes add up). s nn and s of the flipped sites add up in bytes, summed up
+// every kFlush blocks: |s nn| <= 2 Dim, so kFlush blocks stay below 128.
+template <int Dim, bool Count>
+std::int64_t sweep(CheckerboardLattice& lat, const CheckerboardTables& tables, RngLanes& lanes, std::int64_t* bonds,
+                   std::int64_t* mag) {
   const Table tab = load_table(tables);
   Lanes rng = load_lanes(lanes);
   const int half = lat.half, z = 2 * Dim;
-  std::int64_t flipped = 0;
+  std::int64_t flipped = 0, s_nn = 0, s_sum = 0;
+  constexpr int kFlush = 127 / (2 * Dim);
+  Bytes acc_nn = zero_bytes(), acc_s = zero_bytes();
+  int pending = 0;
   for (int c = 0; c < 2; ++c) {
     refresh_halos(lat, 1 - c);
     for (int r = 0; r < lat.rows; ++r) {
@@ -69,14 +77,29 @@ std::int64_t sweep(CheckerboardLattice& lat, const CheckerboardTables& tables, R
       for (int k = 0; k < half; k += 16) {
         const U16 u = next16(rng);
         const Bytes s = load(mine + k);
-        const Mask flip = both(accept(u, class_index(neighbour_sum(nb, k), s, z), tab), first(half - k));
+        const Bytes nn = neighbour_sum(nb, k);
+        const Mask flip = both(accept(u, class_index(nn, s, z), tab), first(half - k));
         store(mine + k, negate_where(s, flip));
         row_flips += count(flip);
+        if constexpr (Count) {
+          acc_nn = add(acc_nn, keep(times_sign(nn, s), flip));
+          acc_s = add(acc_s, keep(s, flip));
+          if (++pending == kFlush) {
+            s_nn += sum(acc_nn);
+            s_sum += sum(acc_s);
+            acc_nn = acc_s = zero_bytes();
+            pending = 0;
+          }
+        }
       }
       flipped += row_flips;
     }
   }
   store_lanes(rng, lanes);
+  if constexpr (Count) {
+    *bonds -= 2 * (s_nn + sum(acc_nn));
+    *mag -= 2 * (s_sum + sum(acc_s));
+  }
   return flipped;
 }
 
@@ -102,7 +125,12 @@ void observe(CheckerboardLattice& lat, std::int64_t* bonds, std::int64_t* mag) {
 }  // namespace
 
 std::int64_t checkerboard_sweep(CheckerboardLattice& lat, const CheckerboardTables& tab, RngLanes& rng) {
-  return lat.dim == 2 ? sweep<2>(lat, tab, rng) : sweep<3>(lat, tab, rng);
+  return lat.dim == 2 ? sweep<2, false>(lat, tab, rng, nullptr, nullptr) : sweep<3, false>(lat, tab, rng, nullptr, nullptr);
+}
+
+std::int64_t checkerboard_sweep_counting(CheckerboardLattice& lat, const CheckerboardTables& tab, RngLanes& rng,
+                                         std::int64_t* bonds, std::int64_t* mag) {
+  return lat.dim == 2 ? sweep<2, true>(lat, tab, rng, bonds, mag) : sweep<3, true>(lat, tab, rng, bonds, mag);
 }
 
 void checkerboard_observe(CheckerboardLattice& lat, std::int64_t* bonds, std::int64_t* mag) {

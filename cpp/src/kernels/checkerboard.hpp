@@ -40,11 +40,15 @@ struct CheckerboardTables {
 
 // One full sweep (colour 0, then colour 1, rows in order, 16 sites per draw of the lanes;
 // a row of `half` sites uses ceil(half / 16) draws) -> number of flipped spins.
+// sweep_counting: the same sweep, which also adds its changes of bonds and mag (as observe
+// counts them) to *bonds and *mag.
 // observe: bonds = sum over nearest-neighbour bonds of s_i s_j (dim * N of them), mag = sum s_i.
 #define ISINGVI_DECLARE_CHECKERBOARD_KERNELS(isa)                                                  \
   namespace isingvi::kernels::isa {                                                                \
   std::int64_t checkerboard_sweep(CheckerboardLattice& lat, const CheckerboardTables& tab,        \
                                   RngLanes& rng);                                                  \
+  std::int64_t checkerboard_sweep_counting(CheckerboardLattice& lat, const CheckerboardTables& tab, \
+                                           RngLanes& rng, std::int64_t* bonds, std::int64_t* mag); \
   void checkerboard_observe(CheckerboardLattice& lat, std::int64_t* bonds, std::int64_t* mag);   \
   }
 

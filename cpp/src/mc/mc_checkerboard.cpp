@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "isingvi/rng.hpp"
 #include "isingvi/simd.hpp"
 #include "kernels/checkerboard.hpp"
+#include "annealing.hpp"
 #include "mc_driver.hpp"
 
 namespace isingvi::detail {
@@ -24,11 +26,12 @@ using kernels::CheckerboardTables;
 using kernels::kRowPad;
 using SweepKernel = std::int64_t (*)(CheckerboardLattice&, const CheckerboardTables&, kernels::RngLanes&);
 using ObserveKernel = void (*)(CheckerboardLattice&, std::int64_t*, std::int64_t*);
+using CountingKernel = std::int64_t (*)(CheckerboardLattice&, const CheckerboardTables&, kernels::RngLanes&,
+                                        std::int64_t*, std::int64_t*);
 
 // Flip probabilities by class (see CheckerboardTables and flip_threshold32).
-CheckerboardTables flip_tables(const Lattice& lat, Algorithm alg, double T) {
+CheckerboardTables flip_tables(const Lattice& lat, Algorithm alg, double beta) {
   const int z = lat.coordination();
-  const double beta = 1.0 / T;
   CheckerboardTables t{};
   for (int up = 0; up < 2; ++up)
     for (int nn = -z; nn <= z; nn += 2) {
@@ -50,7 +53,7 @@ class CheckerboardChain {
         rows_(static_cast<int>(lat.n() / lat.L)),
         stride_(kRowPad + (half_ + 15) / 16 * 16 + 16),
         buf_(static_cast<std::size_t>(2 * rows_ * stride_), 1),  // padding holds valid spins
-        tables_(flip_tables(lat, alg, T)), sweep_(sweep_kernel), observe_(observe_kernel) {}
+        tables_(flip_tables(lat, alg, 1.0 / T)), sweep_(sweep_kernel), observe_(observe_kernel) {}
 
   void init(Init how, Rng& rng) {
     std::vector<std::int8_t> s(static_cast<std::size_t>(N_));
@@ -74,6 +77,19 @@ class CheckerboardChain {
 
   void copy_spins(std::int8_t* out) {
     for_each_site([&](std::int64_t i, std::int8_t& cell) { out[i] = cell; });
+  }
+
+  // For annealing: its tables, set step by step; the counts E is made of (observe), and a
+  // sweep that adds its changes to them.
+  CheckerboardTables& tables() { return tables_; }
+  void counts(std::int64_t& bonds, std::int64_t& M) {
+    auto lat = view();
+    observe_(lat, &bonds, &M);
+  }
+  void sweep_counting(CountingKernel kernel, std::int64_t& bonds, std::int64_t& M) {
+    auto lat = view();
+    counters.accepted += kernel(lat, tables_, lanes_, &bonds, &M);
+    counters.attempts += N_;
   }
 
  private:
@@ -104,7 +120,57 @@ class CheckerboardChain {
   ObserveKernel observe_;
 };
 
+// Annealing (annealing.hpp): the chain with the tables of the current step, and E = -J bonds
+// - h M from counts that its sweeps keep up to date (cheaper than observing at every step).
+class AnnealedCheckerboard final : public AnnealedChain {
+ public:
+  AnnealedCheckerboard(CheckerboardChain chain, const Lattice& lat, const StepTables<CheckerboardTables>& steps,
+                       CountingKernel counting, Rng& rng)
+      : chain_(std::move(chain)), J_(lat.J), h_(lat.h), steps_(steps), counting_(counting) {
+    chain_.init(Init::Random, rng);
+    chain_.counts(bonds_, M_);
+  }
+  double energy() override { return -J_ * static_cast<double>(bonds_) - h_ * static_cast<double>(M_); }
+  void set_step(std::int64_t step) override { steps_.get(step, chain_.tables()); }
+  void sweep() override { chain_.sweep_counting(counting_, bonds_, M_); }
+
+ private:
+  CheckerboardChain chain_;
+  double J_, h_;
+  const StepTables<CheckerboardTables>& steps_;
+  CountingKernel counting_;
+  std::int64_t bonds_ = 0, M_ = 0;
+};
+
+class CheckerboardAnnealer final : public Annealer {
+ public:
+  CheckerboardAnnealer(const Lattice& lat, Algorithm alg, Isa isa, std::vector<double> schedule)
+      : lat_(lat), alg_(alg), sweep_(ISINGVI_SELECT_KERNEL(isa, checkerboard_sweep)),
+        counting_(ISINGVI_SELECT_KERNEL(isa, checkerboard_sweep_counting)),
+        observe_(ISINGVI_SELECT_KERNEL(isa, checkerboard_observe)),
+        steps_(std::move(schedule), [lat, alg](double beta) { return flip_tables(lat, alg, beta); }) {}
+  std::unique_ptr<AnnealedChain> chain(Rng& rng) const override {
+    // T = 1 only until the first step sets its tables
+    return std::make_unique<AnnealedCheckerboard>(CheckerboardChain(lat_, alg_, 1.0, sweep_, observe_), lat_, steps_,
+                                                  counting_, rng);
+  }
+
+ private:
+  Lattice lat_;
+  Algorithm alg_;
+  SweepKernel sweep_;
+  CountingKernel counting_;
+  ObserveKernel observe_;
+  StepTables<CheckerboardTables> steps_;
+};
+
 }  // namespace
+
+std::unique_ptr<Annealer> checkerboard_annealer(const Lattice& lat, Algorithm alg, Isa isa,
+                                                std::vector<double> schedule) {
+  require(lat.L % 2 == 0, "L", "checkerboard sweeps need an even L, got " + std::to_string(lat.L));
+  return std::make_unique<CheckerboardAnnealer>(lat, alg, isa, std::move(schedule));
+}
 
 std::uint64_t flip_threshold32(const Lattice& lat, Algorithm alg, double beta, int s, int nn) {
   const double dE = 2.0 * s * (lat.J * nn + lat.h);

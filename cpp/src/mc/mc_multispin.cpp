@@ -18,6 +18,7 @@
 #include "isingvi/rng.hpp"
 #include "isingvi/simd.hpp"
 #include "kernels/multispin.hpp"
+#include "annealing.hpp"
 #include "mc_checkerboard.hpp"
 #include "mc_driver.hpp"
 #include "thread_team.hpp"
@@ -38,9 +39,8 @@ constexpr int kMaxTeam = 256;  // threads sharing one lattice
 
 // The classes of (m disagreeing neighbours, spin) with their 32-bit thresholds; the two spins
 // of an m share one class when their thresholds agree (h = 0), which saves work per word.
-MultispinTables multispin_tables(const Lattice& lat, Algorithm alg, double T) {
+MultispinTables multispin_tables(const Lattice& lat, Algorithm alg, double beta) {
   const int z = lat.coordination();
-  const double beta = 1.0 / T;
   MultispinTables t{};
   auto add = [&](int m, int spin, bool spin_matters, std::uint64_t thr) {
     MultispinClass c{{m & 1 ? kAll : 0, m & 2 ? kAll : 0, m & 4 ? kAll : 0}, spin > 0 ? kAll : 0,
@@ -75,7 +75,7 @@ class MultispinChain {
       : L_(lat.L), dim_(lat.dim), N_(lat.n()), J_(lat.J), h_(lat.h), H_(lat.L / 64), half_(lat.L / 2),
         rows_(lat.dim == 2 ? H_ : lat.L * H_), stride_(half_ + 2 * kWordPad),
         buf_(static_cast<std::size_t>(2 * rows_ * stride_), 0), lanes_(static_cast<std::size_t>(rows_)),
-        tables_(multispin_tables(lat, alg, T)), half_sweep_(half_sweep), observe_(observe),
+        tables_(multispin_tables(lat, alg, 1.0 / T)), half_sweep_(half_sweep), observe_(observe),
         team_(std::make_unique<ThreadTeam>(team_size(threads))) {}
 
   void init(Init how, Rng& rng) {
@@ -109,6 +109,8 @@ class MultispinChain {
     M = 2 * up - N_;
     E = -J_ * static_cast<double>(bonds) - h_ * static_cast<double>(M);
   }
+
+  MultispinTables& tables() { return tables_; }  // annealing sets them step by step
 
   void copy_spins(std::int8_t* out) {
     for_each_site([&](std::int64_t i, std::uint64_t*& word, int bit) {
@@ -161,7 +163,57 @@ class MultispinChain {
   std::unique_ptr<ThreadTeam> team_;  // on the heap: its threads hold its address
 };
 
+// Annealing (annealing.hpp): the chain with the tables of the current step.
+class AnnealedMultispin final : public AnnealedChain {
+ public:
+  AnnealedMultispin(MultispinChain chain, const StepTables<MultispinTables>& steps, Rng& rng)
+      : chain_(std::move(chain)), steps_(steps), rng_(rng) {
+    chain_.init(Init::Random, rng);
+  }
+  double energy() override {
+    double E = 0.0;
+    std::int64_t M = 0;
+    chain_.observe(E, M);
+    return E;
+  }
+  void set_step(std::int64_t step) override { steps_.get(step, chain_.tables()); }
+  void sweep() override { chain_.sweep(rng_); }
+
+ private:
+  MultispinChain chain_;
+  const StepTables<MultispinTables>& steps_;
+  Rng& rng_;
+};
+
+class MultispinAnnealer final : public Annealer {
+ public:
+  MultispinAnnealer(const Lattice& lat, Algorithm alg, Isa isa, int threads, std::vector<double> schedule)
+      : lat_(lat), alg_(alg), threads_(threads), half_sweep_(ISINGVI_SELECT_KERNEL(isa, multispin_half_sweep)),
+        observe_(ISINGVI_SELECT_KERNEL(isa, multispin_observe)),
+        steps_(std::move(schedule), [lat, alg](double beta) { return multispin_tables(lat, alg, beta); }) {}
+  std::unique_ptr<AnnealedChain> chain(Rng& rng) const override {
+    // T = 1 only until the first step sets its tables
+    return std::make_unique<AnnealedMultispin>(MultispinChain(lat_, alg_, 1.0, half_sweep_, observe_, threads_),
+                                               steps_, rng);
+  }
+
+ private:
+  Lattice lat_;
+  Algorithm alg_;
+  int threads_;
+  HalfSweepKernel half_sweep_;
+  ObserveKernel observe_;
+  StepTables<MultispinTables> steps_;
+};
+
 }  // namespace
+
+std::unique_ptr<Annealer> multispin_annealer(const Lattice& lat, Algorithm alg, Isa isa, int threads,
+                                             std::vector<double> schedule) {
+  require(multispin_supports(lat), "kernel",
+          "'multispin' needs L a multiple of 128, got L = " + std::to_string(lat.L) + " (use 'auto' or 'plain')");
+  return std::make_unique<MultispinAnnealer>(lat, alg, isa, threads, std::move(schedule));
+}
 
 bool multispin_supports(const Lattice& lat) { return lat.L % 128 == 0; }
 
