@@ -152,7 +152,9 @@ class ThreadTeam {
 // depends on (those that read its rows or whose rows it reads) have finished step h - 1, so
 // threads wait only for their neighbours' counters, not for the whole team. Dependencies are
 // symmetric, so no band gets more than one step ahead of a neighbour and nothing is
-// overwritten while still being read. cancel() releases every waiting thread.
+// overwritten while still being read. cancel() releases every waiting thread. Waiting spins
+// for up to 50 us, then sleeps (as ThreadTeam: on a busy machine the thread waited for may
+// need this core).
 class BandSync {
  public:
   // deps[t]: the bands band t depends on (not t itself)
@@ -166,28 +168,51 @@ class BandSync {
   }
   // Waits until band t's dependencies have finished `steps` steps; false once cancelled.
   bool wait(int t, std::int64_t steps) {
-    for (int u : deps_[static_cast<std::size_t>(t)]) {
-      for (int spin = 1; progress_[u].steps.load(std::memory_order_acquire) < steps; ++spin) {
-        if (cancelled_.load(std::memory_order_relaxed)) return false;
-        // spin briefly, then yield: on a busy machine the thread waited for may need this core
-        if (spin < 2000)
-          cpu_relax();
-        else
-          std::this_thread::yield();
-      }
+    auto ready = [&] {
+      if (cancelled_.load()) return true;
+      for (int u : deps_[static_cast<std::size_t>(t)])
+        if (progress_[u].steps.load() < steps) return false;
+      return true;
+    };
+    const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(50);
+    for (int spin = 1; !ready(); ++spin) {
+      cpu_relax();
+      if (spin % 64 != 0 || std::chrono::steady_clock::now() < until) continue;
+      std::unique_lock<std::mutex> lock(mutex_);
+      sleeping_.fetch_add(1);
+      wake_.wait(lock, ready);
+      sleeping_.fetch_sub(1);
+      break;
     }
-    return !cancelled_.load(std::memory_order_relaxed);
+    return !cancelled_.load();
   }
-  void finished(int t, std::int64_t steps) { progress_[t].steps.store(steps, std::memory_order_release); }
-  void cancel() { cancelled_.store(true, std::memory_order_relaxed); }
+  // The waker changes the state first and then reads `sleeping_`; a sleeper raises it first and
+  // then reads the state (all sequentially consistent): one of them sees the other.
+  void finished(int t, std::int64_t steps) {
+    progress_[t].steps.store(steps);
+    notify();
+  }
+  void cancel() {
+    cancelled_.store(true);
+    notify();
+  }
 
  private:
+  void notify() {
+    if (sleeping_.load() == 0) return;
+    { std::lock_guard<std::mutex> lock(mutex_); }  // a sleeper between its check and its wait holds it
+    wake_.notify_all();
+  }
+
   struct alignas(64) Counter {  // a cache line each: its owner writes it every step
     std::atomic<std::int64_t> steps{0};
   };
   std::vector<std::vector<int>> deps_;
   std::unique_ptr<Counter[]> progress_;
   std::atomic<bool> cancelled_{false};
+  std::atomic<int> sleeping_{0};
+  std::mutex mutex_;
+  std::condition_variable wake_;
 };
 
 }  // namespace isingvi::detail
