@@ -7,8 +7,8 @@ that build's Python, so both builds see the same machine load and neither profit
 process. A timing is the CPU time (``time.process_time``; wall time for several threads) of S
 sweeps: two runs with the same seed, ``n_measure = 1`` and ``1 + S``, differ by exactly S
 sweeps. S is fixed per row (calibrated once with the new build) so both builds do the same
-work. The table gives the median spins/ns of each build and their ratio new/old (> 1: the new
-build is faster); with ``--threads 2`` also each build's wall-time speed-up over one thread
+work. The table gives the median spins/ns of each build and new/old, the median over repeats
+of the ratio of the two back-to-back timings (> 1: the new build is faster); with ``--threads 2`` also each build's wall-time speed-up over one thread
 (same sweeps on one thread right after, median over repeats).
 
 Usage::
@@ -112,7 +112,8 @@ def main() -> None:
             for build in order:
                 res[build].append(call(a.old if build == "old" else a.new, row, S, a.seed))
         rate = {b: statistics.median(S * L * L / r["seconds"] * 1e-9 for r in res[b]) for b in res}
-        line = f"{row:<24} {S:>6} {rate['old']:>12.4f} {rate['new']:>12.4f} {rate['new'] / rate['old']:>8.3f}"
+        ratio = statistics.median(o["seconds"] / n["seconds"] for o, n in zip(res["old"], res["new"]))
+        line = f"{row:<24} {S:>6} {rate['old']:>12.4f} {rate['new']:>12.4f} {ratio:>8.3f}"
         if threads > 1:
             sp = {b: statistics.median(r["one_thread"] / r["seconds"] for r in res[b]) for b in res}
             line += f" {sp['old']:>7.2f} {sp['new']:>7.2f}"

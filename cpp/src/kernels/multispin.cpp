@@ -125,6 +125,11 @@ constexpr int kGens = 8 / kWidth;  // lane groups of a row's eight RNG lanes
 constexpr int kLockstep = 4;        // words that draw together (see words.hpp)
 constexpr int kQ = kWidth >= kLockstep ? 1 : kLockstep / kWidth;  // Words per step of words
 constexpr int kStep = kQ * kWidth;  // words per step: 4, or 8 (two lock steps) with AVX-512
+// A lock step with undecided sites draws at least this many planes, and only then starts to
+// test whether it is done: that test's outcome is a coin toss near the typical depth
+// (log2(256) + 1.3 planes), a mispredicted branch per lock step; drawing a few planes too
+// many costs less. Unused random bits are simply not looked at, so this changes no probability.
+constexpr int kMinPlanes = 10;
 
 // One step of words of sites being decided (kQ Words).
 template <int NR>
@@ -173,14 +178,23 @@ inline void decide(Group<NR>* g, Gen* const* gen, const MultispinTables& tab) {
   Live todo[P];
   bool more = false;
   for (int p = 0; p < P; ++p) more = any(todo[p] = live(g[p].undecided)) || more;
-  for (int bit = 31; more && bit >= 0; --bit) {
+  auto plane = [&](int p, int bit) {
+    for (int q = 0; q < kQ; ++q) {
+      const Words drawn = next_where(gen[p][q], todo[p]);
+      const Words u = Twins ? drawn ^ g[p].inverted[q] : drawn;
+      compare_plane(g[p].flip[q], g[p].undecided[q], u, threshold_plane<NR>(g[p].cls[q], tab.plane[bit], tab.n_random));
+    }
+  };
+  int bit = 31;
+  if (more)  // the first kMinPlanes planes without looking: a lock step rarely needs fewer
+    for (; bit > 31 - kMinPlanes; --bit)
+      for (int p = 0; p < P; ++p) plane(p, bit);
+  more = false;
+  for (int p = 0; p < P; ++p) more = any(todo[p] = live(g[p].undecided)) || more;
+  for (; more && bit >= 0; --bit) {
     more = false;
     for (int p = 0; p < P; ++p) {
-      for (int q = 0; q < kQ; ++q) {
-        const Words drawn = next_where(gen[p][q], todo[p]);
-        const Words u = Twins ? drawn ^ g[p].inverted[q] : drawn;
-        compare_plane(g[p].flip[q], g[p].undecided[q], u, threshold_plane<NR>(g[p].cls[q], tab.plane[bit], tab.n_random));
-      }
+      plane(p, bit);
       more = any(todo[p] = live(g[p].undecided)) || more;
     }
   }

@@ -6,7 +6,8 @@
 // Reproducibility: each row of words (a band of 64 lattice rows) has its own eight RNG lanes,
 // word k drawing from lane k % 8, so the draws belong to the lattice, not to the vector width
 // or to a thread. Within a half-sweep the rows are independent; any split of them among
-// threads gives bit-identical results.
+// threads gives bit-identical results. Threads keep a band of rows each for a whole call and
+// wait only for the bands next to theirs between half-sweeps (BandSync in thread_team.hpp).
 #include "mc_multispin.hpp"
 
 #include <algorithm>
