@@ -108,6 +108,7 @@ class MultispinChain {
   // the bands next to it between half-sweeps (BandSync), not for the whole team.
   void sweeps(Rng&, std::int64_t n) {
     const MultispinLattice lat = view();
+    if (n <= 0) return;
     if (team_->size() == 1) {
       for (std::int64_t i = 0; i < n; ++i) {
         for (int c = 0; c < 2; ++c) counters.accepted += half_sweep_(lat, tables_, lanes_.data(), c, 0, rows_);
