@@ -6,9 +6,10 @@
 // bitwise logic. Sites of a class with 0 < p < 1 compare a virtual uniform 32-bit U with
 // their class's threshold, MSB first: each plane is one fresh random word (bit b for site b),
 // and a site is decided at the first plane where its random bit differs from its threshold
-// bit (0 against 1: flip; 1 against 0: stay). The word draws planes until every site is
-// decided, about log2(64) + 2 on average; after 32 equal planes U == threshold: stay.
-// So each site flips with probability threshold / 2^32 exactly, from its own random bits.
+// bit (0 against 1: flip; 1 against 0: stay). Four words (a lock step, words.hpp) draw planes
+// together until all their sites are decided, about log2(256) + 1.3 planes; after 32 equal
+// planes U == threshold: stay. So each site flips with probability threshold / 2^32 exactly,
+// from its own random bits (words of a lock step draw from different lanes).
 #include <cstdint>
 
 #include "multispin.hpp"
@@ -83,10 +84,24 @@ inline void disagreeing(const Neighbours<Dim>& nb, int k, Words s, Words m[3]) {
   }
 }
 
-inline Words member(const MultispinClass& c, const Words m[3], Words s) {
-  const Words off = (m[0] ^ splat(c.value[0])) | (m[1] ^ splat(c.value[1])) | (m[2] ^ splat(c.value[2])) |
-                    ((s ^ splat(c.spin)) & splat(c.spin_matters));
-  return and_not(splat(~std::uint64_t{0}), off);
+// One word per value v = 0..2 Dim of m: the sites with exactly v disagreeing neighbours
+// (decoded once per word, so that each class below costs a lookup rather than a comparison
+// of all three bits). In 2D m <= 4, so m2 alone means 4 and m0, m1 need no m2 test but for 0.
+template <int Dim>
+inline void decode(const Words m[3], Words mt[2 * Dim + 1]) {
+  const Words none01 = and_not(splat(~std::uint64_t{0}), m[0] | m[1]);
+  const Words p1 = and_not(m[0], m[1]), p2 = and_not(m[1], m[0]), p3 = m[0] & m[1];
+  mt[0] = and_not(none01, m[2]);
+  if constexpr (Dim == 2) {
+    mt[1] = p1, mt[2] = p2, mt[3] = p3, mt[4] = m[2];
+  } else {
+    mt[1] = and_not(p1, m[2]), mt[2] = and_not(p2, m[2]), mt[3] = and_not(p3, m[2]);
+    mt[4] = none01 & m[2], mt[5] = p1 & m[2], mt[6] = p2 & m[2];
+  }
+}
+
+inline Words member(const MultispinClass& c, const Words* mt, Words s) {
+  return c.spin_matters ? and_not(mt[c.m], s ^ splat(c.spin)) : mt[c.m];
 }
 
 inline void refresh_halos(const MultispinLattice& lat, int c, int row_begin, int row_end) {
@@ -107,50 +122,89 @@ inline Words threshold_plane(const Words* cls, const std::uint64_t* plane, int n
 }
 
 constexpr int kGens = 8 / kWidth;  // lane groups of a row's eight RNG lanes
+constexpr int kLockstep = 4;        // words that draw together (see words.hpp)
+constexpr int kQ = kWidth >= kLockstep ? 1 : kLockstep / kWidth;  // Words per step of words
+constexpr int kStep = kQ * kWidth;  // words per step: 4, or 8 (two lock steps) with AVX-512
+// A lock step with undecided sites draws at least this many planes, and only then starts to
+// test whether it is done: that test's outcome is a coin toss near the typical depth
+// (log2(256) + 1.3 planes), a mispredicted branch per lock step; drawing a few planes too
+// many costs less. Unused random bits are simply not looked at, so this changes no probability.
+constexpr int kMinPlanes = 10;
 
-// One word group of sites being decided.
+// One step of words of sites being decided (kQ Words).
 template <int NR>
 struct Group {
-  Words s, flip, undecided;
-  Words cls[NR ? NR : kMaxClasses];
+  Words s[kQ], flip[kQ], undecided[kQ];
+  Words inverted[kQ];  // the twins' sites (see MultispinTables)
+  Words cls[kQ][NR ? NR : kMaxClasses];
 };
 
 // The classes of the sites of words k.. of a row: the undecided ones (random classes) and
 // the flips already certain (classes that always flip).
-template <int Dim, int NR>
+template <int Dim, int NR, bool Twins>
 inline void classify(const Neighbours<Dim>& nb, const std::uint64_t* mine, int k, const MultispinTables& tab,
                      Group<NR>& g) {
-  g.s = load(mine + k);
-  Words m[3];
-  disagreeing<Dim>(nb, k, g.s, m);
-  Words never = zero();
-  g.undecided = zero();
-  for (int i = 0; i < (NR ? NR : tab.n_random); ++i) g.undecided = g.undecided | (g.cls[i] = member(tab.random[i], m, g.s));
-  for (int i = 0; i < tab.n_never; ++i) never = never | member(tab.never[i], m, g.s);
-  g.flip = and_not(splat(~std::uint64_t{0}), g.undecided | never);
-}
-
-// The bit-plane comparisons of P independent groups (other rows, other RNG lanes) side by
-// side, which hides the latency of each one's chain (draw -> compare -> still undecided?).
-// A group draws only while it has undecided sites (the others' draws are write-masked), so
-// every group consumes exactly the random words it would consume alone.
-template <int NR, int P>
-inline void decide(Group<NR>* g, Gen* const* gen, const MultispinTables& tab) {
-  Live todo[P];
-  bool more = false;
-  for (int p = 0; p < P; ++p) more = any(todo[p] = live(g[p].undecided)) || more;
-  for (int bit = 31; more && bit >= 0; --bit) {
-    more = false;
-    for (int p = 0; p < P; ++p) {
-      const Words u = next_where(*gen[p], todo[p]);
-      compare_plane(g[p].flip, g[p].undecided, u, threshold_plane<NR>(g[p].cls, tab.plane[bit], tab.n_random));
-      more = any(todo[p] = live(g[p].undecided)) || more;
+  for (int q = 0; q < kQ; ++q) {
+    const int kq = k + q * kWidth;
+    const Words s = g.s[q] = load(mine + kq);
+    Words m[3], mt[2 * Dim + 1];
+    disagreeing<Dim>(nb, kq, s, m);
+    decode<Dim>(m, mt);
+    Words never = zero(), undecided = zero(), inverted = zero();
+    for (int i = 0; i < (NR ? NR : tab.n_random); ++i) {
+      Words cls = member(tab.random[i], mt, s);
+      if (Twins && tab.has_twin[i]) {
+        const Words twin = member(tab.twin[i], mt, s);
+        inverted = inverted | twin;
+        cls = cls | twin;
+      }
+      undecided = undecided | (g.cls[q][i] = cls);
     }
+    g.inverted[q] = inverted;
+    for (int i = 0; i < tab.n_never; ++i) never = never | member(tab.never[i], mt, s);
+    g.undecided[q] = undecided;
+    g.flip[q] = and_not(splat(~std::uint64_t{0}), undecided | never);
   }
 }
 
+// The bit-plane comparisons of P independent groups (other rows; only AVX-512 takes P > 1)
+// side by side, which hides the latency of each one's chain (draw -> compare -> still
+// undecided?). A lock step of four words draws only while it has undecided sites (with P > 1
+// the others' draws are write-masked), so every group consumes exactly the random words it
+// would consume alone, and the same with any vector width.
+template <int NR, bool Twins, int P>
+inline void decide(Group<NR>* g, Gen* const* gen, const MultispinTables& tab) {
+  static_assert(P == 1 || kWidth == 8, "only masked draws let groups share a loop");
+  Live todo[P];
+  bool more = false;
+  for (int p = 0; p < P; ++p) more = any(todo[p] = live(g[p].undecided)) || more;
+  auto plane = [&](int p, int bit) {
+    for (int q = 0; q < kQ; ++q) {
+      const Words drawn = next_where(gen[p][q], todo[p]);
+      const Words u = Twins ? drawn ^ g[p].inverted[q] : drawn;
+      compare_plane(g[p].flip[q], g[p].undecided[q], u, threshold_plane<NR>(g[p].cls[q], tab.plane[bit], tab.n_random));
+    }
+  };
+  int bit = 31;
+  if (more)  // the first kMinPlanes planes without looking: a lock step rarely needs fewer
+    for (; bit > 31 - kMinPlanes; --bit)
+      for (int p = 0; p < P; ++p) plane(p, bit);
+  more = false;
+  for (int p = 0; p < P; ++p) more = any(todo[p] = live(g[p].undecided)) || more;
+  for (; more && bit >= 0; --bit) {
+    more = false;
+    for (int p = 0; p < P; ++p) {
+      plane(p, bit);
+      more = any(todo[p] = live(g[p].undecided)) || more;
+    }
+  }
+  if (Twins)  // a twin's site flips unless its inverted bits came out below the threshold
+    for (int p = 0; p < P; ++p)
+      for (int q = 0; q < kQ; ++q) g[p].flip[q] = g[p].flip[q] ^ g[p].inverted[q];
+}
+
 // Colour c of rows r .. r + P - 1, side by side.
-template <int Dim, int NR, int P>
+template <int Dim, int NR, bool Twins, int P>
 Words rows_together(const MultispinLattice& lat, const MultispinTables& tab, RngLanes* lanes, int c, int r) {
   Neighbours<Dim> nb[P];
   std::uint64_t* mine[P];
@@ -161,18 +215,19 @@ Words rows_together(const MultispinLattice& lat, const MultispinTables& tab, Rng
     for (int q = 0; q < kGens; ++q) gens[p][q] = load_gen(lanes[r + p], q * kWidth);
   }
   Words flips = zero();
-  for (int k = 0; k < lat.half; k += kWidth) {
+  for (int k = 0; k < lat.half; k += kStep) {
     Group<NR> g[P];
     Gen* gen[P];
     for (int p = 0; p < P; ++p) {
-      classify<Dim, NR>(nb[p], mine[p], k, tab, g[p]);
+      classify<Dim, NR, Twins>(nb[p], mine[p], k, tab, g[p]);
       gen[p] = &gens[p][(k / kWidth) % kGens];
     }
-    decide<NR, P>(g, gen, tab);
-    for (int p = 0; p < P; ++p) {
-      store(mine[p] + k, g[p].s ^ g[p].flip);
-      flips = add(flips, popcounts(g[p].flip));
-    }
+    decide<NR, Twins, P>(g, gen, tab);
+    for (int p = 0; p < P; ++p)
+      for (int q = 0; q < kQ; ++q) {
+        store(mine[p] + k + q * kWidth, g[p].s[q] ^ g[p].flip[q]);
+        flips = add(flips, popcounts(g[p].flip[q]));
+      }
   }
   for (int p = 0; p < P; ++p)
     for (int q = 0; q < kGens; ++q) store_gen(gens[p][q], lanes[r + p], q * kWidth);
@@ -183,20 +238,20 @@ Words rows_together(const MultispinLattice& lat, const MultispinTables& tab, Rng
 // (2D), slower from L = 1024, where the rows no longer fit the L1 cache together.
 constexpr int kShortRow = 256;
 
-template <int Dim, int NR>
+template <int Dim, int NR, bool Twins>
 std::int64_t half_sweep(const MultispinLattice& lat, const MultispinTables& tab, RngLanes* lanes, int c,
                         int row_begin, int row_end) {
   refresh_halos(lat, 1 - c, row_begin, row_end);
   // AVX-512 takes rows in pairs (32 registers hold both), or in fours on short rows (AVX2 has
-  // too few registers to gain, and the portable version cannot mask its draws).
+  // too few registers to gain: measured slower; only AVX-512 masks its draws).
   Words flips = zero();
   int r = row_begin;
   if constexpr (kWidth == 8) {
     if (lat.half <= kShortRow)
-      for (; r + 4 <= row_end; r += 4) flips = add(flips, rows_together<Dim, NR, 4>(lat, tab, lanes, c, r));
-    for (; r + 2 <= row_end; r += 2) flips = add(flips, rows_together<Dim, NR, 2>(lat, tab, lanes, c, r));
+      for (; r + 4 <= row_end; r += 4) flips = add(flips, rows_together<Dim, NR, Twins, 4>(lat, tab, lanes, c, r));
+    for (; r + 2 <= row_end; r += 2) flips = add(flips, rows_together<Dim, NR, Twins, 2>(lat, tab, lanes, c, r));
   }
-  for (; r < row_end; ++r) flips = add(flips, rows_together<Dim, NR, 1>(lat, tab, lanes, c, r));
+  for (; r < row_end; ++r) flips = add(flips, rows_together<Dim, NR, Twins, 1>(lat, tab, lanes, c, r));
   return total(flips);
 }
 
@@ -229,12 +284,18 @@ void observe(const MultispinLattice& lat, std::int64_t* unlike, std::int64_t* up
 template <int Dim>
 std::int64_t half_sweep_for(const MultispinLattice& lat, const MultispinTables& tab, RngLanes* rows, int colour,
                             int row_begin, int row_end) {
+  if (tab.n_twins > 0) {
+    switch (tab.n_random) {  // heat bath at h = 0: 2D m = 0 & 4, 1 & 3, 2; 3D 0 & 6, 1 & 5, 2 & 4, 3
+      case 3: return half_sweep<Dim, 3, true>(lat, tab, rows, colour, row_begin, row_end);
+      case 4: return half_sweep<Dim, 4, true>(lat, tab, rows, colour, row_begin, row_end);
+      default: return half_sweep<Dim, 0, true>(lat, tab, rows, colour, row_begin, row_end);
+    }
+  }
   switch (tab.n_random) {  // the common counts (h = 0) with the classes in registers
-    case 1: return half_sweep<Dim, 1>(lat, tab, rows, colour, row_begin, row_end);
-    case 2: return half_sweep<Dim, 2>(lat, tab, rows, colour, row_begin, row_end);
-    case 3: return half_sweep<Dim, 3>(lat, tab, rows, colour, row_begin, row_end);
-    case 5: return half_sweep<Dim, 5>(lat, tab, rows, colour, row_begin, row_end);  // 2D heat bath
-    default: return half_sweep<Dim, 0>(lat, tab, rows, colour, row_begin, row_end);
+    case 1: return half_sweep<Dim, 1, false>(lat, tab, rows, colour, row_begin, row_end);
+    case 2: return half_sweep<Dim, 2, false>(lat, tab, rows, colour, row_begin, row_end);
+    case 3: return half_sweep<Dim, 3, false>(lat, tab, rows, colour, row_begin, row_end);
+    default: return half_sweep<Dim, 0, false>(lat, tab, rows, colour, row_begin, row_end);
   }
 }
 

@@ -23,23 +23,29 @@ struct MultispinLattice {
   int L, dim, H, half, rows;  // half = L / 2 words per row, rows = H (2D) or L H (3D)
 };
 
-// A class of sites: m (number of neighbours with the other spin, 0..2 dim, as bits m0 m1 m2)
-// equal to `value`, and, when spin_matters, the spin equal to `spin`. Each field is all ones
-// or zero, so a site's membership is bitwise logic on whole words.
+// A class of sites: m (number of neighbours with the other spin, 0..2 dim) equal to `m`, and,
+// when spin_matters, the spin equal to `spin` (all ones: up, zero: down). The kernel decodes
+// each word's bit-sliced m into one word per value once, so a class costs a lookup.
 struct MultispinClass {
-  std::uint64_t value[3];
-  std::uint64_t spin, spin_matters;
+  int m;
+  bool spin_matters;
+  std::uint64_t spin;
 };
 
 // Flip decisions. A site flips when its virtual uniform 32-bit U < threshold of its class.
 // `never` classes have threshold 0, classes in neither list threshold 2^32 (always flip),
 // `random` ones 0 < threshold < 2^32, compared MSB first one random bit-plane at a time:
 // plane[k][i] is all ones where bit k of random class i's threshold is set.
+// A random class may have a twin (has_twin[i]) whose threshold is 2^32 minus its own (heat
+// bath: m and 2 dim - m at h = 0): U < 2^32 - thr exactly when not (~U < thr), so the twin's
+// sites share class i's comparisons with their random bits inverted and the outcome negated.
 constexpr int kMaxClasses = 14;
 struct MultispinTables {
-  int n_random = 0, n_never = 0;
+  int n_random = 0, n_never = 0, n_twins = 0;
   MultispinClass random[kMaxClasses];
   MultispinClass never[kMaxClasses];
+  MultispinClass twin[kMaxClasses];
+  bool has_twin[kMaxClasses];
   std::uint64_t plane[32][kMaxClasses];
 };
 

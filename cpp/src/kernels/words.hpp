@@ -2,8 +2,11 @@
 // per instruction set. Include only from a source compiled by `isingvi_isa_kernel`; like
 // block16.hpp everything has internal linkage and avoids standard-library templates.
 //
-// Words holds kWidth words (8 AVX-512, 4 AVX2, 1 portable); Gen holds kWidth xoshiro256++
-// lanes, the same lanes whatever the width, so every version draws the same numbers.
+// Words holds kWidth words (8 AVX-512, 4 AVX2, 2 portable); Gen holds kWidth xoshiro256++
+// lanes, the same lanes whatever the width, so every version draws the same numbers. Draws
+// go in steps of kLockstep = 4 words: all four lanes of a step draw together while any of
+// their four words has undecided sites (AVX2: one vector, so no masking; AVX-512: two steps
+// per vector, each half write-masked; portable: four words side by side).
 #pragma once
 #include <cstdint>
 
@@ -54,9 +57,13 @@ inline void store_gen(const Gen& g, RngLanes& r, int lane) {
   store(r.s[2] + lane, g.s2);
   store(r.s[3] + lane, g.s3);
 }
-// The words that are not zero, and whether there are any.
+// The lanes of the 4-word steps that still have undecided sites (both halves of the vector
+// decide apart), and whether there are any.
 using Live = __mmask8;
-inline Live live(Words a) { return _mm512_test_epi64_mask(a, a); }
+inline Live live(const Words* undecided) {
+  const unsigned m = _mm512_test_epi64_mask(undecided[0], undecided[0]);
+  return static_cast<Live>((m & 0x0fu ? 0x0fu : 0u) | (m & 0xf0u ? 0xf0u : 0u));
+}
 inline bool any(Live m) { return m != 0; }
 // One xoshiro256++ output per lane; only the `live` lanes advance (write-masked updates).
 inline Words next_where(Gen& g, Live m) {
@@ -119,20 +126,20 @@ inline void store_gen(const Gen& g, RngLanes& r, int lane) {
   store(r.s[2] + lane, g.s2);
   store(r.s[3] + lane, g.s3);
 }
-using Live = Words;  // the undecided words themselves
-inline Live live(Words a) { return a; }
-inline Words next_where(Gen& g, Live live) {
-  const __m256i stay = _mm256_cmpeq_epi64(live, _mm256_setzero_si256());
+// One vector is one 4-word step: it draws while any of its words has undecided sites, all
+// four lanes together, so a draw needs no mask (the caller stops drawing).
+using Live = bool;
+inline bool any(Live b) { return b; }
+inline Live live(const Words* undecided) { return any(undecided[0]); }
+inline Words next_where(Gen& g, Live) {
   const __m256i out = _mm256_add_epi64(rotl<23>(_mm256_add_epi64(g.s0, g.s3)), g.s0);
   const __m256i t = _mm256_slli_epi64(g.s1, 17);
-  const __m256i s2 = _mm256_xor_si256(g.s2, g.s0);
-  const __m256i s3 = _mm256_xor_si256(g.s3, g.s1);
-  const __m256i s1 = _mm256_xor_si256(g.s1, s2);
-  const __m256i s0 = _mm256_xor_si256(g.s0, s3);
-  g.s0 = _mm256_blendv_epi8(s0, g.s0, stay);
-  g.s1 = _mm256_blendv_epi8(s1, g.s1, stay);
-  g.s2 = _mm256_blendv_epi8(_mm256_xor_si256(s2, t), g.s2, stay);
-  g.s3 = _mm256_blendv_epi8(rotl<45>(s3), g.s3, stay);
+  g.s2 = _mm256_xor_si256(g.s2, g.s0);
+  g.s3 = _mm256_xor_si256(g.s3, g.s1);
+  g.s1 = _mm256_xor_si256(g.s1, g.s2);
+  g.s0 = _mm256_xor_si256(g.s0, g.s3);
+  g.s2 = _mm256_xor_si256(g.s2, t);
+  g.s3 = rotl<45>(g.s3);
   return out;
 }
 
@@ -142,49 +149,57 @@ inline void compare_plane(Words& flip, Words& undecided, Words u, Words t) {
 }
 #else
 // ------------------------------------------------------------------ portable C++
-constexpr int kWidth = 1;
-using Words = std::uint64_t;
-inline Words load(const std::uint64_t* p) { return *p; }
-inline void store(std::uint64_t* p, Words w) { *p = w; }
-inline Words splat(std::uint64_t x) { return x; }
-inline Words zero() { return 0; }
+// Two words per vector (GCC / Clang vector extensions, as the other versions use: SSE2 on
+// baseline x86-64, NEON elsewhere), so the xoshiro arithmetic of two lanes goes side by side.
+constexpr int kWidth = 2;
+typedef std::uint64_t Words __attribute__((vector_size(16)));
+inline Words load(const std::uint64_t* p) { return Words{p[0], p[1]}; }
+inline void store(std::uint64_t* p, Words w) { p[0] = w[0], p[1] = w[1]; }
+inline Words splat(std::uint64_t x) { return Words{x, x}; }
+inline Words zero() { return Words{0, 0}; }
 inline Words and_not(Words a, Words b) { return a & ~b; }
-inline Words rotl1(Words a) { return (a << 1) | (a >> 63); }
-inline Words rotr1(Words a) { return (a >> 1) | (a << 63); }
-inline bool any(Words a) { return a != 0; }
+template <int k>
+inline Words rotl(Words a) {
+  return (a << k) | (a >> (64 - k));
+}
+inline Words rotl1(Words a) { return rotl<1>(a); }
+inline Words rotr1(Words a) { return rotl<63>(a); }
+inline bool any(Words a) { return (a[0] | a[1]) != 0; }
 inline Words add(Words a, Words b) { return a + b; }
-inline Words popcounts(Words a) {  // SWAR: baseline x86-64 has no popcnt instruction
+inline std::uint64_t popcount(std::uint64_t a) {  // SWAR: baseline x86-64 has no popcnt instruction
   a = a - ((a >> 1) & 0x5555555555555555ULL);
   a = (a & 0x3333333333333333ULL) + ((a >> 2) & 0x3333333333333333ULL);
   a = (a + (a >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
   return (a * 0x0101010101010101ULL) >> 56;
 }
-inline std::int64_t total(Words a) { return static_cast<std::int64_t>(a); }
+inline Words popcounts(Words a) { return Words{popcount(a[0]), popcount(a[1])}; }
+inline std::int64_t total(Words a) { return static_cast<std::int64_t>(a[0] + a[1]); }
 
 struct Gen {
-  std::uint64_t s0, s1, s2, s3;
+  Words s0, s1, s2, s3;
 };
-inline Gen load_gen(const RngLanes& r, int lane) { return {r.s[0][lane], r.s[1][lane], r.s[2][lane], r.s[3][lane]}; }
-inline void store_gen(const Gen& g, RngLanes& r, int lane) {
-  r.s[0][lane] = g.s0;
-  r.s[1][lane] = g.s1;
-  r.s[2][lane] = g.s2;
-  r.s[3][lane] = g.s3;
+inline Gen load_gen(const RngLanes& r, int lane) {
+  return {load(r.s[0] + lane), load(r.s[1] + lane), load(r.s[2] + lane), load(r.s[3] + lane)};
 }
-inline std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+inline void store_gen(const Gen& g, RngLanes& r, int lane) {
+  store(r.s[0] + lane, g.s0);
+  store(r.s[1] + lane, g.s1);
+  store(r.s[2] + lane, g.s2);
+  store(r.s[3] + lane, g.s3);
+}
+// A 4-word step is two Words side by side; it draws while either has undecided sites.
 using Live = bool;
-inline Live live(Words a) { return a != 0; }
-inline bool any(Live m) { return m; }
-// The portable kernel only draws for a word that still has undecided sites.
+inline bool any(Live b) { return b; }
+inline Live live(const Words* undecided) { return any(undecided[0] | undecided[1]); }
 inline Words next_where(Gen& g, Live) {
-  const std::uint64_t out = rotl(g.s0 + g.s3, 23) + g.s0;
-  const std::uint64_t t = g.s1 << 17;
+  const Words out = rotl<23>(g.s0 + g.s3) + g.s0;
+  const Words t = g.s1 << 17;
   g.s2 ^= g.s0;
   g.s3 ^= g.s1;
   g.s1 ^= g.s2;
   g.s0 ^= g.s3;
   g.s2 ^= t;
-  g.s3 = rotl(g.s3, 45);
+  g.s3 = rotl<45>(g.s3);
   return out;
 }
 inline void compare_plane(Words& flip, Words& undecided, Words u, Words t) {

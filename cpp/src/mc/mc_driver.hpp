@@ -41,9 +41,24 @@ struct ChainCounters {
   double mean_cluster_size() const { return clusters ? double(accepted) / double(clusters) : 0.0; }
 };
 
+// n sweeps of a chain, one checkpoint each: through chain.sweeps(rng, n) where the chain has it
+// (it runs them in one go, so that a thread team meets once per call rather than per sweep,
+// and calls checkpoint(1) after each sweep itself), else one sweep() at a time.
+template <class Chain>
+auto run_sweeps(Chain& chain, Rng& rng, std::int64_t n, int) -> decltype(chain.sweeps(rng, n), void()) {
+  chain.sweeps(rng, n);
+}
+template <class Chain>
+void run_sweeps(Chain& chain, Rng& rng, std::int64_t n, long) {
+  for (std::int64_t t = 0; t < n; ++t) {
+    chain.sweep(rng);
+    checkpoint(1);
+  }
+}
+
 // A Chain is built per temperature and offers: init(Init, Rng&), sweep(Rng&),
 // observe(double& E, int64& M), copy_spins(int8* out) (in site order), and its
-// ChainCounters as `counters`.
+// ChainCounters as `counters`; it may offer sweeps(Rng&, n) instead of sweep (run_sweeps).
 template <class MakeChain>
 SweepResult drive(std::int64_t n_spins, const SweepParams& p, const std::string& sampler,
                   MakeChain&& make_chain) {
@@ -67,23 +82,17 @@ SweepResult drive(std::int64_t n_spins, const SweepParams& p, const std::string&
     Rng rng(p.seed, temperature_stream(p.T[k]));
     auto chain = make_chain(p.T[k]);
     chain.init(p.init, rng);
-    for (std::int64_t t = 0; t < p.n_therm; ++t) {
-      if (t == p.n_therm / 2) chain.counters.forget();
-      chain.sweep(rng);
-      checkpoint(1);
-    }
+    run_sweeps(chain, rng, p.n_therm / 2, 0);
+    if (p.n_therm > 0) chain.counters.forget();
+    run_sweeps(chain, rng, p.n_therm - p.n_therm / 2, 0);
     chain.counters.start_measuring(n_spins);
-    std::int64_t sample = 0;
-    for (std::int64_t t = 1; sample < r.n_samples; ++t) {
-      chain.sweep(rng);
-      checkpoint(1);
-      if (t % p.every != 0) continue;
+    for (std::int64_t sample = 0; sample < r.n_samples; ++sample) {
+      run_sweeps(chain, rng, p.every, 0);
       const std::int64_t at = k * r.n_samples + sample;
       std::int64_t mag = 0;
       chain.observe(r.E[at], mag);
       r.M[at] = static_cast<double>(mag);
       if (p.save_configs) chain.copy_spins(r.configs.data() + at * n_spins);
-      ++sample;
     }
     r.acceptance[k] = chain.counters.acceptance();
     r.cluster_size[k] = chain.counters.mean_cluster_size();

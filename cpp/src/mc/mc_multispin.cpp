@@ -6,15 +6,18 @@
 // Reproducibility: each row of words (a band of 64 lattice rows) has its own eight RNG lanes,
 // word k drawing from lane k % 8, so the draws belong to the lattice, not to the vector width
 // or to a thread. Within a half-sweep the rows are independent; any split of them among
-// threads gives bit-identical results.
+// threads gives bit-identical results. Threads keep a band of rows each for a whole call and
+// wait only for the bands next to theirs between half-sweeps (BandSync in thread_team.hpp).
 #include "mc_multispin.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "isingvi/check.hpp"
+#include "isingvi/monitor.hpp"
 #include "isingvi/rng.hpp"
 #include "isingvi/simd.hpp"
 #include "kernels/multispin.hpp"
@@ -38,17 +41,28 @@ constexpr std::uint64_t kAll = ~std::uint64_t{0};
 constexpr int kMaxTeam = 256;  // threads sharing one lattice
 
 // The classes of (m disagreeing neighbours, spin) with their 32-bit thresholds; the two spins
-// of an m share one class when their thresholds agree (h = 0), which saves work per word.
+// of an m share one class when their thresholds agree (h = 0), and a class whose threshold is
+// 2^32 minus another's becomes that one's twin (see MultispinTables): fewer classes, less work
+// per word.
 MultispinTables multispin_tables(const Lattice& lat, Algorithm alg, double beta) {
   const int z = lat.coordination();
   MultispinTables t{};
+  std::vector<std::uint64_t> thresholds;  // of t.random
   auto add = [&](int m, int spin, bool spin_matters, std::uint64_t thr) {
-    MultispinClass c{{m & 1 ? kAll : 0, m & 2 ? kAll : 0, m & 4 ? kAll : 0}, spin > 0 ? kAll : 0,
-                     spin_matters ? kAll : 0};
+    const MultispinClass c{m, spin_matters, spin > 0 ? kAll : 0};
     if (thr == 0) {
       t.never[t.n_never++] = c;
     } else if (thr < (std::uint64_t{1} << 32)) {
+      for (int i = 0; i < t.n_random; ++i)
+        if (!t.has_twin[i] && thresholds[static_cast<std::size_t>(i)] + thr == (std::uint64_t{1} << 32) &&
+            thr != (std::uint64_t{1} << 31)) {
+          t.twin[i] = c;
+          t.has_twin[i] = true;
+          ++t.n_twins;
+          return;
+        }
       for (int k = 0; k < 32; ++k) t.plane[k][t.n_random] = (thr >> k) & 1 ? kAll : 0;
+      thresholds.push_back(thr);
       t.random[t.n_random++] = c;
     }  // else always flips: in neither list
   };
@@ -76,7 +90,7 @@ class MultispinChain {
         rows_(lat.dim == 2 ? H_ : lat.L * H_), stride_(half_ + 2 * kWordPad),
         buf_(static_cast<std::size_t>(2 * rows_ * stride_), 0), lanes_(static_cast<std::size_t>(rows_)),
         tables_(multispin_tables(lat, alg, 1.0 / T)), half_sweep_(half_sweep), observe_(observe),
-        team_(std::make_unique<ThreadTeam>(team_size(threads))) {}
+        team_(std::make_unique<ThreadTeam>(team_size(threads))), sync_(std::make_unique<BandSync>(band_deps())) {}
 
   void init(Init how, Rng& rng) {
     // the same start configuration as the plain sampler: one draw per site in site order
@@ -89,17 +103,45 @@ class MultispinChain {
     for (auto& row : lanes_) seed_lanes(rng, 8, &row.s[0][0]);
   }
 
-  void sweep(Rng&) {  // draws from the rows' own lanes, seeded from the stream in init
+  // n sweeps (draws from the rows' own lanes, seeded from the stream in init), one checkpoint
+  // each, counting `units` of progress (0 for callers that count their own). With a team, each thread keeps its band of rows for all n sweeps and waits only for
+  // the bands next to it between half-sweeps (BandSync), not for the whole team.
+  void sweeps(Rng&, std::int64_t n, std::int64_t units = 1) {
     const MultispinLattice lat = view();
-    std::int64_t flips[kMaxTeam] = {};
-    for (int c = 0; c < 2; ++c) {
-      auto rows = [&](int t, std::int64_t begin, std::int64_t end) {
-        flips[t] += half_sweep_(lat, tables_, lanes_.data(), c, static_cast<int>(begin), static_cast<int>(end));
-      };
-      team_->run_chunks(rows_, chunk_rows(), rows);
+    if (n <= 0) return;
+    if (team_->size() == 1) {
+      for (std::int64_t i = 0; i < n; ++i) {
+        for (int c = 0; c < 2; ++c) counters.accepted += half_sweep_(lat, tables_, lanes_.data(), c, 0, rows_);
+        counters.attempts += N_;
+        checkpoint(units);
+      }
+      return;
     }
+    std::int64_t flips[kMaxTeam] = {};
+    std::exception_ptr error;
+    sync_->reset();
+    auto job = [&](int t) {
+      for (std::int64_t i = 0; i < n; ++i) {
+        for (int c = 0; c < 2; ++c) {
+          const std::int64_t step = 2 * i + c;
+          if (!sync_->wait(t, step)) return;
+          flips[t] += half_sweep_(lat, tables_, lanes_.data(), c, band(t), band(t + 1));
+          sync_->finished(t, step + 1);
+        }
+        if (t != 0) continue;
+        try {
+          checkpoint(units);  // on the calling thread, which has the Monitor
+        } catch (...) {
+          error = std::current_exception();
+          sync_->cancel();  // the others stop at their next wait
+          return;
+        }
+      }
+    };
+    team_->run(job);
+    if (error) std::rethrow_exception(error);
     for (std::int64_t f : flips) counters.accepted += f;
-    counters.attempts += N_;
+    counters.attempts += n * N_;
   }
 
   void observe(double& E, std::int64_t& M) {
@@ -120,15 +162,32 @@ class MultispinChain {
 
  private:
   // Threads only pay off when a half-sweep is long against their synchronisation: at most one
-  // per 2^18 spins (and per row of words). Results do not depend on it.
+  // per 2^18 spins (and per two rows of words). Results do not depend on it.
   int team_size(int threads) const {
     const std::int64_t by_size = std::max<std::int64_t>(1, N_ >> 18);
-    return static_cast<int>(std::min<std::int64_t>({threads, rows_, by_size, kMaxTeam}));
+    return static_cast<int>(std::min<std::int64_t>({threads, rows_ / 2, by_size, kMaxTeam}));
   }
 
-  // Rows handed out at a time: an even number (AVX-512 takes rows in pairs) of about 1024
-  // words or more, so claiming a chunk costs little against updating it.
-  std::int64_t chunk_rows() const { return 2 * std::max(1, 512 / half_); }
+  // Thread t's band: rows [band(t), band(t + 1)), an even number (AVX-512 takes rows in pairs).
+  int band(int t) const { return 2 * static_cast<int>(std::int64_t{rows_ / 2} * t / team_->size()); }
+
+  // The bands each band depends on: those holding rows within `reach` of its own (cyclically),
+  // the rows its sites' neighbours are in (p +- 1 in 2D; y +- 1 and p +- 1, L rows apart, in 3D).
+  std::vector<std::vector<int>> band_deps() const {
+    const int size = team_->size(), reach = dim_ == 2 ? 1 : L_;
+    std::vector<int> owner(static_cast<std::size_t>(rows_));
+    for (int t = 0; t < size; ++t)
+      for (int r = band(t); r < band(t + 1); ++r) owner[static_cast<std::size_t>(r)] = t;
+    std::vector<std::vector<int>> deps(static_cast<std::size_t>(size));
+    for (int t = 0; t < size; ++t)
+      for (int r = band(t); r < band(t + 1); ++r)
+        for (int d = -reach; d <= reach; ++d) {
+          const int u = owner[static_cast<std::size_t>(((r + d) % rows_ + rows_) % rows_)];
+          auto& dt = deps[static_cast<std::size_t>(t)];
+          if (u != t && std::find(dt.begin(), dt.end(), u) == dt.end()) dt.push_back(u);
+        }
+    return deps;
+  }
 
   MultispinLattice view() {
     return {{buf_.data(), buf_.data() + rows_ * stride_}, stride_, L_, dim_, H_, half_, rows_};
@@ -161,6 +220,7 @@ class MultispinChain {
   HalfSweepKernel half_sweep_;
   ObserveKernel observe_;
   std::unique_ptr<ThreadTeam> team_;  // on the heap: its threads hold its address
+  std::unique_ptr<BandSync> sync_;
 };
 
 // Annealing (annealing.hpp): the chain with the tables of the current step.
@@ -177,7 +237,7 @@ class AnnealedMultispin final : public AnnealedChain {
     return E;
   }
   void set_step(std::int64_t step) override { steps_.get(step, chain_.tables()); }
-  void sweep() override { chain_.sweep(rng_); }
+  void sweep() override { chain_.sweeps(rng_, 1, 0); }  // the annealing loop counts the steps
 
  private:
   MultispinChain chain_;

@@ -24,6 +24,12 @@
 
 namespace isingvi::detail {
 
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();  // spin politely (frees the core's resources for a sibling thread)
+#endif
+}
+
 class ThreadTeam {
  public:
   explicit ThreadTeam(int size)
@@ -99,12 +105,6 @@ class ThreadTeam {
     }
   }
 
-  static void cpu_relax() {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();  // spin politely (frees the core's resources for a sibling thread)
-#endif
-  }
-
   static void notify(std::mutex& m, std::atomic<int>& sleeping, std::condition_variable& wake) {
     if (sleeping.load() == 0) return;
     { std::lock_guard<std::mutex> lock(m); }  // a sleeper between its check and its wait holds m
@@ -145,6 +145,74 @@ class ThreadTeam {
   std::mutex mutex_;
   std::atomic<int> workers_sleep_{0}, main_sleeps_{0};  // threads asleep on each condition
   std::condition_variable workers_wake_, main_wake_;
+};
+
+// Point-to-point progress between threads that each own a band of a lattice, for jobs of many
+// steps (half-sweeps) inside one ThreadTeam::run: a band may start step h once the bands it
+// depends on (those that read its rows or whose rows it reads) have finished step h - 1, so
+// threads wait only for their neighbours' counters, not for the whole team. Dependencies are
+// symmetric, so no band gets more than one step ahead of a neighbour and nothing is
+// overwritten while still being read. cancel() releases every waiting thread. Waiting spins
+// for up to 50 us, then sleeps (as ThreadTeam: on a busy machine the thread waited for may
+// need this core).
+class BandSync {
+ public:
+  // deps[t]: the bands band t depends on (not t itself)
+  explicit BandSync(std::vector<std::vector<int>> deps)
+      : deps_(std::move(deps)), progress_(std::make_unique<Counter[]>(deps_.size())) {}
+
+  // Before a job: every band at step 0, not cancelled (published to the team by its run).
+  void reset() {
+    for (std::size_t t = 0; t < deps_.size(); ++t) progress_[t].steps.store(0, std::memory_order_relaxed);
+    cancelled_.store(false, std::memory_order_relaxed);
+  }
+  // Waits until band t's dependencies have finished `steps` steps; false once cancelled.
+  bool wait(int t, std::int64_t steps) {
+    auto ready = [&] {
+      if (cancelled_.load()) return true;
+      for (int u : deps_[static_cast<std::size_t>(t)])
+        if (progress_[u].steps.load() < steps) return false;
+      return true;
+    };
+    const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(50);
+    for (int spin = 1; !ready(); ++spin) {
+      cpu_relax();
+      if (spin % 64 != 0 || std::chrono::steady_clock::now() < until) continue;
+      std::unique_lock<std::mutex> lock(mutex_);
+      sleeping_.fetch_add(1);
+      wake_.wait(lock, ready);
+      sleeping_.fetch_sub(1);
+      break;
+    }
+    return !cancelled_.load();
+  }
+  // The waker changes the state first and then reads `sleeping_`; a sleeper raises it first and
+  // then reads the state (all sequentially consistent): one of them sees the other.
+  void finished(int t, std::int64_t steps) {
+    progress_[t].steps.store(steps);
+    notify();
+  }
+  void cancel() {
+    cancelled_.store(true);
+    notify();
+  }
+
+ private:
+  void notify() {
+    if (sleeping_.load() == 0) return;
+    { std::lock_guard<std::mutex> lock(mutex_); }  // a sleeper between its check and its wait holds it
+    wake_.notify_all();
+  }
+
+  struct alignas(64) Counter {  // a cache line each: its owner writes it every step
+    std::atomic<std::int64_t> steps{0};
+  };
+  std::vector<std::vector<int>> deps_;
+  std::unique_ptr<Counter[]> progress_;
+  std::atomic<bool> cancelled_{false};
+  std::atomic<int> sleeping_{0};
+  std::mutex mutex_;
+  std::condition_variable wake_;
 };
 
 }  // namespace isingvi::detail
