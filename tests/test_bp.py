@@ -290,7 +290,7 @@ def test_lattice_stencil_reaches_the_graph_fixed_point(lat, T, kw):
 
 def test_lattice_stencil_is_bit_identical_for_any_thread_count():
     # rows are shared out in chunks of ~2^14 sites: several chunks on these lattices
-    for lat, T in [(iv.SquareLattice(256, h=0.05), 2.5), (iv.CubicLattice(48, J=0.5), 3.0)]:
+    for lat, T in [(iv.SquareLattice(160, h=0.05), 2.5), (iv.CubicLattice(32, J=0.5), 3.0)]:
         runs = [bp.solve(lat, T, init="random", seed=2, max_iter=3, threads=k) for k in (1, 2, 3)]
         for r in runs[1:]:
             np.testing.assert_array_equal(r.m, runs[0].m)

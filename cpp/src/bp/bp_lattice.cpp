@@ -80,8 +80,11 @@ LatticeOutcome lattice_bp(const Lattice& lat, const BPLayout& g, const std::vect
     }
     auto rows = [&](int t, std::int64_t begin, std::int64_t end) {
       if (monitor && monitor->cancelled()) return;  // the caller's checkpoint below throws
-      for (std::int64_t r = begin; r < end; ++r)
-        sums[static_cast<std::size_t>(r)] = bp_lattice_row(s, r, scratch[static_cast<std::size_t>(t)].data(), m_out, corr_out);
+      for (std::int64_t r = begin; r < end; ++r) {
+        const bool have_below = r > begin && r % s.L != 0;  // row r - 1 was the last one here
+        sums[static_cast<std::size_t>(r)] =
+            bp_lattice_row(s, r, scratch[static_cast<std::size_t>(t)].data(), have_below, m_out, corr_out);
+      }
     };
     team.run_chunks(s.rows, chunk, rows);
     checkpoint();

@@ -35,9 +35,9 @@ struct LatticeBP {
   double* next[6] = {};                // the next iteration's (damped)
 };
 
-// Sums over one row: its nodes, and the edges to their + neighbours (x + 1 in the row, the
-// next rows in y and z): energy and Bethe free energy (not per spin), and max |u_new - u_old|
-// of the messages the row sends (undamped).
+// Sums over one row: its nodes and its share of the edges (to x + 1, to the row below in y,
+// to the next row in z: each edge in one row), energy and Bethe free energy (not per spin),
+// and max |u_new - u_old| of the messages the row sends (undamped).
 struct RowSums {
   double energy, free_energy, max_du;
 };
@@ -47,9 +47,11 @@ void lattice_bp_constants(LatticeBP& s);         // qJ and one_minus_qJ from bet
 
 std::size_t lattice_row_scratch(int dim, int L);  // doubles of working space for bp_lattice_row
 
-// Row r: writes next[d][r L .. r L + L) and, where not null, the row's part of marginals (N)
-// and of corr[axis] (N each: corr[axis][i] = <s_i s_j> of the edge from i to its + neighbour).
-RowSums bp_lattice_row(const LatticeBP& s, std::int64_t r, double* scratch, double* marginals,
+// Row r: writes next[d][r L .. r L + L) and, where not null, the row's nodes' marginals (N)
+// and its edges' corr[axis] (N each: corr[axis][i] = <s_i s_j> of the edge from i to its +
+// neighbour). have_below: the call before, with the same scratch, processed the row below
+// in y (r - 1, with y > 0), whose cavity fields the y edges reuse.
+RowSums bp_lattice_row(const LatticeBP& s, std::int64_t r, double* scratch, bool have_below, double* marginals,
                        double* const* corr);
 
 // One temperature of parallel BP on the lattice from the start messages `start` (in the

@@ -177,7 +177,7 @@ ISINGVI_INLINE double max8(const double* v, int n) {
 }
 
 template <int D>
-ISINGVI_INLINE RowSums row(const LatticeBP& s, std::int64_t r, double* scratch, double* marginals,
+ISINGVI_INLINE RowSums row(const LatticeBP& s, std::int64_t r, double* scratch, bool have_below, double* marginals,
                            double* const* corr) {
   const int L = s.L;
   const std::int64_t b = r * L;
@@ -190,6 +190,8 @@ ISINGVI_INLINE RowSums row(const LatticeBP& s, std::int64_t r, double* scratch, 
   double* spare = DU + L;   // marginals or correlations nobody asked for
   double* cj = spare + L;   // the partner's cavity fields and q for one axis
   double* qj = cj + L;
+  double* bc = qj + L;  // c[+y] and its q of the row below in y, kept from the call before
+  double* bq = bc + L;
   const double* in[D];
   const double* old[D];
   double* next[D];
@@ -205,9 +207,14 @@ ISINGVI_INLINE RowSums row(const LatticeBP& s, std::int64_t r, double* scratch, 
   std::copy(Q + 1, Q + L, qj);
   qj[L - 1] = Q[0];
   edge_terms(s, C + L, Q + L, cj, qj, E, F, corr ? corr[0] + b : spare);
-  // y (and z) edges: the cavity fields of the next row without this one
-  partner_cavities<D, 2>(s, neighbour_row(s, r, 3), xbuf, cj, qj);
-  edge_terms(s, C + 3 * L, Q + 3 * L, cj, qj, E, F, corr ? corr[1] + b : spare);
+  // y edges, with the row below: its cavity fields without this row were kept by the call
+  // before when it processed that row (have_below), else they are formed here
+  const std::int64_t below = neighbour_row(s, r, 2);
+  if (!have_below) partner_cavities<D, 3>(s, below, xbuf, bc, bq);
+  edge_terms(s, bc, bq, C + 2 * L, Q + 2 * L, E, F, corr ? corr[1] + below * L : spare);
+  std::copy(C + 3 * L, C + 4 * L, bc);  // for the row above, if it comes next
+  std::copy(Q + 3 * L, Q + 4 * L, bq);
+  // z edges: the cavity fields of the next plane's row without this one
   if constexpr (D == 6) {
     partner_cavities<D, 4>(s, neighbour_row(s, r, 5), xbuf, cj, qj);
     edge_terms(s, C + 5 * L, Q + 5 * L, cj, qj, E, F, corr ? corr[2] + b : spare);
@@ -219,24 +226,25 @@ ISINGVI_INLINE RowSums row(const LatticeBP& s, std::int64_t r, double* scratch, 
 
 // One function per lattice dimension, each compiled per instruction set.
 ISINGVI_SIMD_CLONES
-RowSums bp_lattice_row_square(const LatticeBP& s, std::int64_t r, double* scratch, double* marginals,
-                              double* const* corr) {
-  return row<4>(s, r, scratch, marginals, corr);
+RowSums bp_lattice_row_square(const LatticeBP& s, std::int64_t r, double* scratch, bool have_below,
+                              double* marginals, double* const* corr) {
+  return row<4>(s, r, scratch, have_below, marginals, corr);
 }
 
 ISINGVI_SIMD_CLONES
-RowSums bp_lattice_row_cubic(const LatticeBP& s, std::int64_t r, double* scratch, double* marginals,
-                             double* const* corr) {
-  return row<6>(s, r, scratch, marginals, corr);
+RowSums bp_lattice_row_cubic(const LatticeBP& s, std::int64_t r, double* scratch, bool have_below,
+                             double* marginals, double* const* corr) {
+  return row<6>(s, r, scratch, have_below, marginals, corr);
 }
 
-RowSums bp_lattice_row(const LatticeBP& s, std::int64_t r, double* scratch, double* marginals, double* const* corr) {
-  return s.dim == 2 ? bp_lattice_row_square(s, r, scratch, marginals, corr)
-                    : bp_lattice_row_cubic(s, r, scratch, marginals, corr);
+RowSums bp_lattice_row(const LatticeBP& s, std::int64_t r, double* scratch, bool have_below, double* marginals,
+                       double* const* corr) {
+  return s.dim == 2 ? bp_lattice_row_square(s, r, scratch, have_below, marginals, corr)
+                    : bp_lattice_row_cubic(s, r, scratch, have_below, marginals, corr);
 }
 
 std::size_t lattice_row_scratch(int dim, int L) {
-  return static_cast<std::size_t>(9 + 4 * dim) * static_cast<std::size_t>(L);
+  return static_cast<std::size_t>(10 + 4 * dim) * static_cast<std::size_t>(L);
 }
 
 bool lattice_bp_applies(double beta, double J) { return beta * std::fabs(J) <= 300.0; }
