@@ -14,9 +14,11 @@ Sections (``--sections``; each prints its rows into one table):
   parallel NumPy iteration, for scale.
 
 * ``bp``: one parallel loopy-BP iteration (every directed message, max |du| and the Bethe free
-  energy of the trace) on the same lattice at T = 2.7 from the ordered start, timed like the
-  core's mean field (difference of two ``iv.bp.solve`` calls). No NumPy baseline: its ratio is
-  to the NumPy mean-field iteration, for scale only.
+  energy of the trace) on the same lattice at T = 2.7 from the core's random start, timed like
+  the core's mean field: ``core`` (the SquareLattice's vectorised stencil), ``core-graph`` (the
+  same model as a Graph, generic layout), ``numpy+F`` (the same iteration with ``np.roll``,
+  checked first against the core's iterates), and the stencil on 1 and 2 threads in wall time,
+  back to back in each repeat (``parallel 1thr wall`` / ``2thr wall``).
 * ``ais``: annealed importance sampling on L x L lattices (``--ais-sizes``, default 16 32 128
   256), 1000 heat-bath steps of one sweep from beta = 0 to T = 2.269, one thread, timed per
   chain (``timed`` counts chains; ``_core.ais`` directly, so no table-building overhead). Rows:
@@ -243,29 +245,151 @@ def section_meanfield(sizes: list[int], cfg: Settings) -> list[Row]:
 T_BP = 2.7
 
 
-def bench_core_bp(L: int, cfg: Settings) -> Row:
-    """Parallel BP iterations from the ordered start (converges slowly at T_BP, never within)."""
-    model = iv.SquareLattice(L)
+def random_bp_start(L: int, T: float, seed: int, J: float = 1.0) -> np.ndarray:
+    """The core's init="random" start messages as out[d][y, x] (from site x + L y towards its
+    neighbour in direction d = -x, +x, -y, +y): uniform in [-|J|, |J|] from stream (seed, bits
+    of T), drawn per receiving site in site order and, within a site, by ascending sender index."""
+    N = L * L
+    i = np.arange(N)
+    x, y = i % L, i // L
+    nb = np.stack([y * L + (x - 1) % L, y * L + (x + 1) % L, ((y - 1) % L) * L + x, ((y + 1) % L) * L + x], axis=1)
+    order = np.argsort(nb, axis=1, kind="stable")
+    stream = int(np.array(T, dtype=np.float64).view(np.uint64))
+    u = abs(J) * (2.0 * iv._core.random_uniform(seed, stream, 4 * N) - 1.0)
+    out = np.empty((4, N))
+    e = order.ravel()  # direction from the receiver to the sender, slot by slot
+    out[e ^ 1, nb[np.repeat(i, 4), e]] = u
+    return out.reshape(4, L, L)
+
+
+class NumpyBP:
+    """Parallel (flooding) loopy BP on the periodic L x L lattice, vectorised with np.roll.
+
+    ``out[d][y, x]`` is the message (a cavity field) site x + L y sends towards its neighbour
+    in direction d = -x, +x, -y, +y. One iteration: every message from the previous ones,
+    max |du| and the Bethe free energy per spin of the new messages (the work of one core
+    iteration with its trace), in the textbook form: cavity c = H - (message in), tanh/atanh,
+    pair beliefs from four exponentials.
+    """
+
+    def __init__(self, L: int, T: float, out0: np.ndarray, J: float = 1.0, h: float = 0.0):
+        self.beta, self.T, self.J, self.h = 1.0 / T, T, J, h
+        self.t = math.tanh(J / T)
+        self.out = out0.copy()
+        self.f = math.nan
+        self.max_du = math.nan
+
+    @staticmethod
+    def incoming(out: np.ndarray) -> list[np.ndarray]:
+        # from the -x neighbour: what it sent towards +x, and so on
+        return [np.roll(out[1], 1, 1), np.roll(out[0], -1, 1), np.roll(out[3], 1, 0), np.roll(out[2], -1, 0)]
+
+    def fields(self, out: np.ndarray):
+        a = self.incoming(out)
+        H = self.h + a[0] + a[1] + a[2] + a[3]
+        return H, [H - ad for ad in a]
+
+    def magnetisation(self) -> np.ndarray:
+        return np.tanh(self.beta * self.fields(self.out)[0])
+
+    def free_energy(self) -> float:
+        b, T, J, h = self.beta, self.T, self.J, self.h
+        H, c = self.fields(self.out)
+        m = np.tanh(b * H)
+        q = np.exp(-2.0 * b * np.abs(H))
+        F = np.sum(-h * m + 3.0 * (np.abs(H) * 2.0 * q / (1.0 + q) + T * np.log1p(q)))
+        for ci, cj in ((c[1], np.roll(c[0], -1, 1)), (c[3], np.roll(c[2], -1, 0))):  # +x, +y edges
+            w = np.stack([J + ci + cj, -J + ci - cj, -J - ci + cj, J - ci - cj])
+            top = w.max(axis=0)
+            p = np.exp(b * (w - top))
+            S = p.sum(axis=0)
+            p /= S
+            corr = p[0] + p[3] - p[1] - p[2]
+            F += np.sum(-J * corr - (np.sum(p * (top - w), axis=0) + T * np.log(S)))
+        return float(F) / H.size
+
+    def iterate(self, n: int = 1) -> None:
+        for _ in range(n):
+            _, c = self.fields(self.out)
+            new = np.arctanh(self.t * np.tanh(self.beta * np.stack(c))) / self.beta
+            self.max_du = float(np.max(np.abs(new - self.out)))
+            self.out = new
+            self.f = self.free_energy()
+
+
+def check_numpy_bp(L: int = 8, iterations: int = 6, seed: int = SEED) -> None:
+    """The NumPy BP iteration reproduces the core's iterates (marginals, trace f and max |du|)
+    from the core's random start on the lattice; the stencil and the graph path agree."""
+    T = T_BP
+    ref = NumpyBP(L, T, random_bp_start(L, T, seed))
+    ref.iterate(iterations)
+    for model in (iv.SquareLattice(L), iv.SquareLattice(L).to_graph()):
+        res = iv.bp.solve(model, T, init="random", seed=seed, tol=1e-300, max_iter=iterations)
+        if not (np.allclose(ref.magnetisation().ravel(), res.m[0], rtol=0, atol=1e-12)
+                and abs(ref.f - res.f[0]) < 1e-12 and abs(ref.max_du - res.trace.max_du.iloc[-1]) < 1e-12):
+            raise RuntimeError("the NumPy BP baseline disagrees with the core's parallel iteration")
+
+
+def bp_runner(model, seed: int, clock=time.process_time, threads: int = 1):
+    """run(n): seconds of ``clock`` for a parallel BP call of n iterations from the random start
+    (at T_BP they never converge within the timed ones)."""
 
     def run(n: int) -> float:
-        t0 = time.process_time()
-        r = iv.bp.solve(model, T_BP, init="up", tol=1e-300, max_iter=n)
-        dt = time.process_time() - t0
+        t0 = clock()
+        r = iv.bp.solve(model, T_BP, init="random", seed=seed, tol=1e-300, max_iter=n, threads=threads)
+        dt = clock() - t0
         if r.n_iter[0] != n:
-            raise RuntimeError(f"BP L={L}: stopped after {r.n_iter[0]} of {n} iterations")
+            raise RuntimeError(f"BP: stopped after {r.n_iter[0]} of {n} iterations")
         return dt
 
-    S, seconds = time_iterations(run, cfg, f"BP L={L}")
-    return Row("bp", "core", "parallel", L, T_BP, S, seconds)
+    return run
+
+
+def bench_core_bp(L: int, cfg: Settings, as_graph: bool = False) -> Row:
+    """The core on the SquareLattice (the vectorised stencil) or, with ``as_graph``, on the same
+    model as a Graph (the generic directed-edge layout), one thread, CPU time."""
+    model = iv.SquareLattice(L).to_graph() if as_graph else iv.SquareLattice(L)
+    S, seconds = time_iterations(bp_runner(model, cfg.seed), cfg, f"BP L={L}")
+    return Row("bp", "core-graph" if as_graph else "core", "parallel", L, T_BP, S, seconds)
+
+
+def bench_core_bp_threads(L: int, S: int, cfg: Settings) -> list[Row]:
+    """Wall time of S stencil iterations on 1 and 2 threads, measured back to back in each
+    repeat (S from the CPU-time row: a wall-clock calibration would chase the load)."""
+    model = iv.SquareLattice(L)
+    runs = {k: bp_runner(model, cfg.seed, time.perf_counter, k) for k in (1, 2)}
+    seconds = {1: [], 2: []}
+    for _ in range(cfg.repeats):
+        for k in (1, 2):
+            seconds[k].append(max(runs[k](1 + S) - runs[k](1), 1e-9))
+    return [Row("bp", "core", f"parallel {k}thr wall", L, T_BP, S, seconds[k]) for k in (1, 2)]
+
+
+def bench_numpy_bp(L: int, cfg: Settings) -> Row:
+    it = NumpyBP(L, T_BP, random_bp_start(L, T_BP, cfg.seed))
+
+    def timed(n: int) -> float:
+        t0 = time.process_time()
+        it.iterate(n)
+        return time.process_time() - t0
+
+    S = _calibrate(timed, 1, cfg.pilot_time, cfg.min_time)
+    S, out = _timed_repeats(lambda n: (timed(n), None), S, cfg)
+    return Row("bp", "numpy+F", "parallel", L, T_BP, S, [dt for dt, _ in out])
 
 
 def section_bp(sizes: list[int], cfg: Settings) -> list[Row]:
+    check_numpy_bp()
     rows = []
     for L in sizes:
-        core = bench_core_bp(L, cfg)
-        core.vs_numpy = bench_numpy_mean_field(L, True, cfg).ms_per_iter_best / core.ms_per_iter_best
-        rows.append(core)
-        print(f"  done bp L={L}", file=sys.stderr, flush=True)
+        core = [bench_core_bp(L, cfg), bench_core_bp(L, cfg, as_graph=True)]
+        numpy_f = bench_numpy_bp(L, cfg)
+        for r in core:
+            r.vs_numpy = numpy_f.ms_per_iter_best / r.ms_per_iter_best
+        wall = bench_core_bp_threads(L, core[0].iterations, cfg)
+        ratio = statistics.median(wall[0].seconds) / statistics.median(wall[1].seconds)
+        print(f"  bp L={L}: 2 threads {ratio:.2f}x faster than 1 (wall time, medians)", file=sys.stderr, flush=True)
+        rows += [*core, numpy_f, *wall]
     return rows
 
 

@@ -16,7 +16,8 @@ using namespace pybind11::literals;
 namespace {
 
 isingvi::BPParams params(const std::vector<double>& T, double damping, const std::string& init,
-                         const std::string& schedule, std::uint64_t seed, double tol, std::int64_t max_iter) {
+                         const std::string& schedule, std::uint64_t seed, double tol, std::int64_t max_iter,
+                         int threads) {
   isingvi::BPParams p;
   p.T = T;
   p.damping = damping;
@@ -25,7 +26,15 @@ isingvi::BPParams params(const std::vector<double>& T, double damping, const std
   p.seed = seed;
   p.tol = tol;
   p.max_iter = max_iter;
+  p.threads = threads;
   return p;
+}
+
+isingvi::BPResult run(const isingvi::Graph& g, const isingvi::Graph&, const isingvi::BPParams& p) {
+  return isingvi::belief_propagation(g, p);
+}
+isingvi::BPResult run(const isingvi::Lattice& lat, const isingvi::Graph& g, const isingvi::BPParams& p) {
+  return isingvi::belief_propagation(lat, g, p);  // the stencil; g for the edge order
 }
 
 const isingvi::Graph& graph_of(const isingvi::Graph& g, std::optional<isingvi::Graph>&) { return g; }
@@ -35,9 +44,9 @@ const isingvi::Graph& graph_of(const isingvi::Lattice& lat, std::optional<isingv
 
 template <class Model>
 py::dict solve(const Model& model, const std::vector<double>& T, double damping, const std::string& init,
-               const std::string& schedule, std::uint64_t seed, double tol, std::int64_t max_iter,
+               const std::string& schedule, std::uint64_t seed, double tol, std::int64_t max_iter, int threads,
                const py::object& progress) {
-  const isingvi::BPParams p = params(T, damping, init, schedule, seed, tol, max_iter);
+  const isingvi::BPParams p = params(T, damping, init, schedule, seed, tol, max_iter, threads);
   isingvi::BPResult r;
   std::vector<int> ei, ej;
   {
@@ -46,7 +55,7 @@ py::dict solve(const Model& model, const std::vector<double>& T, double damping,
           isingvi::check_bp_params(p);  // before building a possibly large lattice graph
           std::optional<isingvi::Graph> store;
           const isingvi::Graph& g = graph_of(model, store);
-          return std::make_tuple(isingvi::belief_propagation(g, p), g.edge_i(), g.edge_j());
+          return std::make_tuple(run(model, g, p), g.edge_i(), g.edge_j());
         },
         progress);
   }
@@ -77,13 +86,13 @@ void def_solve(py::module_& m) {
         "correlations (n_T, n_edges), f, u (per spin), converged, n_iter and the per-iteration trace "
         "trace_T, trace_iter, trace_f, trace_max_du, and the edges edge_i, edge_j.",
         "model"_a, "T"_a, "damping"_a = 0.0, "init"_a = "paramagnetic", "schedule"_a = "parallel", "seed"_a = 0,
-        "tol"_a = 1e-12, "max_iter"_a = 10000, "progress"_a = py::none());
+        "tol"_a = 1e-12, "max_iter"_a = 10000, "threads"_a = 1, "progress"_a = py::none());
 }
 
 }  // namespace
 
 void bind_bp(py::module_& m) {
-  def_solve<isingvi::Lattice>(m);  // expanded by Lattice::to_graph, GIL released
+  def_solve<isingvi::Lattice>(m);  // the stencil (parallel schedule), GIL released
   def_solve<isingvi::Graph>(m);
   m.def("bp_message", &isingvi::bp_message,
         "The BP cavity-field message atanh(tanh(beta J) tanh(beta c)) / beta, overflow-free.", "beta"_a, "J"_a,

@@ -8,6 +8,7 @@
 #include <string>
 #include <utility>
 
+#include "bp_lattice.hpp"
 #include "bp_state.hpp"
 #include "isingvi/check.hpp"
 #include "isingvi/monitor.hpp"
@@ -34,6 +35,7 @@ BPSchedule parse_bp_schedule(const std::string& name) {
 void check_bp_params(const BPParams& p) {
   require_inverse_temperatures(p.T);
   require_iteration_settings(p.damping, p.tol, p.max_iter);
+  require(p.threads >= 1, "threads", "must be >= 1, got " + std::to_string(p.threads));
 }
 
 namespace {
@@ -56,7 +58,11 @@ void shuffle(std::vector<int>& order, Rng& rng) {
 
 }  // namespace
 
-BPResult belief_propagation(const Graph& graph, const BPParams& p) {
+namespace {
+
+// Every temperature from `init`: on the lattice's stencil where lattice_bp applies (parallel
+// schedule), else on the graph's directed-edge layout.
+BPResult solve(const Graph& graph, const Lattice* lattice, const BPParams& p) {
   check_bp_params(p);
   const detail::BPLayout g(graph);
   const auto nT = p.T.size();
@@ -74,13 +80,30 @@ BPResult belief_propagation(const Graph& graph, const BPParams& p) {
   double coupling_scale = 0.0;
   for (const double J : g.J) coupling_scale = std::max(coupling_scale, std::fabs(J));
   const double tol = p.tol * coupling_scale;
-  std::vector<double> msg, next(static_cast<std::size_t>(g.slots())), H, t(next.size());
+  std::vector<double> msg, next, H, t;
   std::vector<int> order(N);
   for (std::size_t k = 0; k < nT; ++k) {
     const double T = p.T[k], beta = 1.0 / T;
+    auto record = [&](std::int64_t it, double f, double du) {
+      r.trace_T.push_back(T);
+      r.trace_iter.push_back(it);
+      r.trace_f.push_back(f);
+      r.trace_max_du.push_back(du);
+    };
     Rng rng(p.seed, temperature_stream(T));
-    for (int d = 0; d < g.slots(); ++d) t[d] = std::tanh(beta * g.J[d]);
     start_messages(g, p.init, rng, msg);
+    if (lattice && p.schedule == BPSchedule::Parallel && detail::lattice_bp_applies(beta, lattice->J)) {
+      const auto out = detail::lattice_bp(*lattice, g, msg, T, p, tol, r.m.data() + k * N,
+                                          r.correlations.data() + k * m, record);
+      r.f.push_back(out.f);
+      r.u.push_back(out.u);
+      r.converged.push_back(out.converged ? 1 : 0);
+      r.n_iter.push_back(out.n_iter);
+      continue;
+    }
+    next.resize(msg.size());
+    t.resize(msg.size());
+    for (int d = 0; d < g.slots(); ++d) t[d] = std::tanh(beta * g.J[d]);
     std::iota(order.begin(), order.end(), 0);
     bool converged = false;
     std::int64_t it = 0;
@@ -100,11 +123,7 @@ BPResult belief_propagation(const Graph& graph, const BPParams& p) {
       const bool last = converged || it == p.max_iter;
       values = detail::bethe(g, T, msg, H, last ? r.m.data() + k * N : nullptr,
                              last ? r.correlations.data() + k * m : nullptr);
-      if (!trace_keeps(it) && !last) continue;
-      r.trace_T.push_back(T);
-      r.trace_iter.push_back(it);
-      r.trace_f.push_back(values.f);
-      r.trace_max_du.push_back(du);
+      if (trace_keeps(it) || last) record(it, values.f, du);
     }
     r.f.push_back(values.f);
     r.u.push_back(values.u);
@@ -112,6 +131,17 @@ BPResult belief_propagation(const Graph& graph, const BPParams& p) {
     r.n_iter.push_back(it);
   }
   return r;
+}
+
+}  // namespace
+
+BPResult belief_propagation(const Graph& graph, const BPParams& p) { return solve(graph, nullptr, p); }
+
+BPResult belief_propagation(const Lattice& lattice, const Graph& graph, const BPParams& p) {
+  require(graph.n() == lattice.n() && graph.n_edges() == (lattice.L > 2 ? lattice.dim * graph.n() : graph.n_edges()),
+          "graph", "must be lattice.to_graph()");
+  // L = 2: to_graph merges each pair's two bonds into one, which the stencil does not.
+  return solve(graph, lattice.L > 2 ? &lattice : nullptr, p);
 }
 
 }  // namespace isingvi
