@@ -10,7 +10,7 @@
 // once, and from them both sends the next iteration's messages and evaluates the Bethe free
 // energy of the current ones (the pair beliefs are built from the same cavity fields), so the
 // per-iteration trace costs little. The math is the same as the generic path's
-// (bp_state.hpp, bp_bethe.cpp) written through e^{-2 beta |x|} (vecmath.hpp):
+// (bp_state.hpp, bp_bethe.cpp) written through e^{-2 beta |x|} (vecmath/vecmath_inline.hpp):
 //   |u| = T/2 ln(1 + (1 - q_J)(1 - q_c) / (q_J + q_c)),   q_x = exp(-2 beta |x|),
 // which is atanh(tanh(beta |J|) tanh(beta |c|)) / beta without overflow or cancellation as
 // long as q_J is a normal number: lattice_bp_applies asks beta |J| <= 300.

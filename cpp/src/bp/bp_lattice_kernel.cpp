@@ -1,5 +1,5 @@
 // The row kernel of lattice BP (bp_lattice.hpp): branch-free loops over the x of a row that
-// the compiler vectorises, compiled for AVX-512, AVX2 and the baseline (vecmath.hpp). No
+// the compiler vectorises, compiled for AVX-512, AVX2 and the baseline (vecmath/vecmath_inline.hpp). No
 // fused multiply-adds, so every version, and a loop's scalar remainder, rounds alike. No
 // trapping math either: it only says that floating-point exceptions are not watched, which
 // lets the compiler evaluate both arms of a choice and so vectorise the loops (results are
@@ -15,7 +15,7 @@
 #include <cstdint>
 
 #include "bp_lattice.hpp"
-#include "vecmath.hpp"
+#include "vecmath/vecmath_inline.hpp"
 
 namespace isingvi::detail {
 
