@@ -21,6 +21,7 @@ bench = Path(snakemake.params.bench)  # noqa: F821
 with tempfile.TemporaryDirectory() as tmp:
     raw = Path(tmp) / "bench.csv"
     sys.argv = [str(bench), "--out", str(raw), *snakemake.params.argv]  # noqa: F821
+    sys.path.insert(0, str(bench.parent))  # as `python bench/X.py` would: the scripts share bench_mc's helpers
     log.info("running %s", " ".join(sys.argv))
     try:
         runpy.run_path(str(bench), run_name="__main__")

@@ -223,9 +223,11 @@ def belief_propagation(
     seed: _Int = 0,
     tol: _Float = 1e-12,
     max_iter: _Int = 10000,
+    threads: _Int = 1,
     progress: Callable[[int, int], object] | None = None,
 ) -> dict[str, npt.NDArray[Any]]:
-    """Loopy belief propagation over a list of temperatures (lattices expanded by to_graph).
+    """Loopy belief propagation over a list of temperatures (parallel schedule on lattices: a
+    vectorised stencil split over `threads`; otherwise the generic graph path).
 
     Keys: T, f, u (per spin), converged, n_iter (n_T,); m (n_T, N); correlations
     (n_T, n_edges); the per-iteration trace trace_T, trace_iter, trace_f, trace_max_du; and
@@ -242,6 +244,7 @@ def belief_propagation(
     seed: _Int = 0,
     tol: _Float = 1e-12,
     max_iter: _Int = 10000,
+    threads: _Int = 1,
     progress: Callable[[int, int], object] | None = None,
 ) -> dict[str, npt.NDArray[Any]]: ...
 def bp_message(beta: _Float, J: _Float, c: _Float) -> float:
