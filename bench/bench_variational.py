@@ -211,8 +211,8 @@ def time_iterations(run, cfg: Settings, what: str) -> tuple[int, list[float]]:
     return S, seconds
 
 
-def bench_numpy_mean_field(L: int, with_f: bool, cfg: Settings) -> Row:
-    it = NumpyMeanField(L, T_MF, random_start(L, cfg.seed), free_energy=with_f)
+def bench_numpy_iterations(it, cfg: Settings, section: str, impl: str, L: int, T: float) -> Row:
+    """CPU time of a NumPy iterator's ``iterate(n)`` (NumpyMeanField, NumpyBP), timed directly."""
 
     def timed(n: int) -> float:
         t0 = time.process_time()
@@ -221,7 +221,12 @@ def bench_numpy_mean_field(L: int, with_f: bool, cfg: Settings) -> Row:
 
     S = _calibrate(timed, 1, cfg.pilot_time, cfg.min_time)
     S, out = _timed_repeats(lambda n: (timed(n), None), S, cfg)
-    return Row("meanfield", "numpy+F" if with_f else "numpy", "parallel", L, T_MF, S, [dt for dt, _ in out])
+    return Row(section, impl, "parallel", L, T, S, [dt for dt, _ in out])
+
+
+def bench_numpy_mean_field(L: int, with_f: bool, cfg: Settings) -> Row:
+    it = NumpyMeanField(L, T_MF, random_start(L, cfg.seed), free_energy=with_f)
+    return bench_numpy_iterations(it, cfg, "meanfield", "numpy+F" if with_f else "numpy", L, T_MF)
 
 
 def section_meanfield(sizes: list[int], cfg: Settings) -> list[Row]:
@@ -366,16 +371,7 @@ def bench_core_bp_threads(L: int, S: int, cfg: Settings) -> list[Row]:
 
 
 def bench_numpy_bp(L: int, cfg: Settings) -> Row:
-    it = NumpyBP(L, T_BP, random_bp_start(L, T_BP, cfg.seed))
-
-    def timed(n: int) -> float:
-        t0 = time.process_time()
-        it.iterate(n)
-        return time.process_time() - t0
-
-    S = _calibrate(timed, 1, cfg.pilot_time, cfg.min_time)
-    S, out = _timed_repeats(lambda n: (timed(n), None), S, cfg)
-    return Row("bp", "numpy+F", "parallel", L, T_BP, S, [dt for dt, _ in out])
+    return bench_numpy_iterations(NumpyBP(L, T_BP, random_bp_start(L, T_BP, cfg.seed)), cfg, "bp", "numpy+F", L, T_BP)
 
 
 def section_bp(sizes: list[int], cfg: Settings) -> list[Row]:
@@ -443,7 +439,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="tiny sizes and times (a few seconds; smoke test)")
-    ap.add_argument("--sizes", type=int, nargs="+", help="lattice sizes L (default 1024; --quick: 32)")
+    ap.add_argument("--sizes", type=int, nargs="+", help="lattice sizes L (default 1024; --quick: 64)")
     ap.add_argument("--sections", nargs="+", choices=list(SECTIONS), default=list(SECTIONS),
                     help="which sections to run (default all)")
     ap.add_argument("--out", type=Path, help="also write the table to this CSV file")
@@ -454,7 +450,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.repeats < 1:
         ap.error("--repeats: must be >= 1")
     if args.quick:
-        sizes = args.sizes or [32]
+        sizes = args.sizes or [64]  # at 32, BP (converged after ~370 iterations) can run out before the timed ones
         cfg = Settings(min_time=args.min_time or 0.02, pilot_time=0.005, repeats=args.repeats,
                        ais_sizes=tuple(args.ais_sizes or (8, 128)), ais_steps=20)
     else:
