@@ -15,6 +15,7 @@ Usage::
     python bench/bench_em.py --quick          # a tiny problem, a few seconds (smoke test)
     python bench/bench_em.py --out em.csv     # also write the table as CSV (atomically)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,10 +23,9 @@ import time
 import warnings
 from pathlib import Path
 
+import isingvi as iv
 import numpy as np
 import pandas as pd
-
-import isingvi as iv
 from bench_mc import environment
 
 
@@ -34,7 +34,9 @@ def problem(n: int, d: int, K: int, seed: int = 0):
     rng = np.random.default_rng(seed)
     centres = rng.normal(0.0, 3.0, size=(K, d))
     X = centres[rng.integers(0, K, n)] + rng.standard_normal((n, d))
-    init = dict(weights_init=np.full(K, 1.0 / K), means_init=centres + rng.normal(0.0, 0.5, size=(K, d)))
+    init = dict(
+        weights_init=np.full(K, 1.0 / K), means_init=centres + rng.normal(0.0, 0.5, size=(K, d))
+    )
     return X, init
 
 
@@ -54,22 +56,38 @@ def bench(n: int, d: int, K: int, iters: int, repeats: int) -> pd.DataFrame:
     X, init = problem(n, d, K)
     rows = []
     for ctype in ("full", "diag"):
-        args = dict(covariance_type=ctype, tol=0.0, max_iter=iters, reg_covar=1e-6, **init,
-                    precisions_init=np.stack([np.eye(d)] * K) if ctype == "full" else np.ones((K, d)))
-        t_core, core = best_time(lambda a=args: iv.em.GaussianMixture(K, threads=1, **a).fit(X), repeats)
+        args = dict(
+            covariance_type=ctype,
+            tol=0.0,
+            max_iter=iters,
+            reg_covar=1e-6,
+            **init,
+            precisions_init=np.stack([np.eye(d)] * K) if ctype == "full" else np.ones((K, d)),
+        )
+        t_core, core = best_time(
+            lambda a=args: iv.em.GaussianMixture(K, threads=1, **a).fit(X), repeats
+        )
         with warnings.catch_warnings(), threadpool_limits(limits=1):
             warnings.simplefilter("ignore")  # ConvergenceWarning: tol = 0 on purpose
             t_sk, sk = best_time(lambda a=args: SkGaussianMixture(K, **a).fit(X), repeats)
         assert core.n_iter_ == sk.n_iter_ == iters
-        rows.append(dict(
-            covariance_type=ctype, n=n, d=d, K=K, iterations=iters,
-            core_s=t_core, sklearn_s=t_sk, sklearn_over_core=t_sk / t_core,
-            core_ms_per_iter=1e3 * t_core / iters,
-            max_abs_dmeans=float(np.abs(core.means_ - sk.means_).max()),
-            max_abs_dcovariances=float(np.abs(core.covariances_ - sk.covariances_).max()),
-            max_abs_dweights=float(np.abs(core.weights_ - sk.weights_).max()),
-            abs_dscore=abs(core.score(X) - sk.score(X)),
-        ))
+        rows.append(
+            dict(
+                covariance_type=ctype,
+                n=n,
+                d=d,
+                K=K,
+                iterations=iters,
+                core_s=t_core,
+                sklearn_s=t_sk,
+                sklearn_over_core=t_sk / t_core,
+                core_ms_per_iter=1e3 * t_core / iters,
+                max_abs_dmeans=float(np.abs(core.means_ - sk.means_).max()),
+                max_abs_dcovariances=float(np.abs(core.covariances_ - sk.covariances_).max()),
+                max_abs_dweights=float(np.abs(core.weights_ - sk.weights_).max()),
+                abs_dscore=abs(core.score(X) - sk.score(X)),
+            )
+        )
     return pd.DataFrame(rows)
 
 
@@ -80,14 +98,18 @@ def main(argv=None) -> int:
     p.add_argument("--K", type=int, default=8)
     p.add_argument("--iters", type=int, default=20)
     p.add_argument("--repeats", type=int, default=3)
-    p.add_argument("--quick", action="store_true", help="n = 2000, d = 3, K = 3, 5 iterations, 1 repeat")
+    p.add_argument(
+        "--quick", action="store_true", help="n = 2000, d = 3, K = 3, 5 iterations, 1 repeat"
+    )
     p.add_argument("--out", type=Path, help="also write the table to this CSV file")
     a = p.parse_args(argv)
     if a.quick:
         a.n, a.d, a.K, a.iters, a.repeats = 2000, 3, 3, 5, 1
     print(environment())
     table = bench(a.n, a.d, a.K, a.iters, a.repeats)
-    with pd.option_context("display.width", 200, "display.max_columns", 20, "display.float_format", "{:.3g}".format):
+    with pd.option_context(
+        "display.width", 200, "display.max_columns", 20, "display.float_format", "{:.3g}".format
+    ):
         print(table.to_string(index=False))
     if a.out:
         iv.results.write_table(table, a.out)

@@ -39,6 +39,7 @@ Usage::
 
 See bench/README.md for what each column means.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,9 +53,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 import isingvi as iv
+import numpy as np
 
 T_SINGLE = 2.269
 TEMPERATURES = (2.269, 1.5)
@@ -97,7 +97,9 @@ class Row:
     T: float
     counted: str  # "attempts" (single-spin) or "flipped" (Wolff)
     units_timed: str  # e.g. "300 sweeps" or "20000 clusters"
-    seconds: list[float] = field(repr=False)  # CPU time (process_time) of the timed units, per repeat
+    seconds: list[float] = field(
+        repr=False
+    )  # CPU time (process_time) of the timed units, per repeat
     spins: float  # spins counted (attempted or flipped) in the timed units, per repeat
     clusters: float = math.nan  # clusters in the timed units (Wolff), per repeat
     simd: str = "-"  # instruction set of the core's checkerboard kernel ("-": does not apply)
@@ -107,7 +109,9 @@ class Row:
     acceptance: float = math.nan
     mean_cluster_size: float = math.nan
     vs_numpy: float = math.nan
-    speedup: float = math.nan  # several threads: median over repeats of (1-thread wall / this wall time)
+    speedup: float = (
+        math.nan
+    )  # several threads: median over repeats of (1-thread wall / this wall time)
 
     @property
     def seconds_best(self) -> float:
@@ -130,7 +134,11 @@ class Row:
 
     @property
     def clusters_per_s_median(self) -> float:
-        return statistics.median(self._rates(self.clusters, 1.0)) if self.clusters == self.clusters else math.nan
+        return (
+            statistics.median(self._rates(self.clusters, 1.0))
+            if self.clusters == self.clusters
+            else math.nan
+        )
 
     def record(self) -> dict:
         d = {k: getattr(self, k) for k, _, _ in COLUMNS}
@@ -284,16 +292,33 @@ def _therm(cfg: Settings, L: int) -> int:
     return min(cfg.therm, max(5, 2**26 // (L * L)))
 
 
-def bench_single_spin(L: int, algorithm: str, simd: str, cfg: Settings, kernel: str = "plain",
-                      T: float = T_SINGLE, threads: int = 1) -> Row:
+def bench_single_spin(
+    L: int,
+    algorithm: str,
+    simd: str,
+    cfg: Settings,
+    kernel: str = "plain",
+    T: float = T_SINGLE,
+    threads: int = 1,
+) -> Row:
     model = iv.SquareLattice(L)
     clock = time.process_time if threads == 1 else time.perf_counter
     therm = _therm(cfg, L)
 
     def run(n_measure: int, n_threads: int):
         t0 = clock()
-        r = iv.mc.run(model, T, algorithm=algorithm, n_therm=therm, n_measure=n_measure,
-                      every=n_measure, seed=cfg.seed, threads=n_threads, simd=simd, kernel=kernel)
+        r = iv.mc.run(
+            model,
+            T,
+            algorithm=algorithm,
+            n_therm=therm,
+            n_measure=n_measure,
+            every=n_measure,
+            seed=cfg.seed,
+            threads=n_threads,
+            simd=simd,
+            kernel=kernel,
+        )
         return clock() - t0, r
 
     def pair(S: int, n_threads: int = threads):
@@ -312,15 +337,34 @@ def bench_single_spin(L: int, algorithm: str, simd: str, cfg: Settings, kernel: 
     seconds = [dt for dt, _ in out]
     one_thread = [t1 for _, (_, t1) in out]
     if min(seconds) <= 0:
-        raise RuntimeError(f"{algorithm} L={L}: non-positive time difference {seconds}; raise --min-time")
+        raise RuntimeError(
+            f"{algorithm} L={L}: non-positive time difference {seconds}; raise --min-time"
+        )
     last = out[-1][1][0]
     expect = f"{'checkerboard' if kernel == 'plain' else kernel}-{algorithm}-{simd}"
     if last.sampler != expect:
         raise RuntimeError(f"asked for {expect}, {last.sampler} ran")
-    speedup = statistics.median(t1 / tn for t1, tn in zip(one_thread, seconds)) if threads > 1 else math.nan
-    return Row("core", algorithm, L, T, "attempts", f"{S} sweeps", seconds, float(S) * L * L,
-               acceptance=float(last.acceptance[0]), simd=simd, kernel=kernel, threads=threads,
-               clock="process" if threads == 1 else "wall", speedup=speedup)
+    speedup = (
+        statistics.median(t1 / tn for t1, tn in zip(one_thread, seconds))
+        if threads > 1
+        else math.nan
+    )
+    return Row(
+        "core",
+        algorithm,
+        L,
+        T,
+        "attempts",
+        f"{S} sweeps",
+        seconds,
+        float(S) * L * L,
+        acceptance=float(last.acceptance[0]),
+        simd=simd,
+        kernel=kernel,
+        threads=threads,
+        clock="process" if threads == 1 else "wall",
+        speedup=speedup,
+    )
 
 
 def _check_one_cluster_per_sweep(model, T: float, seed: int) -> None:
@@ -338,7 +382,8 @@ def _check_one_cluster_per_sweep(model, T: float, seed: int) -> None:
     if not (1 - 1e-6 <= total - seen <= r.n_spins + 1e-6):
         raise RuntimeError(
             "Wolff timing assumption broken: with n_therm=0 a measured sweep is no longer one "
-            f"cluster (flipped {total:.0f}, series accounts for {seen:.0f}); update bench_mc.py")
+            f"cluster (flipped {total:.0f}, series accounts for {seen:.0f}); update bench_mc.py"
+        )
 
 
 def bench_wolff(L: int, cfg: Settings) -> Row:
@@ -358,8 +403,17 @@ def bench_wolff(L: int, cfg: Settings) -> Row:
 
     def run(clusters: int):
         t0 = time.process_time()
-        r = iv.mc.run(model, T, algorithm="wolff", n_therm=0, n_measure=clusters, every=clusters,
-                      seed=cfg.seed, threads=1, init="up")
+        r = iv.mc.run(
+            model,
+            T,
+            algorithm="wolff",
+            n_therm=0,
+            n_measure=clusters,
+            every=clusters,
+            seed=cfg.seed,
+            threads=1,
+            init="up",
+        )
         return time.process_time() - t0, r
 
     A = 16
@@ -380,8 +434,19 @@ def bench_wolff(L: int, cfg: Settings) -> Row:
     if len({f for _, f in out}) != 1:
         raise RuntimeError("wolff: repeats with the same seed flipped different numbers of spins")
     flipped = out[0][1]
-    return Row("core", "wolff", L, T, "flipped", f"{S} clusters", seconds, float(flipped),
-               clusters=float(S), acceptance=math.nan, mean_cluster_size=flipped / S)
+    return Row(
+        "core",
+        "wolff",
+        L,
+        T,
+        "flipped",
+        f"{S} clusters",
+        seconds,
+        float(flipped),
+        clusters=float(S),
+        acceptance=math.nan,
+        mean_cluster_size=flipped / S,
+    )
 
 
 def bench_numpy(impl, L: int, cfg: Settings, T: float = T_SINGLE) -> Row:
@@ -403,10 +468,14 @@ def bench_numpy(impl, L: int, cfg: Settings, T: float = T_SINGLE) -> Row:
 # Correctness check of the baselines
 
 
-def check_baselines(L: int = 32, T: float = 3.0, therm: int = 500, sweeps: int = 4000, seed: int = 7) -> bool:
+def check_baselines(
+    L: int = 32, T: float = 3.0, therm: int = 500, sweeps: int = 4000, seed: int = 7
+) -> bool:
     """Mean energy per spin of each sampler against Kaufman's exact u(L, T)."""
     exact = float(iv.exact.kaufman(L, T).u.iloc[0])
-    print(f"Check: <E>/N at L = {L}, T = {T} after {therm} + {sweeps} sweeps; Kaufman u = {exact:.5f}")
+    print(
+        f"Check: <E>/N at L = {L}, T = {T} after {therm} + {sweeps} sweeps; Kaufman u = {exact:.5f}"
+    )
     ok = True
     series = {}
     for impl in NUMPY_IMPLS:
@@ -417,15 +486,19 @@ def check_baselines(L: int = 32, T: float = 3.0, therm: int = 500, sweeps: int =
             s.sweep(1)
             e[k] = s.energy() / s.N
         series[impl.name] = e
-    r = iv.mc.run(iv.SquareLattice(L), T, algorithm="metropolis", n_therm=therm, n_measure=sweeps, seed=seed)
+    r = iv.mc.run(
+        iv.SquareLattice(L), T, algorithm="metropolis", n_therm=therm, n_measure=sweeps, seed=seed
+    )
     series["core-metropolis"] = r.E[0] / r.n_spins
     for name, e in series.items():
         mean, err = iv.analysis.binned_mean(e, n_blocks=32)
         z = (mean - exact) / err
         good = abs(z) < 4.0
         ok &= good
-        print(f"  {name:17s} u = {mean:.5f} +- {err:.5f}   (u - exact) / err = {z:+.2f}   "
-              f"{'ok' if good else 'FAILED'}")
+        print(
+            f"  {name:17s} u = {mean:.5f} +- {err:.5f}   (u - exact) / err = {z:+.2f}   "
+            f"{'ok' if good else 'FAILED'}"
+        )
     return ok
 
 
@@ -446,7 +519,11 @@ def format_table(rows: list, columns: list = COLUMNS) -> str:
     widths = [max(len(c[i]) for c in cells) for i in range(len(columns))]
     out = []
     for n, line in enumerate(cells):
-        out.append("  ".join(c.rjust(w) if k >= 3 else c.ljust(w) for k, (c, w) in enumerate(zip(line, widths))))
+        out.append(
+            "  ".join(
+                c.rjust(w) if k >= 3 else c.ljust(w) for k, (c, w) in enumerate(zip(line, widths))
+            )
+        )
         if n == 0:
             out.append("  ".join("-" * w for w in widths))
     return "\n".join(out)
@@ -462,8 +539,16 @@ def write_csv(rows: list, path: Path) -> None:
 def environment() -> str:
     core = Path(iv._core.__file__)
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=Path(__file__).parent,
-                                capture_output=True, text=True, timeout=10).stdout.strip() or "?"
+        commit = (
+            subprocess.run(
+                ["git", "rev-parse", "--short", "HEAD"],
+                cwd=Path(__file__).parent,
+                capture_output=True,
+                text=True,
+                timeout=10,
+            ).stdout.strip()
+            or "?"
+        )
     except (OSError, subprocess.SubprocessError):
         commit = "?"
     cpu = platform.processor() or platform.machine()
@@ -476,75 +561,146 @@ def environment() -> str:
         pass
     built = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(core.stat().st_mtime))
     try:
-        load = " (load average %.1f %.1f %.1f)" % os.getloadavg()
+        load = " (load average {:.1f} {:.1f} {:.1f})".format(*os.getloadavg())
     except OSError:
         load = ""
-    return (f"isingvi {iv.__version__} (git {commit}; _core built {built}), numpy {np.__version__}, "
-            f"Python {platform.python_version()}, {cpu}, {os.cpu_count()} CPUs{load}")
+    return (
+        f"isingvi {iv.__version__} (git {commit}; _core built {built}), numpy {np.__version__}, "
+        f"Python {platform.python_version()}, {cpu}, {os.cpu_count()} CPUs{load}"
+    )
 
 
 def targets(rows: list[Row]) -> str:
-    lines = [f"Targets (issue): plain single-spin code, one thread, L = {TARGET_L}: "
-             f">= {TARGET_FLIPS_PER_NS} flips/ns and >= {TARGET_RATIO:g}x the NumPy baseline"]
+    lines = [
+        f"Targets (issue): plain single-spin code, one thread, L = {TARGET_L}: "
+        f">= {TARGET_FLIPS_PER_NS} flips/ns and >= {TARGET_RATIO:g}x the NumPy baseline"
+    ]
     found = False
     for r in rows:
-        if (r.impl == "core" and r.kernel == "plain" and r.threads == 1 and r.algorithm != "wolff"
-                and r.L == TARGET_L and r.T == T_SINGLE):
+        if (
+            r.impl == "core"
+            and r.kernel == "plain"
+            and r.threads == 1
+            and r.algorithm != "wolff"
+            and r.L == TARGET_L
+            and r.T == T_SINGLE
+        ):
             found = True
             speed = r.spins_per_ns_best
-            s = f"  {r.algorithm:10s} {r.simd:7s} L = {TARGET_L}: {speed:.3f} flips/ns (best) " \
+            s = (
+                f"  {r.algorithm:10s} {r.simd:7s} L = {TARGET_L}: {speed:.3f} flips/ns (best) "
                 f"[{'met' if speed >= TARGET_FLIPS_PER_NS else 'NOT met'}]"
+            )
             if not math.isnan(r.vs_numpy):
                 s += f", {r.vs_numpy:.2f}x the NumPy baseline [{'met' if r.vs_numpy >= TARGET_RATIO else 'NOT met'}]"
             lines.append(s)
     if not found:
         lines.append(f"  (L = {TARGET_L} not in --sizes)")
-    lines.append(f"Targets (issue 6): multi-spin Metropolis, one thread, L = {TARGET_L}, T = {T_SINGLE}: "
-                 + ", ".join(f">= {v:g} flips/ns {k}" for k, v in TARGET_MULTISPIN.items())
-                 + f"; two threads at L = {TARGET_THREADS_L} >= {TARGET_THREADS_SPEEDUP}x one thread")
+    lines.append(
+        f"Targets (issue 6): multi-spin Metropolis, one thread, L = {TARGET_L}, T = {T_SINGLE}: "
+        + ", ".join(f">= {v:g} flips/ns {k}" for k, v in TARGET_MULTISPIN.items())
+        + f"; two threads at L = {TARGET_THREADS_L} >= {TARGET_THREADS_SPEEDUP}x one thread"
+    )
     for r in rows:
-        if (r.kernel == "multispin" and r.algorithm == "metropolis" and r.threads == 1 and r.L == TARGET_L
-                and r.T == T_SINGLE and r.simd in TARGET_MULTISPIN):
+        if (
+            r.kernel == "multispin"
+            and r.algorithm == "metropolis"
+            and r.threads == 1
+            and r.L == TARGET_L
+            and r.T == T_SINGLE
+            and r.simd in TARGET_MULTISPIN
+        ):
             goal = TARGET_MULTISPIN[r.simd]
-            lines.append(f"  multispin {r.simd:7s} L = {TARGET_L}: {r.spins_per_ns_best:.3f} flips/ns (best) "
-                         f"[{'met' if r.spins_per_ns_best >= goal else 'NOT met'}]")
+            lines.append(
+                f"  multispin {r.simd:7s} L = {TARGET_L}: {r.spins_per_ns_best:.3f} flips/ns (best) "
+                f"[{'met' if r.spins_per_ns_best >= goal else 'NOT met'}]"
+            )
     for two in rows:
-        if two.kernel == "multispin" and two.threads > 1 and two.L == TARGET_THREADS_L and two.T == T_SINGLE:
+        if (
+            two.kernel == "multispin"
+            and two.threads > 1
+            and two.L == TARGET_THREADS_L
+            and two.T == T_SINGLE
+        ):
             ratio = two.speedup
-            lines.append(f"  multispin {two.algorithm} {two.simd:7s} L = {two.L}: {two.threads} threads / 1 thread "
-                         f"= {ratio:.2f}x (median of {len(two.seconds)} interleaved wall-time pairs) "
-                         f"[{'met' if ratio >= TARGET_THREADS_SPEEDUP else 'NOT met'}]")
+            lines.append(
+                f"  multispin {two.algorithm} {two.simd:7s} L = {two.L}: {two.threads} threads / 1 thread "
+                f"= {ratio:.2f}x (median of {len(two.seconds)} interleaved wall-time pairs) "
+                f"[{'met' if ratio >= TARGET_THREADS_SPEEDUP else 'NOT met'}]"
+            )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--quick", action="store_true", help="tiny sizes and times (a few seconds; smoke test)")
-    ap.add_argument("--sizes", type=int, nargs="+",
-                    help="L for the single-spin and NumPy rows (default 64 256 1024 4096)")
-    ap.add_argument("--temperatures", type=float, nargs="+",
-                    help="T for the Metropolis and NumPy rows (default 2.269 1.5; heat bath at the first)")
-    ap.add_argument("--threads", type=int, nargs="+", help="thread counts of the core rows (default 1 2)")
-    ap.add_argument("--kernels", nargs="+", choices=["plain", "multispin"],
-                    help="lattice kernels of the core (default both; multispin only where L %% 128 == 0)")
-    ap.add_argument("--wolff-sizes", type=int, nargs="*", help="L for the Wolff rows (default 64 256)")
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--quick", action="store_true", help="tiny sizes and times (a few seconds; smoke test)"
+    )
+    ap.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        help="L for the single-spin and NumPy rows (default 64 256 1024 4096)",
+    )
+    ap.add_argument(
+        "--temperatures",
+        type=float,
+        nargs="+",
+        help="T for the Metropolis and NumPy rows (default 2.269 1.5; heat bath at the first)",
+    )
+    ap.add_argument(
+        "--threads", type=int, nargs="+", help="thread counts of the core rows (default 1 2)"
+    )
+    ap.add_argument(
+        "--kernels",
+        nargs="+",
+        choices=["plain", "multispin"],
+        help="lattice kernels of the core (default both; multispin only where L %% 128 == 0)",
+    )
+    ap.add_argument(
+        "--wolff-sizes", type=int, nargs="*", help="L for the Wolff rows (default 64 256)"
+    )
     ap.add_argument("--out", type=Path, help="also write the table to this CSV file")
-    ap.add_argument("--check", action="store_true", help="first check the NumPy baselines against Kaufman's u")
+    ap.add_argument(
+        "--check", action="store_true", help="first check the NumPy baselines against Kaufman's u"
+    )
     ap.add_argument("--min-time", type=float, help="seconds per timed measurement (default 0.5)")
     ap.add_argument("--repeats", type=int, default=3, help="timed repeats per row (default 3)")
-    ap.add_argument("--no-masked", action="store_true", help="skip the slower numpy-masked baseline")
-    ap.add_argument("--simd", nargs="+", choices=[s for s in iv.mc.SIMD if s != "auto"],
-                    help="instruction sets of the core's checkerboard kernel (default: all this CPU has)")
+    ap.add_argument(
+        "--no-masked", action="store_true", help="skip the slower numpy-masked baseline"
+    )
+    ap.add_argument(
+        "--simd",
+        nargs="+",
+        choices=[s for s in iv.mc.SIMD if s != "auto"],
+        help="instruction sets of the core's checkerboard kernel (default: all this CPU has)",
+    )
     args = ap.parse_args(argv)
 
     if args.quick:
-        sizes, wolff_sizes = args.sizes or [16, 128], args.wolff_sizes if args.wolff_sizes is not None else [16]
-        cfg = Settings(min_time=args.min_time or 0.02, pilot_time=0.005, repeats=args.repeats, therm=5, wolff_warm=2.0)
+        sizes, wolff_sizes = (
+            args.sizes or [16, 128],
+            args.wolff_sizes if args.wolff_sizes is not None else [16],
+        )
+        cfg = Settings(
+            min_time=args.min_time or 0.02,
+            pilot_time=0.005,
+            repeats=args.repeats,
+            therm=5,
+            wolff_warm=2.0,
+        )
     else:
         sizes = args.sizes or [64, 256, 1024, 4096]
         wolff_sizes = args.wolff_sizes if args.wolff_sizes is not None else [64, 256]
-        cfg = Settings(min_time=args.min_time or 0.5, pilot_time=0.1, repeats=args.repeats, therm=100, wolff_warm=20.0)
+        cfg = Settings(
+            min_time=args.min_time or 0.5,
+            pilot_time=0.1,
+            repeats=args.repeats,
+            therm=100,
+            wolff_warm=20.0,
+        )
     bad = [L for L in sizes if L < 2 or L % 2]
     if bad:
         ap.error(f"--sizes: checkerboard sweeps need even L >= 2, got {bad}")
@@ -567,8 +723,10 @@ def main(argv: list[str] | None = None) -> int:
 
     print("isingvi MC throughput benchmark")
     print(environment())
-    print(f"single-spin: T = {temperatures}, {cfg.therm} untimed sweeps first; Wolff: T = T_c = {iv.exact.T_C:.6f}; "
-          f"each timed measurement >= {cfg.min_time} s; best and median of {cfg.repeats}")
+    print(
+        f"single-spin: T = {temperatures}, {cfg.therm} untimed sweeps first; Wolff: T = T_c = {iv.exact.T_C:.6f}; "
+        f"each timed measurement >= {cfg.min_time} s; best and median of {cfg.repeats}"
+    )
     print()
     status = 0
     if args.check:
@@ -590,9 +748,16 @@ def main(argv: list[str] | None = None) -> int:
                     for L in sizes:
                         if kernel == "multispin" and L % 128:
                             continue
-                        rows.append(bench_single_spin(L, algorithm, simd, cfg, kernel=kernel, T=T, threads=threads))
-                        print(f"  done core {algorithm} T={T} {kernel} {simd} threads={threads} L={L}",
-                              file=sys.stderr, flush=True)
+                        rows.append(
+                            bench_single_spin(
+                                L, algorithm, simd, cfg, kernel=kernel, T=T, threads=threads
+                            )
+                        )
+                        print(
+                            f"  done core {algorithm} T={T} {kernel} {simd} threads={threads} L={L}",
+                            file=sys.stderr,
+                            flush=True,
+                        )
     for impl in impls:
         for T in temperatures:
             for L in sizes:
@@ -606,7 +771,9 @@ def main(argv: list[str] | None = None) -> int:
     numpy_best: dict[tuple, Row] = {}
     for r in rows:
         key = (r.L, r.T)
-        if r.impl.startswith("numpy") and (key not in numpy_best or r.spins_per_ns_best > numpy_best[key].spins_per_ns_best):
+        if r.impl.startswith("numpy") and (
+            key not in numpy_best or r.spins_per_ns_best > numpy_best[key].spins_per_ns_best
+        ):
             numpy_best[key] = r
     for r in rows:
         if r.impl == "core" and r.algorithm != "wolff" and (r.L, r.T) in numpy_best:
@@ -614,13 +781,20 @@ def main(argv: list[str] | None = None) -> int:
 
     print(format_table(rows))
     print()
-    print("Core / NumPy, spin-flip attempts per ns (best of repeats; baseline = faster NumPy version, Metropolis):")
+    print(
+        "Core / NumPy, spin-flip attempts per ns (best of repeats; baseline = faster NumPy version, Metropolis):"
+    )
     for r in rows:
         if r.impl == "core" and r.algorithm != "wolff" and (r.L, r.T) in numpy_best:
-            parts = [f"{x.impl} {x.spins_per_ns_best:.4f}" for x in rows
-                     if x.impl.startswith("numpy") and x.L == r.L and x.T == r.T]
-            print(f"  {r.algorithm:10s} T={r.T:<6g} {r.kernel:9s} {r.simd:7s} x{r.threads} L = {r.L:5d}: core "
-                  f"{r.spins_per_ns_best:.4f}; {', '.join(parts)} -> {r.vs_numpy:.2f}x {numpy_best[(r.L, r.T)].impl}")
+            parts = [
+                f"{x.impl} {x.spins_per_ns_best:.4f}"
+                for x in rows
+                if x.impl.startswith("numpy") and x.L == r.L and x.T == r.T
+            ]
+            print(
+                f"  {r.algorithm:10s} T={r.T:<6g} {r.kernel:9s} {r.simd:7s} x{r.threads} L = {r.L:5d}: core "
+                f"{r.spins_per_ns_best:.4f}; {', '.join(parts)} -> {r.vs_numpy:.2f}x {numpy_best[(r.L, r.T)].impl}"
+            )
     print()
     print(targets(rows))
     if args.out:

@@ -40,6 +40,7 @@ Usage::
     python bench/bench_variational.py --sizes 256 1024 --out bench_variational.csv
     python bench/bench_variational.py --quick         # tiny sizes, a few seconds (smoke test)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,12 +51,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import isingvi as iv
 import numpy as np
 
-import isingvi as iv
-
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_mc import _calibrate, _timed_repeats, environment, format_table, write_csv  # noqa: E402  (shared helpers)
+from bench_mc import _calibrate, _timed_repeats, environment, format_table, write_csv
 
 T_MF = 4.2
 SEED = 12345
@@ -137,7 +137,9 @@ class NumpyMeanField:
     with ``free_energy``, F_MF per spin (the work of one core iteration with its trace).
     """
 
-    def __init__(self, L: int, T: float, m0: np.ndarray, free_energy: bool, J: float = 1.0, h: float = 0.0):
+    def __init__(
+        self, L: int, T: float, m0: np.ndarray, free_energy: bool, J: float = 1.0, h: float = 0.0
+    ):
         self.beta, self.T, self.J, self.h = 1.0 / T, T, J, h
         self.m = m0.copy()
         self.with_f = free_energy
@@ -169,13 +171,25 @@ class NumpyMeanField:
 
 def check_numpy_baseline(L: int = 16, iterations: int = 7) -> None:
     """The NumPy iteration reproduces the core's parallel iterates and F_MF trace."""
-    res = iv.meanfield.solve(iv.SquareLattice(L), T_MF, update="parallel", init="random", seed=SEED,
-                             tol=1e-300, max_iter=iterations)
+    res = iv.meanfield.solve(
+        iv.SquareLattice(L),
+        T_MF,
+        update="parallel",
+        init="random",
+        seed=SEED,
+        tol=1e-300,
+        max_iter=iterations,
+    )
     ref = NumpyMeanField(L, T_MF, random_start(L, SEED), free_energy=True)
     ref.iterate(iterations)
-    if not (np.allclose(ref.m.ravel(), res.m[0], rtol=0, atol=1e-13) and abs(ref.f - res.f[0]) < 1e-12
-            and abs(ref.max_dm - res.trace.max_dm.iloc[-1]) < 1e-13):
-        raise RuntimeError("the NumPy mean-field baseline disagrees with the core's parallel iteration")
+    if not (
+        np.allclose(ref.m.ravel(), res.m[0], rtol=0, atol=1e-13)
+        and abs(ref.f - res.f[0]) < 1e-12
+        and abs(ref.max_dm - res.trace.max_dm.iloc[-1]) < 1e-13
+    ):
+        raise RuntimeError(
+            "the NumPy mean-field baseline disagrees with the core's parallel iteration"
+        )
 
 
 def bench_core_mean_field(L: int, update: str, cfg: Settings, as_graph: bool = False) -> Row:
@@ -185,7 +199,9 @@ def bench_core_mean_field(L: int, update: str, cfg: Settings, as_graph: bool = F
 
     def run(n: int) -> float:
         t0 = time.process_time()
-        r = iv.meanfield.solve(model, T_MF, update=update, init="random", seed=cfg.seed, tol=1e-300, max_iter=n)
+        r = iv.meanfield.solve(
+            model, T_MF, update=update, init="random", seed=cfg.seed, tol=1e-300, max_iter=n
+        )
         dt = time.process_time() - t0
         if r.n_iter[0] != n:
             raise RuntimeError(f"mean field L={L}: stopped after {r.n_iter[0]} of {n} iterations")
@@ -257,7 +273,10 @@ def random_bp_start(L: int, T: float, seed: int, J: float = 1.0) -> np.ndarray:
     N = L * L
     i = np.arange(N)
     x, y = i % L, i // L
-    nb = np.stack([y * L + (x - 1) % L, y * L + (x + 1) % L, ((y - 1) % L) * L + x, ((y + 1) % L) * L + x], axis=1)
+    nb = np.stack(
+        [y * L + (x - 1) % L, y * L + (x + 1) % L, ((y - 1) % L) * L + x, ((y + 1) % L) * L + x],
+        axis=1,
+    )
     order = np.argsort(nb, axis=1, kind="stable")
     stream = int(np.array(T, dtype=np.float64).view(np.uint64))
     u = abs(J) * (2.0 * iv._core.random_uniform(seed, stream, 4 * N) - 1.0)
@@ -287,7 +306,12 @@ class NumpyBP:
     @staticmethod
     def incoming(out: np.ndarray) -> list[np.ndarray]:
         # from the -x neighbour: what it sent towards +x, and so on
-        return [np.roll(out[1], 1, 1), np.roll(out[0], -1, 1), np.roll(out[3], 1, 0), np.roll(out[2], -1, 0)]
+        return [
+            np.roll(out[1], 1, 1),
+            np.roll(out[0], -1, 1),
+            np.roll(out[3], 1, 0),
+            np.roll(out[2], -1, 0),
+        ]
 
     def fields(self, out: np.ndarray):
         a = self.incoming(out)
@@ -330,8 +354,11 @@ def check_numpy_bp(L: int = 8, iterations: int = 6, seed: int = SEED) -> None:
     ref.iterate(iterations)
     for model in (iv.SquareLattice(L), iv.SquareLattice(L).to_graph()):
         res = iv.bp.solve(model, T, init="random", seed=seed, tol=1e-300, max_iter=iterations)
-        if not (np.allclose(ref.magnetisation().ravel(), res.m[0], rtol=0, atol=1e-12)
-                and abs(ref.f - res.f[0]) < 1e-12 and abs(ref.max_du - res.trace.max_du.iloc[-1]) < 1e-12):
+        if not (
+            np.allclose(ref.magnetisation().ravel(), res.m[0], rtol=0, atol=1e-12)
+            and abs(ref.f - res.f[0]) < 1e-12
+            and abs(ref.max_du - res.trace.max_du.iloc[-1]) < 1e-12
+        ):
             raise RuntimeError("the NumPy BP baseline disagrees with the core's parallel iteration")
 
 
@@ -341,7 +368,9 @@ def bp_runner(model, seed: int, clock=time.process_time, threads: int = 1):
 
     def run(n: int) -> float:
         t0 = clock()
-        r = iv.bp.solve(model, T_BP, init="random", seed=seed, tol=1e-300, max_iter=n, threads=threads)
+        r = iv.bp.solve(
+            model, T_BP, init="random", seed=seed, tol=1e-300, max_iter=n, threads=threads
+        )
         dt = clock() - t0
         if r.n_iter[0] != n:
             raise RuntimeError(f"BP: stopped after {r.n_iter[0]} of {n} iterations")
@@ -371,7 +400,9 @@ def bench_core_bp_threads(L: int, S: int, cfg: Settings) -> list[Row]:
 
 
 def bench_numpy_bp(L: int, cfg: Settings) -> Row:
-    return bench_numpy_iterations(NumpyBP(L, T_BP, random_bp_start(L, T_BP, cfg.seed)), cfg, "bp", "numpy+F", L, T_BP)
+    return bench_numpy_iterations(
+        NumpyBP(L, T_BP, random_bp_start(L, T_BP, cfg.seed)), cfg, "bp", "numpy+F", L, T_BP
+    )
 
 
 def section_bp(sizes: list[int], cfg: Settings) -> list[Row]:
@@ -384,7 +415,11 @@ def section_bp(sizes: list[int], cfg: Settings) -> list[Row]:
             r.vs_numpy = numpy_f.ms_per_iter_best / r.ms_per_iter_best
         wall = bench_core_bp_threads(L, core[0].iterations, cfg)
         ratio = statistics.median(wall[0].seconds) / statistics.median(wall[1].seconds)
-        print(f"  bp L={L}: 2 threads {ratio:.2f}x faster than 1 (wall time, medians)", file=sys.stderr, flush=True)
+        print(
+            f"  bp L={L}: 2 threads {ratio:.2f}x faster than 1 (wall time, medians)",
+            file=sys.stderr,
+            flush=True,
+        )
         rows += [*core, numpy_f, *wall]
     return rows
 
@@ -393,22 +428,37 @@ def bench_ais(L: int, impl: str, steps: int, cfg: Settings) -> Row:
     """Chains of ``steps`` steps at L, on one of the four paths (see the module docstring)."""
     lattice = iv.SquareLattice(L)
     model = lattice if impl.startswith("lattice") else lattice.to_graph()
-    kw = {"lattice-plain": dict(kernel="plain"), "lattice-multispin": dict(kernel="multispin"),
-          "graph-table": dict(), "graph-exp": dict(tables=False)}[impl]
+    kw = {
+        "lattice-plain": dict(kernel="plain"),
+        "lattice-multispin": dict(kernel="multispin"),
+        "graph-table": dict(),
+        "graph-exp": dict(tables=False),
+    }[impl]
     sampler = ""
 
     def timed(n_chains: int) -> float:
         nonlocal sampler
         t0 = time.process_time()
-        d = iv._core.ais(model, [iv.exact.T_C], steps, 1, n_chains, "heatbath", cfg.seed, 1, None, **kw)
+        d = iv._core.ais(
+            model, [iv.exact.T_C], steps, 1, n_chains, "heatbath", cfg.seed, 1, None, **kw
+        )
         dt = time.process_time() - t0
         sampler = d["sampler"]
         return dt
 
     S = _calibrate(timed, 2, cfg.pilot_time, cfg.min_time)
     S, out = _timed_repeats(lambda n: (timed(n), None), max(2, S), cfg)
-    return Row("ais", impl, f"{sampler}, {steps} steps", L, iv.exact.T_C, S, [dt for dt, _ in out],
-               spins_per_iter=L * L * steps, steps=steps)
+    return Row(
+        "ais",
+        impl,
+        f"{sampler}, {steps} steps",
+        L,
+        iv.exact.T_C,
+        S,
+        [dt for dt, _ in out],
+        spins_per_iter=L * L * steps,
+        steps=steps,
+    )
 
 
 def section_ais(sizes: list[int], cfg: Settings) -> list[Row]:
@@ -436,27 +486,55 @@ SECTIONS = {"meanfield": section_meanfield, "bp": section_bp, "ais": section_ais
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--quick", action="store_true", help="tiny sizes and times (a few seconds; smoke test)")
-    ap.add_argument("--sizes", type=int, nargs="+", help="lattice sizes L (default 1024; --quick: 64)")
-    ap.add_argument("--sections", nargs="+", choices=list(SECTIONS), default=list(SECTIONS),
-                    help="which sections to run (default all)")
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--quick", action="store_true", help="tiny sizes and times (a few seconds; smoke test)"
+    )
+    ap.add_argument(
+        "--sizes", type=int, nargs="+", help="lattice sizes L (default 1024; --quick: 64)"
+    )
+    ap.add_argument(
+        "--sections",
+        nargs="+",
+        choices=list(SECTIONS),
+        default=list(SECTIONS),
+        help="which sections to run (default all)",
+    )
     ap.add_argument("--out", type=Path, help="also write the table to this CSV file")
-    ap.add_argument("--min-time", type=float, help="CPU seconds per timed measurement (default 0.5)")
+    ap.add_argument(
+        "--min-time", type=float, help="CPU seconds per timed measurement (default 0.5)"
+    )
     ap.add_argument("--repeats", type=int, default=3, help="timed repeats per row (default 3)")
-    ap.add_argument("--ais-sizes", type=int, nargs="+", help="L of the AIS section (default 16 32 128 256; --quick: 8 128)")
+    ap.add_argument(
+        "--ais-sizes",
+        type=int,
+        nargs="+",
+        help="L of the AIS section (default 16 32 128 256; --quick: 8 128)",
+    )
     args = ap.parse_args(argv)
     if args.repeats < 1:
         ap.error("--repeats: must be >= 1")
     if args.quick:
-        sizes = args.sizes or [64]  # at 32, BP (converged after ~370 iterations) can run out before the timed ones
-        cfg = Settings(min_time=args.min_time or 0.02, pilot_time=0.005, repeats=args.repeats,
-                       ais_sizes=tuple(args.ais_sizes or (8, 128)), ais_steps=20)
+        sizes = args.sizes or [
+            64
+        ]  # at 32, BP (converged after ~370 iterations) can run out before the timed ones
+        cfg = Settings(
+            min_time=args.min_time or 0.02,
+            pilot_time=0.005,
+            repeats=args.repeats,
+            ais_sizes=tuple(args.ais_sizes or (8, 128)),
+            ais_steps=20,
+        )
     else:
         sizes = args.sizes or [1024]
-        cfg = Settings(min_time=args.min_time or 0.5, pilot_time=0.1, repeats=args.repeats,
-                       ais_sizes=tuple(args.ais_sizes or Settings.ais_sizes))
+        cfg = Settings(
+            min_time=args.min_time or 0.5,
+            pilot_time=0.1,
+            repeats=args.repeats,
+            ais_sizes=tuple(args.ais_sizes or Settings.ais_sizes),
+        )
     if any(L < 3 for L in sizes):
         ap.error("--sizes: L must be >= 3")
     if any(L < 2 or L % 2 for L in cfg.ais_sizes):
@@ -464,25 +542,35 @@ def main(argv: list[str] | None = None) -> int:
 
     print("isingvi variational-solver benchmark")
     print(environment())
-    print(f"CPU time (time.process_time); each timed measurement >= {cfg.min_time} s; best and median of {cfg.repeats}")
+    print(
+        f"CPU time (time.process_time); each timed measurement >= {cfg.min_time} s; best and median of {cfg.repeats}"
+    )
     print()
     rows: list[Row] = []
     for name in args.sections:
         rows += SECTIONS[name](sizes, cfg)
     print(format_table(rows, COLUMNS))
     print()
-    print("core/numpy: NumPy's best time per iteration (numpy+F: the same work, update, max |dm| and F_MF)")
-    print("divided by the core's, at the same L (larger is faster). NumPy has no sequential sweep: the")
+    print(
+        "core/numpy: NumPy's best time per iteration (numpy+F: the same work, update, max |dm| and F_MF)"
+    )
+    print(
+        "divided by the core's, at the same L (larger is faster). NumPy has no sequential sweep: the"
+    )
     print("sequential ratio compares with its parallel iteration, for scale; so does BP's.")
     for r in rows:
         if r.impl.startswith("core") and not math.isnan(r.vs_numpy):
-            print(f"  {r.section} {r.impl:10s} {r.variant:10s} L = {r.L:5d}: {r.ms_per_iter_best:.3f} ms/iter, "
-                  f"{r.vs_numpy:.1f}x numpy+F")
+            print(
+                f"  {r.section} {r.impl:10s} {r.variant:10s} L = {r.L:5d}: {r.ms_per_iter_best:.3f} ms/iter, "
+                f"{r.vs_numpy:.1f}x numpy+F"
+            )
     for r in rows:
         if r.section == "ais":
             per_1000 = r.ms_per_iter_best * 1000 / r.steps
-            print(f"  ais L = {r.L:4d} {r.impl:17s}: {1e3 / per_1000:10.2f} chains/s at 1000 steps "
-                  f"({r.vs_baseline:.1f}x graph-exp; {r.variant})")
+            print(
+                f"  ais L = {r.L:4d} {r.impl:17s}: {1e3 / per_1000:10.2f} chains/s at 1000 steps "
+                f"({r.vs_baseline:.1f}x graph-exp; {r.variant})"
+            )
     if args.out:
         write_csv(rows, args.out)
         print(f"\nwrote {args.out}")

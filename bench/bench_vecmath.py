@@ -13,17 +13,17 @@ Usage::
     python bench/bench_vecmath.py --quick        # tiny, a second (smoke test)
     python bench/bench_vecmath.py --out vm.csv   # also write the table as CSV (atomically)
 """
+
 from __future__ import annotations
 
 import argparse
 import time
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
 import isingvi as iv
 import isingvi._core as core
+import numpy as np
+import pandas as pd
 from bench_mc import environment
 
 FUNCTIONS = {  # name: (core kernel, NumPy ufunc, input of n values)
@@ -52,10 +52,18 @@ def bench(n: int, calls: int, repeats: int) -> pd.DataFrame:
         want = ufunc(x)
         for simd in core.simd_supported():
             got = kernel(x, simd=simd)
-            ns = best_ns_per_value(lambda v, s=simd: kernel(v, simd=s), x, calls, repeats)
-            rows.append(dict(function=name, simd=simd, n=n, core_ns=ns, numpy_ns=ns_numpy,
-                             numpy_over_core=ns_numpy / ns,
-                             max_rel_error=float(np.max(np.abs(got - want) / np.abs(want)))))
+            ns = best_ns_per_value(lambda v, s=simd, k=kernel: k(v, simd=s), x, calls, repeats)
+            rows.append(
+                dict(
+                    function=name,
+                    simd=simd,
+                    n=n,
+                    core_ns=ns,
+                    numpy_ns=ns_numpy,
+                    numpy_over_core=ns_numpy / ns,
+                    max_rel_error=float(np.max(np.abs(got - want) / np.abs(want))),
+                )
+            )
     return pd.DataFrame(rows)
 
 
@@ -71,7 +79,9 @@ def main(argv=None) -> int:
         a.n, a.calls, a.repeats = 10_000, 2, 1
     print(environment())
     table = bench(a.n, a.calls, a.repeats)
-    with pd.option_context("display.width", 200, "display.max_columns", 20, "display.float_format", "{:.3g}".format):
+    with pd.option_context(
+        "display.width", 200, "display.max_columns", 20, "display.float_format", "{:.3g}".format
+    ):
         print(table.to_string(index=False))
     if a.out:
         iv.results.write_table(table, a.out)

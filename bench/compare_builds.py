@@ -20,6 +20,7 @@ Usage::
 ``--new`` defaults to this Python. A row is ``algorithm:L:simd[:threads]`` with T = 2.269 and
 kernel="auto" (multispin where L % 128 == 0). Nothing here asserts on timings.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,7 +33,12 @@ import sys
 import time
 
 T = 2.269
-DEFAULT_ROWS = ("metropolis:256:avx2", "heatbath:256:avx2", "metropolis:256:scalar", "heatbath:256:scalar")
+DEFAULT_ROWS = (
+    "metropolis:256:avx2",
+    "heatbath:256:avx2",
+    "metropolis:256:scalar",
+    "heatbath:256:scalar",
+)
 
 
 def worker(row: str, S: int, seed: int) -> dict:
@@ -48,8 +54,17 @@ def worker(row: str, S: int, seed: int) -> dict:
         times, sampler = [], ""
         for n in (1, 1 + S):
             t0 = clock()
-            r = iv.mc.run(model, T, algorithm=algorithm, n_therm=therm, n_measure=n, every=n, seed=seed,
-                          threads=n_threads, simd=simd)
+            r = iv.mc.run(
+                model,
+                T,
+                algorithm=algorithm,
+                n_therm=therm,
+                n_measure=n,
+                every=n,
+                seed=seed,
+                threads=n_threads,
+                simd=simd,
+            )
             times.append(clock() - t0)
             sampler = r.sampler
         return times[1] - times[0], sampler
@@ -67,8 +82,12 @@ def parse_row(row: str) -> tuple[str, int, str, int]:
 
 
 def call(python: str, row: str, S: int, seed: int) -> dict:
-    out = subprocess.run([python, __file__, "--worker", row, "--sweeps", str(S), "--seed", str(seed)],
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [python, __file__, "--worker", row, "--sweeps", str(S), "--seed", str(seed)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -82,9 +101,13 @@ def calibrate(python: str, row: str, seed: int, min_time: float) -> int:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--old", help="Python of the old build (e.g. ../baseline/.venv/bin/python)")
-    ap.add_argument("--new", default=sys.executable, help="Python of the new build (default: this one)")
+    ap.add_argument(
+        "--new", default=sys.executable, help="Python of the new build (default: this one)"
+    )
     ap.add_argument("--rows", nargs="+", default=list(DEFAULT_ROWS))
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--min-time", type=float, default=0.5, help="seconds one timing lasts at least")
@@ -99,12 +122,16 @@ def main() -> None:
         ap.error("--old is required")
     with open("/proc/loadavg") as f:
         load = f.read().split()[:3]
-    print(f"# {platform.processor() or platform.machine()}, load {' '.join(load)}; new {a.new}, old {a.old}")
+    print(
+        f"# {platform.processor() or platform.machine()}, load {' '.join(load)}; new {a.new}, old {a.old}"
+    )
     print(f"# T = {T}, median of {a.repeats} alternating repeats; spins/ns = attempts per ns")
     head = f"{'row':<24} {'sweeps':>6} {'old spins/ns':>12} {'new spins/ns':>12} {'new/old':>8}"
-    print(head + (f" {'old xN':>7} {'new xN':>7}" if any(parse_row(r)[3] > 1 for r in a.rows) else ""))
+    print(
+        head + (f" {'old xN':>7} {'new xN':>7}" if any(parse_row(r)[3] > 1 for r in a.rows) else "")
+    )
     for row in a.rows:
-        algorithm, L, simd, threads = parse_row(row)
+        _algorithm, L, _simd, threads = parse_row(row)
         S = calibrate(a.new, row, a.seed, a.min_time)
         res: dict[str, list[dict]] = {"old": [], "new": []}
         for k in range(a.repeats):
@@ -112,7 +139,9 @@ def main() -> None:
             for build in order:
                 res[build].append(call(a.old if build == "old" else a.new, row, S, a.seed))
         rate = {b: statistics.median(S * L * L / r["seconds"] * 1e-9 for r in res[b]) for b in res}
-        ratio = statistics.median(o["seconds"] / n["seconds"] for o, n in zip(res["old"], res["new"]))
+        ratio = statistics.median(
+            o["seconds"] / n["seconds"] for o, n in zip(res["old"], res["new"])
+        )
         line = f"{row:<24} {S:>6} {rate['old']:>12.4f} {rate['new']:>12.4f} {ratio:>8.3f}"
         if threads > 1:
             sp = {b: statistics.median(r["one_thread"] / r["seconds"] for r in res[b]) for b in res}

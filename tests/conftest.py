@@ -2,6 +2,7 @@
 random small graphs, the periodic-lattice bond list built from the DESIGN conventions, and
 the |z| check used by every statistical test.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -24,7 +25,9 @@ def energies(states: np.ndarray, edges, J, h) -> np.ndarray:
     """E(s) = -sum_e J_e s_i s_j - sum_i h_i s_i for every row of ``states`` (DESIGN section 2)."""
     s = states.astype(float)
     edges = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
-    return -(s[:, edges[:, 0]] * s[:, edges[:, 1]]) @ np.asarray(J, float) - s @ np.asarray(h, float)
+    return -(s[:, edges[:, 0]] * s[:, edges[:, 1]]) @ np.asarray(J, float) - s @ np.asarray(
+        h, float
+    )
 
 
 def boltzmann(E: np.ndarray, T: float) -> tuple[np.ndarray, float]:
@@ -89,11 +92,17 @@ def lattice_bonds(dim: int, L: int, J: float = 1.0) -> dict[tuple[int, int], flo
     return bonds
 
 
-def assert_z(estimate: float, error: float, exact: float, what: str = "", bound: float = 4.0) -> float:
+def assert_z(
+    estimate: float, error: float, exact: float, what: str = "", bound: float = 4.0
+) -> float:
     """|estimate - exact| < bound * error, with a positive, finite error bar."""
-    assert np.isfinite(estimate) and np.isfinite(error) and error > 0, f"{what}: {estimate} +- {error}"
+    assert np.isfinite(estimate) and np.isfinite(error) and error > 0, (
+        f"{what}: {estimate} +- {error}"
+    )
     z = (estimate - exact) / error
-    assert abs(z) < bound, f"{what}: {estimate:.6g} +- {error:.2g} vs exact {exact:.6g}, z = {z:.2f}"
+    assert abs(z) < bound, (
+        f"{what}: {estimate:.6g} +- {error:.2g} vs exact {exact:.6g}, z = {z:.2f}"
+    )
     return z
 
 
@@ -106,8 +115,12 @@ def run_quick_bench(script: str, tmp_path) -> tuple[str, list[dict]]:
 
     out = tmp_path / "bench.csv"
     bench = pathlib.Path(__file__).parents[1] / "bench" / script
-    proc = subprocess.run([sys.executable, str(bench), "--quick", "--out", str(out)],
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, str(bench), "--quick", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     with out.open(newline="") as f:
         return proc.stdout, list(csv.DictReader(f))

@@ -14,6 +14,7 @@ is written to the file named by "stdout" with ".rc" appended. At most two childr
 import json
 import os
 import sys
+from pathlib import Path
 
 import snakemake.cli
 
@@ -41,7 +42,7 @@ def run(job: dict) -> None:
 
 
 def main(path: str, parallel: int = 2) -> None:
-    jobs = json.loads(open(path).read())
+    jobs = json.loads(Path(path).read_text())
     running: dict[int, dict] = {}
     for job in [*jobs, None]:
         while running and (job is None or len(running) >= parallel):

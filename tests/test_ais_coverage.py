@@ -9,14 +9,13 @@ One 8 x 8 torus at T_c, 64 chains, 48 seeds each at 20 steps (median ess ~6: mos
 the delta method covers ~60%), 50 steps (ess ~11: mixed) and 100 steps (ess ~18: rarely
 flagged); then a large-ess case that must cover unflagged.
 """
+
 from __future__ import annotations
 
 import warnings
 
-import numpy as np
-import pytest
-
 import isingvi as iv
+import numpy as np
 from isingvi.freeenergy import AISErrorWarning, ais
 
 SEEDS = range(48)
@@ -60,4 +59,6 @@ def test_ais_interval_covers_without_flag_at_large_ess():
             assert np.all((table["ln_z_lo"] < exact) & (exact < table["ln_z_hi"])), seed
             # longer above than below (ln Z-hat errs low), and ~2 ln_z_err each way at large ess
             above, below = table["ln_z_hi"] - table["ln_z"], table["ln_z"] - table["ln_z_lo"]
-            assert np.all(above > below) and np.allclose(above + below, 4 * table["ln_z_err"], rtol=0.05)
+            assert np.all(above > below) and np.allclose(
+                above + below, 4 * table["ln_z_err"], rtol=0.05
+            )

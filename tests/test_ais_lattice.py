@@ -7,16 +7,15 @@ kernel), |z| < 4 with the reported error where the ESS is large; the beta = 0 sa
 to the graph path's; bit-identical results for any thread count and instruction set; the
 graph table bit-identical to computing every probability. Fixed seeds; a few seconds.
 """
+
 from __future__ import annotations
 
+import isingvi as iv
 import numpy as np
 import pytest
-
-import isingvi as iv
+from conftest import assert_z, brute_force
 from isingvi import _core
 from isingvi.freeenergy import ais
-
-from conftest import assert_z, brute_force
 
 
 def check_vs_exact(table, exact, what, min_ess):
@@ -26,12 +25,17 @@ def check_vs_exact(table, exact, what, min_ess):
 
 
 @pytest.mark.parametrize("algorithm", ["heatbath", "metropolis"])
-@pytest.mark.parametrize("model", [iv.SquareLattice(4, J=1.0, h=0.3), iv.CubicLattice(2, J=-0.7, h=-0.2)],
-                         ids=["square4_h", "cubic2_afm_h"])
+@pytest.mark.parametrize(
+    "model",
+    [iv.SquareLattice(4, J=1.0, h=0.3), iv.CubicLattice(2, J=-0.7, h=-0.2)],
+    ids=["square4_h", "cubic2_afm_h"],
+)
 def test_lattice_vs_enumeration(model, algorithm):
     T = [1.5, 2.5, 4.0]
     table = ais(model, T, n_steps=1000, n_chains=128, algorithm=algorithm, seed=11)
-    check_vs_exact(table, iv.exact.enumerate(model, T)["ln_z"].to_numpy(), f"{algorithm} {model}", 40)
+    check_vs_exact(
+        table, iv.exact.enumerate(model, T)["ln_z"].to_numpy(), f"{algorithm} {model}", 40
+    )
 
 
 def test_lattice_32_vs_kaufman():
@@ -45,16 +49,23 @@ def test_multispin_128_vs_kaufman():
     d = _core.ais(iv.SquareLattice(128), [4.0], 4000, 1, 24, "heatbath", 0, 1, None, "auto", "auto")
     assert d["sampler"].startswith("multispin-heatbath-")
     assert d["ess"][0] > 8
-    assert_z(d["ln_z"][0], d["ln_z_err"][0], iv.exact.kaufman(128, 4.0)["ln_z"][0], "multispin L=128")
+    assert_z(
+        d["ln_z"][0], d["ln_z_err"][0], iv.exact.kaufman(128, 4.0)["ln_z"][0], "multispin L=128"
+    )
 
 
 def test_samplers_by_model():
     def sampler(model, **kw):
-        return _core.ais(model, [2.0], 4, 1, 2, kw.pop("algorithm", "heatbath"), 0, 1, None, **kw)["sampler"]
+        return _core.ais(model, [2.0], 4, 1, 2, kw.pop("algorithm", "heatbath"), 0, 1, None, **kw)[
+            "sampler"
+        ]
 
     best = iv.mc.available_simd()[-1]
     assert sampler(iv.SquareLattice(16)) == f"checkerboard-heatbath-{best}"
-    assert sampler(iv.CubicLattice(4), algorithm="metropolis", simd="scalar") == "checkerboard-metropolis-scalar"
+    assert (
+        sampler(iv.CubicLattice(4), algorithm="metropolis", simd="scalar")
+        == "checkerboard-metropolis-scalar"
+    )
     assert sampler(iv.SquareLattice(128)) == f"multispin-heatbath-{best}"
     assert sampler(iv.SquareLattice(128), kernel="plain") == f"checkerboard-heatbath-{best}"
     assert sampler(iv.SquareLattice(5)) == "sequential-heatbath-table"  # odd L: the graph's sweeps
@@ -62,9 +73,13 @@ def test_samplers_by_model():
     assert sampler(iv.SquareLattice(4).to_graph(), tables=False) == "sequential-heatbath"
     # couplings of two magnitudes, or fields of many values: no table
     assert sampler(iv.Graph(3, [(0, 1), (1, 2)], [1.0, 0.5])) == "sequential-heatbath"
-    assert sampler(iv.Graph(40, [(i, i + 1) for i in range(39)], [1.0] * 39, np.linspace(0, 1, 40))) == \
-        "sequential-heatbath"  # 40 fields x 5 values of n > 64 entries
-    assert sampler(iv.Graph(4, [(0, 1), (1, 2)], [0.1, -0.1])) == "sequential-heatbath"  # sums of 0.1 round
+    assert (
+        sampler(iv.Graph(40, [(i, i + 1) for i in range(39)], [1.0] * 39, np.linspace(0, 1, 40)))
+        == "sequential-heatbath"
+    )  # 40 fields x 5 values of n > 64 entries
+    assert (
+        sampler(iv.Graph(4, [(0, 1), (1, 2)], [0.1, -0.1])) == "sequential-heatbath"
+    )  # sums of 0.1 round
 
 
 def test_odd_lattice_vs_enumeration():
@@ -74,7 +89,9 @@ def test_odd_lattice_vs_enumeration():
     check_vs_exact(table, iv.exact.enumerate(model, T)["ln_z"].to_numpy(), "3x3", 40)
 
 
-@pytest.mark.parametrize("model", [iv.SquareLattice(4, h=0.25), iv.CubicLattice(2, J=0.5)], ids=["square", "cubic"])
+@pytest.mark.parametrize(
+    "model", [iv.SquareLattice(4, h=0.25), iv.CubicLattice(2, J=0.5)], ids=["square", "cubic"]
+)
 def test_lattice_starts_from_the_graph_paths_uniform_sample(model):
     """Without sweeps the weights are -beta E(s0): the same start states as on the graph path."""
     T = [0.7, 2.0]
@@ -89,13 +106,18 @@ def test_lattice_starts_from_the_graph_paths_uniform_sample(model):
 def test_bit_identical_for_threads_and_instruction_sets(L, kernel, algorithm):
     model = iv.SquareLattice(L, h=0.1)
     steps = 40 if L < 100 else 6
-    runs = [_core.ais(model, [1.8, 2.6], steps, 2, 5, algorithm, 3, threads, None, simd, kernel)
-            for simd in iv.mc.available_simd() for threads in (1, 2)]
+    runs = [
+        _core.ais(model, [1.8, 2.6], steps, 2, 5, algorithm, 3, threads, None, simd, kernel)
+        for simd in iv.mc.available_simd()
+        for threads in (1, 2)
+    ]
     for d in runs[1:]:
         np.testing.assert_array_equal(d["log_weights"], runs[0]["log_weights"])
         np.testing.assert_array_equal(d["ln_z"], runs[0]["ln_z"])
-    cubic = [_core.ais(iv.CubicLattice(4), [3.0], 20, 1, 3, algorithm, 5, 1, None, simd)["log_weights"]
-             for simd in iv.mc.available_simd()]
+    cubic = [
+        _core.ais(iv.CubicLattice(4), [3.0], 20, 1, 3, algorithm, 5, 1, None, simd)["log_weights"]
+        for simd in iv.mc.available_simd()
+    ]
     for w in cubic[1:]:
         np.testing.assert_array_equal(w, cubic[0])
 
@@ -117,7 +139,12 @@ def test_graph_table_is_bit_identical_and_exact(algorithm):
     np.testing.assert_array_equal(table["log_weights"], exp["log_weights"])
     assert np.all(table["ess"] > 40)
     for k, t in enumerate(T):
-        assert_z(table["ln_z"][k], table["ln_z_err"][k], brute_force(n, edges, J, h, t)["ln_z"], f"graph T={t}")
+        assert_z(
+            table["ln_z"][k],
+            table["ln_z_err"][k],
+            brute_force(n, edges, J, h, t)["ln_z"],
+            f"graph T={t}",
+        )
 
 
 @pytest.mark.parametrize(

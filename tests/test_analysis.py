@@ -4,17 +4,15 @@ import math
 import types
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
-from scipy.signal import lfilter
-from scipy.stats import t as student_t
-
-import pandas as pd
-
 from isingvi import analysis
 from isingvi.analysis import combine_replicates
+from scipy.signal import lfilter
+from scipy.stats import t as student_t
 
 N_AR = 2**17
 
@@ -24,8 +22,9 @@ def ar1(rho, n, rng, count=None):
     shape = (n,) if count is None else (count, n)
     xi = rng.standard_normal(shape)
     # x_0 = xi_0 already has the stationary law N(0, 1)
-    rest, _ = lfilter([math.sqrt(1 - rho**2)], [1.0, -rho], xi[..., 1:], axis=-1,
-                      zi=rho * xi[..., :1])
+    rest, _ = lfilter(
+        [math.sqrt(1 - rho**2)], [1.0, -rho], xi[..., 1:], axis=-1, zi=rho * xi[..., :1]
+    )
     return np.concatenate([xi[..., :1], rest], axis=-1)
 
 
@@ -40,6 +39,7 @@ def ar1_sem(rho, n):
 
 
 # ---------------------------------------------------------------- tau_int
+
 
 @pytest.mark.parametrize("rho", [0.0, 0.5, 0.9])
 def test_tau_int_ar1(rho):
@@ -74,7 +74,9 @@ def test_tau_sweeps_scales_tau_int_by_every():
     M = np.stack([300 + 50 * ar1(rho, N_AR, rng) for rho in (0.5, 0.9)])  # |m| = m: positive
     res = types.SimpleNamespace(T=np.array([1.0, 2.0]), E=E, M=M, n_spins=N, every=1)
     df = analysis.tau_sweeps(res)
-    assert list(df.columns) == ["T", "every", "flips_per_sweep", "tau_e", "tau_abs_m"] and list(df["T"]) == [1.0, 2.0]
+    assert list(df.columns) == ["T", "every", "flips_per_sweep", "tau_e", "tau_abs_m"] and list(
+        df["T"]
+    ) == [1.0, 2.0]
     assert df["flips_per_sweep"].isna().all()  # the result does not say
     for k, (rho_e, rho_m) in enumerate([(0.0, 0.5), (0.9, 0.9)]):
         for col, rho in (("tau_e", rho_e), ("tau_abs_m", rho_m)):
@@ -94,12 +96,15 @@ def test_tau_sweeps_scales_tau_int_by_every():
 
 @pytest.mark.parametrize("every", [0, 1.5, True, None, "3"])
 def test_tau_sweeps_needs_every(every):
-    res = types.SimpleNamespace(T=np.array([1.0]), E=np.zeros((1, 8)), M=np.zeros((1, 8)), n_spins=4, every=every)
+    res = types.SimpleNamespace(
+        T=np.array([1.0]), E=np.zeros((1, 8)), M=np.zeros((1, 8)), n_spins=4, every=every
+    )
     with pytest.raises(ValueError, match="^result.every"):
         analysis.tau_sweeps(res)
 
 
 # ---------------------------------------------------------------- binned_mean
+
 
 @pytest.mark.parametrize("rho", [0.0, 0.5, 0.9])
 @pytest.mark.parametrize("n_blocks", [32, 128])
@@ -138,6 +143,7 @@ def test_binned_mean_constant_series():
 
 # ---------------------------------------------------------------- jackknife
 
+
 def test_jackknife_variance_of_normal_data():
     n, sigma, n_blocks = 2**16, 2.0, 128
     x = np.random.default_rng(5).normal(0.0, sigma, n)
@@ -165,9 +171,27 @@ def test_jackknife_constant_series():
 
 # ---------------------------------------------------------------- summarise
 
-COLUMNS = ["T", "beta", "n_samples", "u", "u_err", "c", "c_err", "abs_m", "abs_m_err",
-           "m2", "m2_err", "m4", "m4_err", "chi", "chi_err", "u4", "u4_err",
-           "tau_e", "tau_abs_m"]
+COLUMNS = [
+    "T",
+    "beta",
+    "n_samples",
+    "u",
+    "u_err",
+    "c",
+    "c_err",
+    "abs_m",
+    "abs_m_err",
+    "m2",
+    "m2_err",
+    "m4",
+    "m4_err",
+    "chi",
+    "chi_err",
+    "u4",
+    "u4_err",
+    "tau_e",
+    "tau_abs_m",
+]
 
 
 def make_result():
@@ -180,8 +204,11 @@ def make_result():
     e1 = rng.integers(-2 * n_spins, 1, n_samples) / n_spins
     m1 = rng.integers(-n_spins, n_spins + 1, n_samples) / n_spins
     return types.SimpleNamespace(
-        T=np.array([1.5, 3.0]), n_spins=n_spins,
-        E=n_spins * np.array([e0, e1]), M=n_spins * np.array([m0, m1]))
+        T=np.array([1.5, 3.0]),
+        n_spins=n_spins,
+        E=n_spins * np.array([e0, e1]),
+        M=n_spins * np.array([m0, m1]),
+    )
 
 
 def test_summarise_hand_computed_values():
@@ -216,8 +243,9 @@ def test_summarise_generic_row_matches_definitions():
     assert r["u_err"] == analysis.binned_mean(e)[1]
     assert r["abs_m_err"] == analysis.binned_mean(am)[1]
     assert (r["tau_e"], r["tau_abs_m"]) == (analysis.tau_int(e), analysis.tau_int(am))
-    assert all(r[k] > 0 for k in ("u_err", "c_err", "abs_m_err", "m2_err", "m4_err",
-                                  "chi_err", "u4_err"))
+    assert all(
+        r[k] > 0 for k in ("u_err", "c_err", "abs_m_err", "m2_err", "m4_err", "chi_err", "u4_err")
+    )
 
 
 def test_summarise_zero_magnetisation_is_the_only_nan():
@@ -231,19 +259,24 @@ def test_summarise_zero_magnetisation_is_the_only_nan():
 
 # ---------------------------------------------------------------- never NaN
 
-finite = arrays(np.float64, st.integers(2, 300),
-                elements=st.floats(-1e6, 1e6, allow_subnormal=False))
+finite = arrays(
+    np.float64, st.integers(2, 300), elements=st.floats(-1e6, 1e6, allow_subnormal=False)
+)
 
 
 @settings(max_examples=200, deadline=None)
 @given(x=finite, n_blocks=st.integers(2, 64))
 def test_finite_input_gives_finite_output(x, n_blocks):
-    out = [*analysis.binned_mean(x, n_blocks), analysis.tau_int(x),
-           *analysis.jackknife(lambda a, b: b - a * a, x, x * x, n_blocks=n_blocks)]
+    out = [
+        *analysis.binned_mean(x, n_blocks),
+        analysis.tau_int(x),
+        *analysis.jackknife(lambda a, b: b - a * a, x, x * x, n_blocks=n_blocks),
+    ]
     assert np.all(np.isfinite(out))
 
 
 # ---------------------------------------------------------------- bad input
+
 
 @pytest.mark.parametrize("func", [analysis.binned_mean, analysis.tau_int])
 @pytest.mark.parametrize("x", [np.ones((4, 4)), [1.0], [], [1.0, np.nan, 2.0], [1.0, np.inf]])
@@ -255,9 +288,11 @@ def test_bad_x(func, x):
 @pytest.mark.parametrize("n_blocks", [1, 0, -3, 2.5, 4.0, True, "8"])
 def test_bad_n_blocks(n_blocks):
     x = np.arange(100.0)
-    for call in (lambda: analysis.binned_mean(x, n_blocks),
-                 lambda: analysis.jackknife(lambda a: a, x, n_blocks=n_blocks),
-                 lambda: analysis.summarise(make_result(), n_blocks=n_blocks)):
+    for call in (
+        lambda: analysis.binned_mean(x, n_blocks),
+        lambda: analysis.jackknife(lambda a: a, x, n_blocks=n_blocks),
+        lambda: analysis.summarise(make_result(), n_blocks=n_blocks),
+    ):
         with pytest.raises(ValueError, match=r"^n_blocks\b"):
             call()
 
@@ -268,8 +303,9 @@ def test_bad_c(c):
         analysis.tau_int(np.arange(10.0), c=c)
 
 
-@pytest.mark.parametrize("series", [(np.ones(10), np.ones(11)), (), (np.ones((2, 5)),),
-                                    (np.array([1.0, np.nan]),)])
+@pytest.mark.parametrize(
+    "series", [(np.ones(10), np.ones(11)), (), (np.ones((2, 5)),), (np.array([1.0, np.nan]),)]
+)
 def test_bad_series(series):
     with pytest.raises(ValueError, match=r"^series\b"):
         analysis.jackknife(lambda *a: 0.0, *series)
@@ -280,16 +316,19 @@ def test_bad_estimator():
         analysis.jackknife(None, np.ones(10))
 
 
-@pytest.mark.parametrize("change", [
-    dict(E=np.ones(64)),                       # E not 2-D
-    dict(M=np.ones((2, 63))),                  # shapes differ
-    dict(E=np.ones((2, 4, 8)), M=np.ones((2, 4, 8))),
-    dict(T=np.array([1.0, 2.0, 3.0])),         # wrong number of temperatures
-    dict(T=np.array([0.0, 2.0])),              # beta = inf
-    dict(E=np.full((2, 64), np.nan)),
-    dict(E=np.ones((2, 1)), M=np.ones((2, 1))),
-    dict(n_spins=0),
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        dict(E=np.ones(64)),  # E not 2-D
+        dict(M=np.ones((2, 63))),  # shapes differ
+        dict(E=np.ones((2, 4, 8)), M=np.ones((2, 4, 8))),
+        dict(T=np.array([1.0, 2.0, 3.0])),  # wrong number of temperatures
+        dict(T=np.array([0.0, 2.0])),  # beta = inf
+        dict(E=np.full((2, 64), np.nan)),
+        dict(E=np.ones((2, 1)), M=np.ones((2, 1))),
+        dict(n_spins=0),
+    ],
+)
 def test_bad_result(change):
     res = make_result()
     vars(res).update(change)
@@ -305,8 +344,12 @@ def test_result_missing_attribute():
 
 
 def test_combine_replicates_averages_and_adds_errors_in_quadrature():
-    df = pd.DataFrame({"T": [1.0, 1.0, 2.0], "a": [1.0, 3.0, 5.0], "a_err": [0.3, 0.4, 0.1], "s": [7, 7, 8]})
+    df = pd.DataFrame(
+        {"T": [1.0, 1.0, 2.0], "a": [1.0, 3.0, 5.0], "a_err": [0.3, 0.4, 0.1], "s": [7, 7, 8]}
+    )
     out = combine_replicates(df, ["T"], ["a"], keep=("s",)).set_index("T")
-    assert out.loc[1.0, "a"] == 2.0 and out.loc[1.0, "a_err"] == pytest.approx(0.5 / 2)  # sqrt(0.09 + 0.16) / 2
+    assert out.loc[1.0, "a"] == 2.0 and out.loc[1.0, "a_err"] == pytest.approx(
+        0.5 / 2
+    )  # sqrt(0.09 + 0.16) / 2
     assert out.loc[2.0, "a"] == 5.0 and out.loc[2.0, "a_err"] == pytest.approx(0.1)
     assert list(out.n_rep) == [2, 1] and list(out.s) == [7, 8]

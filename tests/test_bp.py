@@ -9,16 +9,16 @@
 * Convergence: the flag, damping on a frustrated instance, and a fixed-point test (pair
   beliefs consistent with node beliefs) that is independent of the solver's internals.
 """
+
 from __future__ import annotations
 
 import math
 from collections import deque
 
+import isingvi as iv
 import numpy as np
 import pandas as pd
 import pytest
-
-import isingvi as iv
 from isingvi import _core, bp
 
 TC_BETHE = 2.0 / math.log(2.0)
@@ -39,7 +39,9 @@ def random_tree_instance(n, seed, field_scale=0.8):
     """A random tree with couplings of both signs and random fields."""
     tree = iv.models.random_tree(n, seed)
     rng = np.random.default_rng(seed)
-    return iv.Graph(n, tree.edges, rng.standard_normal(tree.n_edges), field_scale * rng.standard_normal(n))
+    return iv.Graph(
+        n, tree.edges, rng.standard_normal(tree.n_edges), field_scale * rng.standard_normal(n)
+    )
 
 
 def diameter(g) -> int:
@@ -141,9 +143,17 @@ def test_trees_at_extreme_couplings_fields_and_temperatures_stay_finite_and_exac
 def test_message_limits_at_huge_beta():
     # atanh(tanh(beta J) tanh(beta c)) / beta -> sign(J c) min(|J|, |c|) as beta -> infinity
     for J, c in [(2.0, 5.0), (-2.0, 5.0), (3.0, -0.5), (-1.0, -1.0), (1e6, 3e6)]:
-        assert _core.bp_message(1e300, J, c) == pytest.approx(math.copysign(min(abs(J), abs(c)), J * c), rel=1e-15)
+        assert _core.bp_message(1e300, J, c) == pytest.approx(
+            math.copysign(min(abs(J), abs(c)), J * c), rel=1e-15
+        )
     # and the plain formula where it is accurate, both branches of the stable form
-    for beta, J, c in [(0.3, 0.7, -0.2), (1.0, 2.0, 0.3), (2.0, 1.5, 1.2), (5.0, -0.8, 0.9), (1e-5, 1.0, 2.0)]:
+    for beta, J, c in [
+        (0.3, 0.7, -0.2),
+        (1.0, 2.0, 0.3),
+        (2.0, 1.5, 1.2),
+        (5.0, -0.8, 0.9),
+        (1e-5, 1.0, 2.0),
+    ]:
         ref = math.atanh(math.tanh(beta * J) * math.tanh(beta * c)) / beta
         assert _core.bp_message(beta, J, c) == pytest.approx(ref, rel=1e-13)
 
@@ -151,7 +161,9 @@ def test_message_limits_at_huge_beta():
 # --------------------------------------------------------------------------- closed forms
 
 
-@pytest.mark.parametrize("J,h1,h2", [(0.8, 0.3, -0.5), (-1.3, 0.7, 0.2), (2.0, 0.0, 0.0), (0.5, -1.0, -3.0)])
+@pytest.mark.parametrize(
+    "J,h1,h2", [(0.8, 0.3, -0.5), (-1.3, 0.7, 0.2), (2.0, 0.0, 0.0), (0.5, -1.0, -3.0)]
+)
 def test_single_edge_against_its_partition_function(J, h1, h2):
     # Z = sum_{s1,s2} exp(beta (J s1 s2 + h1 s1 + h2 s2))
     #   = 2 e^{beta J} cosh(beta (h1 + h2)) + 2 e^{-beta J} cosh(beta (h1 - h2))
@@ -159,8 +171,12 @@ def test_single_edge_against_its_partition_function(J, h1, h2):
     b = 1.0 / T
     plus, minus = np.exp(b * J) * np.cosh(b * (h1 + h2)), np.exp(-b * J) * np.cosh(b * (h1 - h2))
     Z = 2 * (plus + minus)
-    m1 = (np.exp(b * J) * np.sinh(b * (h1 + h2)) + np.exp(-b * J) * np.sinh(b * (h1 - h2))) / (plus + minus)
-    m2 = (np.exp(b * J) * np.sinh(b * (h1 + h2)) - np.exp(-b * J) * np.sinh(b * (h1 - h2))) / (plus + minus)
+    m1 = (np.exp(b * J) * np.sinh(b * (h1 + h2)) + np.exp(-b * J) * np.sinh(b * (h1 - h2))) / (
+        plus + minus
+    )
+    m2 = (np.exp(b * J) * np.sinh(b * (h1 + h2)) - np.exp(-b * J) * np.sinh(b * (h1 - h2))) / (
+        plus + minus
+    )
     C = (plus - minus) / (plus + minus)
     r = bp.solve(iv.Graph(2, [(0, 1)], [J], [h1, h2]), T)
     close(r.f, -T * np.log(Z) / 2)
@@ -208,7 +224,9 @@ def bethe_lattice_f(T, u, z=4, J=1.0):
     e^{-b F_ij} = (2 e^{bJ} cosh(2 b c) + 2 e^{-bJ}) / (4 cosh(b c)^2)."""
     b, c = 1.0 / T, (z - 1) * u
     z_i = (math.cosh(b * (J + c)) ** z + math.cosh(b * (J - c)) ** z) / math.cosh(b * c) ** z
-    z_ij = (2 * math.exp(b * J) * math.cosh(2 * b * c) + 2 * math.exp(-b * J)) / (4 * math.cosh(b * c) ** 2)
+    z_ij = (2 * math.exp(b * J) * math.cosh(2 * b * c) + 2 * math.exp(-b * J)) / (
+        4 * math.cosh(b * c) ** 2
+    )
     return -T * (math.log(z_i) - z / 2 * math.log(z_ij))
 
 
@@ -254,7 +272,13 @@ def test_lattice_and_its_graph_give_identical_results():
     lat = iv.SquareLattice(6, J=0.7, h=0.1)
     a = bp.solve(lat, [1.5, 3.0], init="random", schedule="random", seed=3)
     b = bp.solve(iv.models.as_graph(lat), [1.5, 3.0], init="random", schedule="random", seed=3)
-    for x, y in [(a.m, b.m), (a.correlations, b.correlations), (a.f, b.f), (a.n_iter, b.n_iter), (a.edges, b.edges)]:
+    for x, y in [
+        (a.m, b.m),
+        (a.correlations, b.correlations),
+        (a.f, b.f),
+        (a.n_iter, b.n_iter),
+        (a.edges, b.edges),
+    ]:
         np.testing.assert_array_equal(x, y)
     assert a.edges.shape == (72, 2)
 
@@ -268,7 +292,13 @@ def test_lattice_and_its_graph_give_identical_results():
         (iv.CubicLattice(3, J=0.6, h=-0.2), [1.0, 6.0], dict(init="random", seed=8)),
         (iv.CubicLattice(4, J=1.0), [4.0, 5.0], dict(init="up")),
     ],
-    ids=["square-field", "square-ordered", "square-antiferro-damped", "cubic-field", "cubic-ordered"],
+    ids=[
+        "square-field",
+        "square-ordered",
+        "square-antiferro-damped",
+        "cubic-field",
+        "cubic-ordered",
+    ],
 )
 def test_lattice_stencil_reaches_the_graph_fixed_point(lat, T, kw):
     # The parallel schedule on a lattice runs on its own vectorised stencil; on the same model
@@ -372,7 +402,9 @@ def test_trace_ends_at_the_reported_free_energy_and_results_repeat():
     assert list(r.trace.columns) == ["T", "iteration", "f", "max_du"]
     for k, t in enumerate(r.T):
         rows = r.trace[r.trace["T"] == t]
-        assert len(rows) == r.n_iter[k] and list(rows["iteration"]) == list(range(1, r.n_iter[k] + 1))
+        assert len(rows) == r.n_iter[k] and list(rows["iteration"]) == list(
+            range(1, r.n_iter[k] + 1)
+        )
         assert rows["f"].iloc[-1] == r.f[k]
     again = bp.solve(g, [0.5, 2.0], init="random", schedule="random", seed=11)
     pd.testing.assert_frame_equal(r.trace, again.trace)
@@ -388,7 +420,18 @@ def test_table_is_tidy():
     r = bp.solve(iv.SquareLattice(4, h=0.2), [1.0, 2.0, 4.0], damping=0.1, init="up")
     t = r.table()
     assert list(t.columns) == [
-        "T", "beta", "method", "damping", "init", "schedule", "f", "u", "m", "abs_m", "converged", "n_iter"
+        "T",
+        "beta",
+        "method",
+        "damping",
+        "init",
+        "schedule",
+        "f",
+        "u",
+        "m",
+        "abs_m",
+        "converged",
+        "n_iter",
     ]
     assert len(t) == 3 and (t["method"] == "bethe").all() and (t["init"] == "up").all()
     close(t["beta"], 1 / np.array([1.0, 2.0, 4.0]), 1e-15)
@@ -458,7 +501,13 @@ def test_the_core_checks_its_arguments_too(args, param):
 
 
 @pytest.mark.parametrize(
-    "args,param", [((0.0, 1.0, 1.0), "beta"), ((math.inf, 1.0, 1.0), "beta"), ((1.0, math.nan, 1.0), "J"), ((1.0, 1.0, math.inf), "c")]
+    "args,param",
+    [
+        ((0.0, 1.0, 1.0), "beta"),
+        ((math.inf, 1.0, 1.0), "beta"),
+        ((1.0, math.nan, 1.0), "J"),
+        ((1.0, 1.0, math.inf), "c"),
+    ],
 )
 def test_bp_message_checks_its_arguments(args, param):
     with pytest.raises(ValueError, match=rf"^{param}\b"):

@@ -2,13 +2,13 @@
 a known mixture, the MAP fixed point and prior, the trace identities, and cross-entropy / ELBO
 against a plain NumPy evaluation of the same fitted model.
 """
+
 from __future__ import annotations
 
 import itertools
 
 import numpy as np
 import pytest
-
 from conftest import all_states
 from isingvi.em import BernoulliMixture
 
@@ -46,7 +46,9 @@ def test_recovers_a_known_mixture_up_to_permutation():
     bm = BernoulliMixture(K_TRUE, n_init=3, tol=1e-8, max_iter=500).fit(X)
     assert bm.converged_
     mu = true_probs()
-    perm = min(itertools.permutations(range(K_TRUE)), key=lambda p: np.abs(bm.probs_[list(p)] - mu).sum())
+    perm = min(
+        itertools.permutations(range(K_TRUE)), key=lambda p: np.abs(bm.probs_[list(p)] - mu).sum()
+    )
     probs, weights = bm.probs_[list(perm)], bm.weights_[list(perm)]
     # standard errors of a frequency from n_k = n π_k points and of a weight from n points
     se_mu = np.sqrt(mu * (1 - mu) / (n * TRUE_WEIGHTS[:, None]))
@@ -60,17 +62,23 @@ def test_map_fixed_point_and_prior(alpha, weight_alpha):
     """At convergence μ = (Σ q x + a)/(n_k + a + b), π = (n_k + α_w)/(n + K α_w) with q from
     predict_proba; log_prior_ = (Σ a ln μ + b ln(1−μ) + α_w Σ ln π)/n."""
     X, _ = draw(3000, seed=2)
-    bm = BernoulliMixture(K_TRUE, alpha=alpha, weight_alpha=weight_alpha, tol=0.0, max_iter=400).fit(X)
+    bm = BernoulliMixture(
+        K_TRUE, alpha=alpha, weight_alpha=weight_alpha, tol=0.0, max_iter=400
+    ).fit(X)
     a, b = (alpha, alpha) if np.ndim(alpha) == 0 else alpha
     q = bm.predict_proba(X)
     nk = q.sum(axis=0)
     np.testing.assert_allclose(bm.probs_, (q.T @ X + a) / (nk + a + b)[:, None], rtol=0, atol=1e-9)
-    np.testing.assert_allclose(bm.weights_, (nk + weight_alpha) / (len(X) + K_TRUE * weight_alpha), rtol=0, atol=1e-9)
+    np.testing.assert_allclose(
+        bm.weights_, (nk + weight_alpha) / (len(X) + K_TRUE * weight_alpha), rtol=0, atol=1e-9
+    )
 
     def xlogy(c, y):  # Σ c ln y with 0 ln 0 = 0
         return 0.0 if c == 0 else float(np.sum(c * np.log(y)))
 
-    prior = (xlogy(a, bm.probs_) + xlogy(b, 1 - bm.probs_) + xlogy(weight_alpha, bm.weights_)) / len(X)
+    prior = (
+        xlogy(a, bm.probs_) + xlogy(b, 1 - bm.probs_) + xlogy(weight_alpha, bm.weights_)
+    ) / len(X)
     assert bm.log_prior_ == pytest.approx(prior, abs=1e-12)
     assert bm.log_likelihood_ == pytest.approx(bm.score(X), abs=1e-12)
 
@@ -78,10 +86,20 @@ def test_map_fixed_point_and_prior(alpha, weight_alpha):
 @pytest.mark.parametrize("alpha, weight_alpha", [(1.0, 1.0), (0.0, 0.0), (5.0, 10.0)])
 def test_trace_identities_and_monotone_objective(alpha, weight_alpha):
     X, _ = draw(2000, seed=3)
-    bm = BernoulliMixture(4, alpha=alpha, weight_alpha=weight_alpha, tol=0.0, max_iter=60, n_init=2).fit(X)
+    bm = BernoulliMixture(
+        4, alpha=alpha, weight_alpha=weight_alpha, tol=0.0, max_iter=60, n_init=2
+    ).fit(X)
     t = bm.trace_
-    assert list(t.columns) == ["restart", "iteration", "log_likelihood", "log_prior", "objective",
-                               "elbo_e", "elbo_m", "kl_gap"]
+    assert list(t.columns) == [
+        "restart",
+        "iteration",
+        "log_likelihood",
+        "log_prior",
+        "objective",
+        "elbo_e",
+        "elbo_m",
+        "kl_gap",
+    ]
     assert t["kl_gap"].max() > 1e-4
     for _, r in t.groupby("restart"):
         ll, lp, obj = (r[c].to_numpy() for c in ("log_likelihood", "log_prior", "objective"))
@@ -110,7 +128,10 @@ def test_cross_entropy_and_elbo_against_numpy():
     hard = lj.max(axis=1) / D_TRUE
     np.testing.assert_allclose(bm.elbo(test, "hard", per_sample=True), hard, rtol=0, atol=1e-12)
     assert -bm.elbo(test, "hard") >= bm.cross_entropy(test)
-    assert np.all(bm.elbo(test, "hard", per_sample=True) <= bm.elbo(test, "posterior", per_sample=True) + 1e-15)
+    assert np.all(
+        bm.elbo(test, "hard", per_sample=True)
+        <= bm.elbo(test, "posterior", per_sample=True) + 1e-15
+    )
     np.testing.assert_allclose(bm.score_samples(test), lp, rtol=0, atol=1e-10)
     assert np.array_equal(bm.predict(test), np.argmax(lj, axis=1))
 
@@ -135,7 +156,9 @@ def test_spins_and_bits_give_the_same_fit():
 
 def test_threads_give_bit_identical_results():
     X, _ = draw(5000, seed=8)
-    fits = [BernoulliMixture(4, n_init=2, tol=0.0, max_iter=40, threads=t).fit(X) for t in (1, 2, 3)]
+    fits = [
+        BernoulliMixture(4, n_init=2, tol=0.0, max_iter=40, threads=t).fit(X) for t in (1, 2, 3)
+    ]
     for other in fits[1:]:
         assert np.array_equal(fits[0].probs_, other.probs_)
         assert np.array_equal(fits[0].weights_, other.weights_)

@@ -1,12 +1,12 @@
 """Bad input and degenerate data for isingvi.em: a ValueError whose message starts with the
 parameter's name, or the documented handling, and never a NaN."""
+
 from __future__ import annotations
 
 import math
 
 import numpy as np
 import pytest
-
 from isingvi import _core
 from isingvi.em import BernoulliMixture, GaussianMixture
 
@@ -49,10 +49,26 @@ CASES = [
     ("g weights_init nan", lambda: gm(weights_init=[NAN, 0.5]).fit(XG), "weights_init"),
     ("g means_init shape", lambda: gm(means_init=np.zeros((2, 3))).fit(XG), "means_init"),
     ("g means_init inf", lambda: gm(means_init=[[0, 0], [INF, 0]]).fit(XG), "means_init"),
-    ("g precisions_init shape", lambda: gm(precisions_init=np.ones((2, 2))).fit(XG), "precisions_init"),
-    ("g precisions_init asymmetric", lambda: gm(precisions_init=[[[1, 0.5], [0, 1]]] * 2).fit(XG), "precisions_init"),
-    ("g precisions_init not PD", lambda: gm(precisions_init=[[[1, 2], [2, 1]]] * 2).fit(XG), "precisions_init"),
-    ("g precisions_init diag <= 0", lambda: gm(covariance_type="diag", precisions_init=[[1, 0], [1, 1]]).fit(XG), "precisions_init"),
+    (
+        "g precisions_init shape",
+        lambda: gm(precisions_init=np.ones((2, 2))).fit(XG),
+        "precisions_init",
+    ),
+    (
+        "g precisions_init asymmetric",
+        lambda: gm(precisions_init=[[[1, 0.5], [0, 1]]] * 2).fit(XG),
+        "precisions_init",
+    ),
+    (
+        "g precisions_init not PD",
+        lambda: gm(precisions_init=[[[1, 2], [2, 1]]] * 2).fit(XG),
+        "precisions_init",
+    ),
+    (
+        "g precisions_init diag <= 0",
+        lambda: gm(covariance_type="diag", precisions_init=[[1, 0], [1, 1]]).fit(XG),
+        "precisions_init",
+    ),
     # --- Gaussian data
     ("g X nan", lambda: gm().fit(np.array([[0.0, NAN]] * 5)), "X"),
     ("g X inf", lambda: gm().fit(np.array([[0.0, INF]] * 5)), "X"),
@@ -62,7 +78,11 @@ CASES = [
     ("g X 3-D", lambda: gm().fit(np.zeros((4, 2, 2))), "X"),
     ("g X strings", lambda: gm().fit([["a", "b"], ["c", "d"]]), "X"),
     ("g X ragged", lambda: gm().fit([[1.0, 2.0], [3.0]]), "X"),
-    ("g X constant, reg_covar=0", lambda: gm(reg_covar=0.0).fit(np.c_[XG[:, 0], np.ones(50)]), "reg_covar"),
+    (
+        "g X constant, reg_covar=0",
+        lambda: gm(reg_covar=0.0).fit(np.c_[XG[:, 0], np.ones(50)]),
+        "reg_covar",
+    ),
     ("g X overflow", lambda: gm(n_components=1).fit(np.array([[1e200], [-1e200], [0.0]])), "X"),
     ("g predict unfitted", lambda: gm().predict(XG), "fit"),
     ("g predict wrong d", lambda: FITTED_G.predict(np.zeros((3, 5))), "X"),
@@ -91,18 +111,62 @@ CASES = [
     ("b cross_entropy wrong D", lambda: FITTED_B.cross_entropy(np.ones((3, 5))), "X"),
     ("b elbo family", lambda: FITTED_B.elbo(XB, family="mean-field"), "family"),
     # --- the compiled core checks its own arguments
-    ("core covariance_type", lambda: _core.gaussian_mixture_fit(XG, 2, "spherical"), "covariance_type"),
+    (
+        "core covariance_type",
+        lambda: _core.gaussian_mixture_fit(XG, 2, "spherical"),
+        "covariance_type",
+    ),
     ("core X 1-D", lambda: _core.gaussian_mixture_fit(np.ones(5), 1), "X"),
     ("core X nan", lambda: _core.gaussian_mixture_fit(np.array([[NAN]] * 3), 1), "X"),
     ("core n_components", lambda: _core.gaussian_mixture_fit(XG, 0), "n_components"),
-    ("core means_init size", lambda: _core.gaussian_mixture_fit(XG, 2, means_init=np.zeros(3)), "means_init"),
-    ("core posterior weights", lambda: _core.gaussian_mixture_posterior(XG, [1.0], np.zeros((2, 2)), np.ones((2, 2)), "diag"), "weights"),
-    ("core posterior precisions", lambda: _core.gaussian_mixture_posterior(XG, [0.5, 0.5], np.zeros((2, 2)), -np.ones((2, 2)), "diag"), "precisions_cholesky"),
-    ("core posterior lower entries", lambda: _core.gaussian_mixture_posterior(XG, [0.5, 0.5], np.zeros((2, 2)), np.ones((2, 2, 2)), "full"), "precisions_cholesky"),
-    ("core bernoulli X=2", lambda: _core.bernoulli_mixture_fit(np.full((4, 2), 2, np.uint8), 1), "X"),
-    ("core bernoulli alpha", lambda: _core.bernoulli_mixture_fit(XB.astype(np.uint8), 1, -1.0), "alpha"),
-    ("core bernoulli probs", lambda: _core.bernoulli_mixture_posterior(XB.astype(np.uint8), [1.0], np.full((1, 6), 1.5)), "probs"),
-    ("core bernoulli threads", lambda: _core.bernoulli_mixture_posterior(XB.astype(np.uint8), [1.0], np.full((1, 6), 0.5), 0), "threads"),
+    (
+        "core means_init size",
+        lambda: _core.gaussian_mixture_fit(XG, 2, means_init=np.zeros(3)),
+        "means_init",
+    ),
+    (
+        "core posterior weights",
+        lambda: _core.gaussian_mixture_posterior(
+            XG, [1.0], np.zeros((2, 2)), np.ones((2, 2)), "diag"
+        ),
+        "weights",
+    ),
+    (
+        "core posterior precisions",
+        lambda: _core.gaussian_mixture_posterior(
+            XG, [0.5, 0.5], np.zeros((2, 2)), -np.ones((2, 2)), "diag"
+        ),
+        "precisions_cholesky",
+    ),
+    (
+        "core posterior lower entries",
+        lambda: _core.gaussian_mixture_posterior(
+            XG, [0.5, 0.5], np.zeros((2, 2)), np.ones((2, 2, 2)), "full"
+        ),
+        "precisions_cholesky",
+    ),
+    (
+        "core bernoulli X=2",
+        lambda: _core.bernoulli_mixture_fit(np.full((4, 2), 2, np.uint8), 1),
+        "X",
+    ),
+    (
+        "core bernoulli alpha",
+        lambda: _core.bernoulli_mixture_fit(XB.astype(np.uint8), 1, -1.0),
+        "alpha",
+    ),
+    (
+        "core bernoulli probs",
+        lambda: _core.bernoulli_mixture_posterior(XB.astype(np.uint8), [1.0], np.full((1, 6), 1.5)),
+        "probs",
+    ),
+    (
+        "core bernoulli threads",
+        lambda: _core.bernoulli_mixture_posterior(
+            XB.astype(np.uint8), [1.0], np.full((1, 6), 0.5), 0
+        ),
+        "threads",
+    ),
 ]
 
 
@@ -114,7 +178,11 @@ def test_bad_input_names_the_parameter(call, param):
 
 def all_finite(model) -> bool:
     arrays = [model.weights_, model.trace_.drop(columns=["restart", "iteration"]).to_numpy()]
-    arrays += [model.means_, model.covariances_, model.precisions_cholesky_] if hasattr(model, "means_") else [model.probs_]
+    arrays += (
+        [model.means_, model.covariances_, model.precisions_cholesky_]
+        if hasattr(model, "means_")
+        else [model.probs_]
+    )
     return all(np.isfinite(a).all() for a in arrays)
 
 

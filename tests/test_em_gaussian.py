@@ -2,16 +2,16 @@
 NumPy/SciPy evaluation of the same formulas: parameters, log-likelihood, and the ELBO trace
 identities ELBO_E = ln p(x|θ), ELBO(q_old, θ_new) + KL = ln p(x|θ_new), KL ≥ 0, monotone ln p.
 """
+
 from __future__ import annotations
 
 import warnings
 
+import isingvi as iv
 import numpy as np
 import pytest
+from isingvi.em import TRACE_COLUMNS, GaussianMixture
 from scipy.stats import multivariate_normal
-
-import isingvi as iv
-from isingvi.em import GaussianMixture, TRACE_COLUMNS
 
 sklearn_mixture = pytest.importorskip("sklearn.mixture")
 
@@ -24,9 +24,13 @@ def blobs(n: int, seed: int) -> np.ndarray:
     """Three overlapping correlated Gaussian blobs in 3-D (EM needs tens of iterations)."""
     rng = np.random.default_rng(seed)
     labels = rng.choice(K, size=n, p=TRUE_WEIGHTS)
-    A = np.array([[[1.0, 0.0, 0.0], [0.6, 0.8, 0.0], [0.2, -0.3, 0.7]],
-                  [[0.7, 0.0, 0.0], [-0.4, 0.9, 0.0], [0.0, 0.5, 1.1]],
-                  [[1.2, 0.0, 0.0], [0.3, 0.5, 0.0], [-0.5, 0.1, 0.6]]])
+    A = np.array(
+        [
+            [[1.0, 0.0, 0.0], [0.6, 0.8, 0.0], [0.2, -0.3, 0.7]],
+            [[0.7, 0.0, 0.0], [-0.4, 0.9, 0.0], [0.0, 0.5, 1.1]],
+            [[1.2, 0.0, 0.0], [0.3, 0.5, 0.0], [-0.5, 0.1, 0.6]],
+        ]
+    )
     z = rng.standard_normal((n, D))
     return TRUE_MEANS[labels] + np.einsum("nij,nj->ni", A[labels], z)
 
@@ -43,7 +47,12 @@ def precisions_init(covariance_type: str) -> np.ndarray:
 
 
 def fit_both(covariance_type: str, **kw):
-    args = dict(covariance_type=covariance_type, precisions_init=precisions_init(covariance_type), **INIT, **kw)
+    args = dict(
+        covariance_type=covariance_type,
+        precisions_init=precisions_init(covariance_type),
+        **INIT,
+        **kw,
+    )
     ours = GaussianMixture(K, **args).fit(X)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # ConvergenceWarning when tol = 0
@@ -55,7 +64,9 @@ def assert_same_model(ours, theirs, tol=1e-8):
     np.testing.assert_allclose(ours.weights_, theirs.weights_, rtol=0, atol=tol)
     np.testing.assert_allclose(ours.means_, theirs.means_, rtol=0, atol=tol)
     np.testing.assert_allclose(ours.covariances_, theirs.covariances_, rtol=0, atol=tol)
-    np.testing.assert_allclose(ours.precisions_cholesky_, theirs.precisions_cholesky_, rtol=tol, atol=tol)
+    np.testing.assert_allclose(
+        ours.precisions_cholesky_, theirs.precisions_cholesky_, rtol=tol, atol=tol
+    )
     np.testing.assert_allclose(ours.precisions_, theirs.precisions_, rtol=tol, atol=tol)
     assert abs(ours.score(X) - theirs.score(X)) < tol
     assert abs(ours.lower_bound_ - theirs.lower_bound_) < tol
@@ -84,7 +95,9 @@ def test_same_stopping_rule_as_sklearn(covariance_type):
 def log_joint(X, weights, means, covariances, covariance_type):
     """ln w_k + ln N(x_i | μ_k, Σ_k) with SciPy: (n, K)."""
     covs = covariances if covariance_type == "full" else [np.diag(c) for c in covariances]
-    return np.column_stack([np.log(w) + multivariate_normal(m, c).logpdf(X) for w, m, c in zip(weights, means, covs)])
+    return np.column_stack(
+        [np.log(w) + multivariate_normal(m, c).logpdf(X) for w, m, c in zip(weights, means, covs)]
+    )
 
 
 def logsumexp(a):
@@ -107,8 +120,15 @@ def numpy_m_step(X, resp, reg_covar, covariance_type):
 def test_one_iteration_against_numpy(covariance_type):
     """Row 1 of the trace and the parameters after one M-step, from SciPy densities."""
     reg = 1e-3
-    gm = GaussianMixture(K, covariance_type=covariance_type, precisions_init=precisions_init(covariance_type),
-                         tol=0.0, max_iter=1, reg_covar=reg, **INIT).fit(X)
+    gm = GaussianMixture(
+        K,
+        covariance_type=covariance_type,
+        precisions_init=precisions_init(covariance_type),
+        tol=0.0,
+        max_iter=1,
+        reg_covar=reg,
+        **INIT,
+    ).fit(X)
     cov0 = 1 / 0.8 * (np.stack([np.eye(D)] * K) if covariance_type == "full" else np.ones((K, D)))
     lj0 = log_joint(X, INIT["weights_init"], INIT["means_init"], cov0, covariance_type)
     lp0 = logsumexp(lj0)
@@ -139,13 +159,15 @@ def check_trace_identities(trace, final_ll: float, n_restarts: int, maximum_like
     with reg_covar > 0 the M-step maximises a regularised bound, and ln p(x|θ) can drop by
     amounts of order reg_covar near the fixed point (documented in isingvi.em)."""
     assert sorted(trace["restart"].unique()) == list(range(n_restarts))
-    for r, t in trace.groupby("restart"):
+    for _r, t in trace.groupby("restart"):
         assert list(t["iteration"]) == list(range(1, len(t) + 1))
         ll = t["log_likelihood"].to_numpy()
         np.testing.assert_allclose(t["elbo_e"], ll, rtol=0, atol=1e-10)
         assert (t["kl_gap"] >= -1e-12).all()
         after = (t["elbo_m"] + t["kl_gap"]).to_numpy()
-        np.testing.assert_allclose(after[:-1], ll[1:], rtol=0, atol=1e-10)  # ELBO(q_old, θ_new) + KL = ln p(x|θ_new)
+        np.testing.assert_allclose(
+            after[:-1], ll[1:], rtol=0, atol=1e-10
+        )  # ELBO(q_old, θ_new) + KL = ln p(x|θ_new)
         if maximum_likelihood:
             assert (np.diff(np.r_[ll, after[-1]]) >= -1e-12).all(), "ln p(x|θ) decreased"
             assert (t["elbo_m"] - t["elbo_e"] >= -1e-12).all(), "the M-step lowered the ELBO"
@@ -156,8 +178,15 @@ def check_trace_identities(trace, final_ll: float, n_restarts: int, maximum_like
 @pytest.mark.parametrize("covariance_type", ["full", "diag"])
 def test_trace_identities_maximum_likelihood(covariance_type):
     """reg_covar = 0: plain EM, so ln p never decreases and the M-step never lowers the ELBO."""
-    gm = GaussianMixture(K, covariance_type=covariance_type, reg_covar=0.0, tol=1e-9, max_iter=300,
-                         n_init=3, random_state=5).fit(X)
+    gm = GaussianMixture(
+        K,
+        covariance_type=covariance_type,
+        reg_covar=0.0,
+        tol=1e-9,
+        max_iter=300,
+        n_init=3,
+        random_state=5,
+    ).fit(X)
     t = gm.trace_
     assert t["kl_gap"].max() > 1e-3  # the gaps are real
     check_trace_identities(t, gm.log_likelihood_, 3, maximum_likelihood=True)
@@ -168,15 +197,21 @@ def test_trace_identities_maximum_likelihood(covariance_type):
 
 @pytest.mark.parametrize("covariance_type", ["full", "diag"])
 def test_trace_identities_with_reg_covar(covariance_type):
-    gm = GaussianMixture(K, covariance_type=covariance_type, reg_covar=1e-4, tol=0.0, max_iter=80, n_init=2).fit(X)
+    gm = GaussianMixture(
+        K, covariance_type=covariance_type, reg_covar=1e-4, tol=0.0, max_iter=80, n_init=2
+    ).fit(X)
     check_trace_identities(gm.trace_, gm.log_likelihood_, 2, maximum_likelihood=False)
 
 
 @pytest.mark.parametrize("covariance_type", ["full", "diag"])
 def test_threads_give_bit_identical_results(covariance_type):
     Xb = blobs(5000, seed=11)  # ten blocks of 512 points
-    fits = [GaussianMixture(K, covariance_type=covariance_type, n_init=2, tol=1e-6, random_state=2, threads=t).fit(Xb)
-            for t in (1, 2, 3)]
+    fits = [
+        GaussianMixture(
+            K, covariance_type=covariance_type, n_init=2, tol=1e-6, random_state=2, threads=t
+        ).fit(Xb)
+        for t in (1, 2, 3)
+    ]
     for other in fits[1:]:
         for name in ("weights_", "means_", "covariances_", "precisions_cholesky_"):
             assert np.array_equal(getattr(fits[0], name), getattr(other, name)), name
@@ -231,9 +266,15 @@ def test_sample_moments(covariance_type):
     n = 40000
     xs, labels = gm.sample(n, random_state=7)
     assert xs.shape == (n, D) and labels.shape == (n,)
-    covs = gm.covariances_ if covariance_type == "full" else np.array([np.diag(c) for c in gm.covariances_])
+    covs = (
+        gm.covariances_
+        if covariance_type == "full"
+        else np.array([np.diag(c) for c in gm.covariances_])
+    )
     mean = gm.weights_ @ gm.means_
-    second = np.einsum("k,kij->ij", gm.weights_, covs + np.einsum("ki,kj->kij", gm.means_, gm.means_))
+    second = np.einsum(
+        "k,kij->ij", gm.weights_, covs + np.einsum("ki,kj->kij", gm.means_, gm.means_)
+    )
     se = np.sqrt(np.diag(second - np.outer(mean, mean)) / n)
     assert np.all(np.abs(xs.mean(axis=0) - mean) < 4 * se)
     freq_se = np.sqrt(gm.weights_ * (1 - gm.weights_) / n)

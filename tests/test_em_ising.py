@@ -6,12 +6,12 @@ The held-out cross-entropy of a Bernoulli mixture fitted on MC samples is compar
 (b) the exact cross-entropy −Σ_σ p(σ) ln p_model(σ) / N of the same fitted model, summed
 over all 2^16 configurations with Boltzmann weights (two-sided |z| test).
 """
+
 from __future__ import annotations
 
+import isingvi as iv
 import numpy as np
 import pytest
-
-import isingvi as iv
 from conftest import all_states, assert_z, boltzmann, energies, lattice_bonds
 
 L = 4
@@ -23,8 +23,16 @@ N_TRAIN = N_TEST = 4000
 def samples():
     """Wolff samples, 5 sweeps apart: T -> (train, test) ±1 configurations."""
     T = [2.0, 3.0]
-    res = iv.mc.run(iv.SquareLattice(L), T, algorithm="wolff", n_therm=1000,
-                    n_measure=5 * (N_TRAIN + N_TEST), every=5, seed=2024, save_configs=True)
+    res = iv.mc.run(
+        iv.SquareLattice(L),
+        T,
+        algorithm="wolff",
+        n_therm=1000,
+        n_measure=5 * (N_TRAIN + N_TEST),
+        every=5,
+        seed=2024,
+        save_configs=True,
+    )
     return {t: (res.configs[k, :N_TRAIN], res.configs[k, N_TRAIN:]) for k, t in enumerate(T)}
 
 
@@ -45,7 +53,9 @@ def test_heldout_cross_entropy_bounds_the_exact_entropy(samples, T):
     assert ce == pytest.approx(bm.cross_entropy(test), abs=1e-12)
     s = iv.exact.enumerate(iv.SquareLattice(L), T)["s"].item()
     z = (ce - s) / err
-    assert z > -4, f"T={T}: held-out cross-entropy {ce:.5f} +- {err:.1e} below the exact entropy {s:.5f}"
+    assert z > -4, (
+        f"T={T}: held-out cross-entropy {ce:.5f} +- {err:.1e} below the exact entropy {s:.5f}"
+    )
     # the same fitted model, exactly: H(p, p_model)/N over all configurations ...
     states, p = exact_boltzmann(T)
     exact_ce = -(p @ bm.score_samples(states)) / N

@@ -2,6 +2,7 @@
 starts with the parameter's name (DESIGN section 7), and no input crashes or hangs the
 interpreter. (isingvi.analysis is covered in test_analysis.py.)
 """
+
 from __future__ import annotations
 
 import math
@@ -9,10 +10,9 @@ import subprocess
 import sys
 import textwrap
 
+import isingvi as iv
 import numpy as np
 import pytest
-
-import isingvi as iv
 from isingvi import _core
 from isingvi.sweep import describe_model
 
@@ -152,7 +152,11 @@ CASES = [
     # --- exact
     ("enumerate N>30", lambda: iv.exact.enumerate(iv.Graph(31, [], []), 1.0), "model"),
     ("enumerate lattice N>30", lambda: iv.exact.enumerate(iv.SquareLattice(6), 1.0), "model"),
-    ("core enumerate N>30", lambda: _core.enumerate(_core.Graph(31, [], [], [], []), [1.0]), "model"),
+    (
+        "core enumerate N>30",
+        lambda: _core.enumerate(_core.Graph(31, [], [], [], []), [1.0]),
+        "model",
+    ),
     ("enumerate model", lambda: iv.exact.enumerate("G3", 1.0), "model"),
     ("enumerate threads=0", lambda: iv.exact.enumerate(G3, 1.0, threads=0), "threads"),
     ("enumerate threads=1.5", lambda: iv.exact.enumerate(G3, 1.0, threads=1.5), "threads"),
@@ -211,14 +215,30 @@ MC_CASES = [
     ("seed 2**64", lambda: _mc(seed=2**64), "seed"),
     ("seed float", lambda: _mc(seed=0.5), "seed"),
     ("seed str", lambda: _mc(seed="0"), "seed"),
-    ("save_configs too large", lambda: _mc(iv.SquareLattice(64), n_measure=10**7, save_configs=True), "save_configs"),
+    (
+        "save_configs too large",
+        lambda: _mc(iv.SquareLattice(64), n_measure=10**7, save_configs=True),
+        "save_configs",
+    ),
     ("wolff h lattice", lambda: _mc(iv.SquareLattice(4, h=0.1), algorithm="wolff"), "h"),
     ("wolff h cubic", lambda: _mc(iv.CubicLattice(3, h=-0.1), algorithm="wolff"), "h"),
     ("wolff afm lattice", lambda: _mc(iv.SquareLattice(4, J=-1.0), algorithm="wolff"), "J"),
-    ("wolff fields graph", lambda: _mc(iv.Graph(3, E1, 1.0, [0, 0, 1e-9]), algorithm="wolff"), "fields"),
-    ("wolff afm graph", lambda: _mc(iv.Graph(3, [(0, 1), (1, 2)], [1.0, -0.1]), algorithm="wolff"), "couplings"),
+    (
+        "wolff fields graph",
+        lambda: _mc(iv.Graph(3, E1, 1.0, [0, 0, 1e-9]), algorithm="wolff"),
+        "fields",
+    ),
+    (
+        "wolff afm graph",
+        lambda: _mc(iv.Graph(3, [(0, 1), (1, 2)], [1.0, -0.1]), algorithm="wolff"),
+        "couplings",
+    ),
     ("wolff sk", lambda: _mc(iv.models.sk(6, 0), algorithm="wolff"), "couplings"),
-    ("wolff rfim", lambda: _mc(iv.models.random_field(iv.SquareLattice(4), 0.5, 0), algorithm="wolff"), "fields"),
+    (
+        "wolff rfim",
+        lambda: _mc(iv.models.random_field(iv.SquareLattice(4), 0.5, 0), algorithm="wolff"),
+        "fields",
+    ),
     ("core mc every>n_measure", lambda: _core.mc_sweep(SQ, "metropolis", [1.0], 0, 2, 3), "every"),
     ("core mc algorithm", lambda: _core.mc_sweep(G3, "sw", [1.0], 0, 2), "algorithm"),
     ("core mc init", lambda: _core.mc_sweep(G3, "heatbath", [1.0], 0, 2, init="cold"), "init"),
@@ -227,14 +247,20 @@ MC_CASES = [
     ("core mc odd L", lambda: _core.mc_sweep(_core.Lattice(2, 3), "heatbath", [1.0], 0, 2), "L"),
     # --- sweep
     ("sweep model", lambda: iv.sweep("square", 2.0, n_therm=0, n_measure=4), "model"),
-    ("sweep algorithm", lambda: iv.sweep(SQ, 2.0, algorithms=["wolff", "x"], n_therm=0, n_measure=4), "algorithm"),
+    (
+        "sweep algorithm",
+        lambda: iv.sweep(SQ, 2.0, algorithms=["wolff", "x"], n_therm=0, n_measure=4),
+        "algorithm",
+    ),
     ("sweep seed", lambda: iv.sweep(SQ, 2.0, seeds=[0, -1], n_therm=0, n_measure=4), "seed"),
     ("sweep n_blocks", lambda: iv.sweep(SQ, 2.0, n_blocks=1, n_therm=0, n_measure=4), "n_blocks"),
     ("sweep every", lambda: iv.sweep(SQ, 2.0, every=0, n_therm=0, n_measure=4), "every"),
 ]
 
 
-@pytest.mark.parametrize("call,param", [(c, p) for _, c, p in CASES + MC_CASES], ids=[i for i, _, _ in CASES + MC_CASES])
+@pytest.mark.parametrize(
+    "call,param", [(c, p) for _, c, p in CASES + MC_CASES], ids=[i for i, _, _ in CASES + MC_CASES]
+)
 def test_bad_argument_raises_value_error_naming_it(call, param):
     with pytest.raises(ValueError, match=rf"^{param}\b"):
         call()
@@ -251,7 +277,10 @@ def test_wolff_allows_odd_L_and_limits_that_are_valid():
     assert _mc(seed=0).E.shape == _mc(seed=2**64 - 1).E.shape
     assert _mc(T=[2.0, 2.0]).E.shape == (2, 4)  # duplicate temperatures: same stream, same series
     assert np.array_equal(_mc(T=[2.0, 2.0]).E[0], _mc(T=[2.0, 2.0]).E[1])
-    assert _mc(iv.SquareLattice(4, J=0.0), algorithm="wolff").E.shape == (1, 4)  # J = 0 is a ferromagnet
+    assert _mc(iv.SquareLattice(4, J=0.0), algorithm="wolff").E.shape == (
+        1,
+        4,
+    )  # J = 0 is a ferromagnet
     assert _mc(iv.Graph(3, [], []), algorithm="wolff").E.shape == (1, 4)  # no edges
     assert _mc(iv.Graph(1, [], [], 0.5), algorithm="heatbath").E.shape == (1, 4)  # one spin
     assert _mc(T=np.float64(2.0), n_measure=np.int64(4), seed=np.uint64(3)).E.shape == (1, 4)
@@ -263,21 +292,35 @@ def test_wolff_allows_odd_L_and_limits_that_are_valid():
 # --------------------------------------------------------------------------- regressions: bugs found and fixed
 
 
-@pytest.mark.parametrize("call,param", [
-    (lambda: iv.SquareLattice(10**10), "L"),
-    (lambda: iv.exact.kaufman(10**10, 1.0), "L"),
-    (lambda: _mc(threads=10**10), "threads"),
-    (lambda: _mc(n_measure=10**20), "n_measure"),
-    (lambda: _mc(n_therm=10**20), "n_therm"),
-    (lambda: iv.exact.enumerate(G3, 1.0, threads=2**40), "threads"),
-], ids=["SquareLattice L", "kaufman L", "run threads", "run n_measure", "run n_therm", "enumerate threads"])
+@pytest.mark.parametrize(
+    "call,param",
+    [
+        (lambda: iv.SquareLattice(10**10), "L"),
+        (lambda: iv.exact.kaufman(10**10, 1.0), "L"),
+        (lambda: _mc(threads=10**10), "threads"),
+        (lambda: _mc(n_measure=10**20), "n_measure"),
+        (lambda: _mc(n_therm=10**20), "n_therm"),
+        (lambda: iv.exact.enumerate(G3, 1.0, threads=2**40), "threads"),
+    ],
+    ids=[
+        "SquareLattice L",
+        "kaufman L",
+        "run threads",
+        "run n_measure",
+        "run n_therm",
+        "enumerate threads",
+    ],
+)
 def test_huge_integers_raise_value_error(call, param):
     with pytest.raises(ValueError, match=rf"^{param}\b"):
         call()
 
 
-@pytest.mark.parametrize("kw,param", [({"models": []}, "models"), ({"algorithms": []}, "algorithms"), ({"seeds": []}, "seeds")],
-                         ids=["models", "algorithms", "seeds"])
+@pytest.mark.parametrize(
+    "kw,param",
+    [({"models": []}, "models"), ({"algorithms": []}, "algorithms"), ({"seeds": []}, "seeds")],
+    ids=["models", "algorithms", "seeds"],
+)
 def test_sweep_rejects_empty_lists(kw, param):
     args = dict(models=SQ, T=2.0, n_therm=0, n_measure=4)
     args.update(kw)
@@ -290,8 +333,11 @@ def test_sweep_with_too_few_samples_names_the_parameter():
         iv.sweep(SQ, 2.0, n_therm=0, n_measure=1)
 
 
-@pytest.mark.parametrize("spins", [np.array([0, 1, 1], np.int8), np.array([2, 1, -1], np.int8), np.array([0.5, 1.0, 1.0])],
-                         ids=["zero", "two", "float"])
+@pytest.mark.parametrize(
+    "spins",
+    [np.array([0, 1, 1], np.int8), np.array([2, 1, -1], np.int8), np.array([0.5, 1.0, 1.0])],
+    ids=["zero", "two", "float"],
+)
 def test_energy_rejects_spins_that_are_not_plus_minus_one(spins):
     with pytest.raises(ValueError, match=r"^spins\b"):
         G3.energy(spins)
@@ -350,7 +396,9 @@ NASTY = textwrap.dedent(
 
 def test_no_input_crashes_or_hangs_the_interpreter():
     """Nasty calls, many straight into _core, in a child process: it must exit normally in time."""
-    proc = subprocess.run([sys.executable, "-c", NASTY], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", NASTY], capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "survived" in proc.stdout
 
@@ -395,23 +443,43 @@ REPORTED = [
     ("SquareLattice h=1e308", lambda: iv.SquareLattice(8, h=1e308), "h"),
     ("Graph couplings sum overflows", lambda: iv.Graph(3, [(0, 1), (1, 2)], 1e308), "couplings"),
     ("Graph fields sum overflows", lambda: iv.Graph(2, [], [], [1e308, 1e308]), "fields"),
-    ("enumerate J=1e308", lambda: iv.exact.enumerate(_core.Lattice(2, 4, 1e308, 0.0), 2.0), "model"),
+    (
+        "enumerate J=1e308",
+        lambda: iv.exact.enumerate(_core.Lattice(2, 4, 1e308, 0.0), 2.0),
+        "model",
+    ),
     ("enumerate h=1e308", lambda: iv.exact.enumerate(CORE_HUGE_H, 2.0), "model"),
     ("enumerate T=5e-324", lambda: iv.exact.enumerate(SQ, 5e-324), "T"),
-    ("enumerate squares E", lambda: iv.exact.enumerate(iv.Graph(2, [(0, 1)], 1e152), 1e300), "model"),
+    (
+        "enumerate squares E",
+        lambda: iv.exact.enumerate(iv.Graph(2, [(0, 1)], 1e152), 1e300),
+        "model",
+    ),
     ("onsager T=5e-324", lambda: iv.exact.onsager(5e-324), "T"),
     ("onsager J=1e308", lambda: iv.exact.onsager(2.0, J=1e308), "J"),
     ("onsager J/T underflows", lambda: iv.exact.onsager(1e300, J=1e-300), "T"),
     ("mc J=1e308", lambda: iv.mc.run(CORE_HUGE_J, 2.5, n_measure=10), "model"),
-    ("mc beta E overflows", lambda: iv.mc.run(iv.SquareLattice(4, J=1e300), 1e-10, n_measure=10), "T"),
+    (
+        "mc beta E overflows",
+        lambda: iv.mc.run(iv.SquareLattice(4, J=1e300), 1e-10, n_measure=10),
+        "T",
+    ),
     ("meanfield T=1e308", lambda: iv.meanfield.solve(SQ, 1e308), "T"),
     ("meanfield J=1e308", lambda: iv.meanfield.solve(CORE_HUGE_J, 2.0), "model"),
-    ("tap J^2 overflows", lambda: iv.meanfield.solve(iv.Graph(2, [(0, 1)], 1e152), 1.0, method="tap"), "model"),
+    (
+        "tap J^2 overflows",
+        lambda: iv.meanfield.solve(iv.Graph(2, [(0, 1)], 1e152), 1.0, method="tap"),
+        "model",
+    ),
     ("bp T=1e308", lambda: iv.bp.solve(SQ, 1e308), "T"),
     ("bp J=1e308", lambda: iv.bp.solve(CORE_HUGE_J, 2.0), "model"),
     ("bp h=1e308", lambda: iv.bp.solve(CORE_HUGE_H, 2.0), "model"),
     ("ais beta E overflows", lambda: iv.freeenergy.ais(iv.SquareLattice(4, J=1e300), 1e-10), "T"),
-    ("ti_integrate overflows", lambda: iv.freeenergy.ti_integrate([0.0, 1e300, 2e300, 3e300], [0.0, 1e10, 1e10, 1e10]), "u"),
+    (
+        "ti_integrate overflows",
+        lambda: iv.freeenergy.ti_integrate([0.0, 1e300, 2e300, 3e300], [0.0, 1e10, 1e10, 1e10]),
+        "u",
+    ),
     ("uniform h=1e308", lambda: iv.meanfield.uniform(2.0, h=1e308), "h"),
     ("critical_temperature J=1e308", lambda: iv.meanfield.critical_temperature(4, J=1e308), "J"),
     ("random_field sigma=1e308", lambda: iv.models.random_field(SQ, 1e308, 1), "sigma"),
@@ -424,14 +492,30 @@ REPORTED = [
     ("Graph couplings complex", lambda: iv.Graph(3, E1, [1 + 1j]), "couplings"),
     ("Graph fields complex", lambda: iv.Graph(2, [], [], C), "fields"),
     ("energy spins complex", lambda: G3.energy(np.ones(3, complex)), "spins"),
-    ("meanfield init complex", lambda: iv.meanfield.solve(G3, 2.0, init=np.full(3, 0.5 + 0j)), "init"),
+    (
+        "meanfield init complex",
+        lambda: iv.meanfield.solve(G3, 2.0, init=np.full(3, 0.5 + 0j)),
+        "init",
+    ),
     ("free_energy m complex", lambda: iv.meanfield.free_energy(G3, 2.0, np.full(3, 0.5 + 0j)), "m"),
     ("binned_mean complex", lambda: iv.analysis.binned_mean(np.ones(8, complex)), "x"),
     ("tau_int complex", lambda: iv.analysis.tau_int(np.ones(8, complex)), "x"),
-    ("jackknife complex", lambda: iv.analysis.jackknife(lambda a: a, np.ones(8, complex)), "series"),
-    ("ti_integrate complex", lambda: iv.freeenergy.ti_integrate(np.arange(5.0), np.ones(5, complex)), "u"),
+    (
+        "jackknife complex",
+        lambda: iv.analysis.jackknife(lambda a: a, np.ones(8, complex)),
+        "series",
+    ),
+    (
+        "ti_integrate complex",
+        lambda: iv.freeenergy.ti_integrate(np.arange(5.0), np.ones(5, complex)),
+        "u",
+    ),
     ("gm fit complex", lambda: iv.em.GaussianMixture(1).fit(np.ones((4, 2), complex)), "X"),
-    ("gm means_init complex", lambda: iv.em.GaussianMixture(1, means_init=[[1j, 0]]).fit(np.eye(2)), "means_init"),
+    (
+        "gm means_init complex",
+        lambda: iv.em.GaussianMixture(1, means_init=[[1j, 0]]).fit(np.eye(2)),
+        "means_init",
+    ),
     ("bm fit complex", lambda: iv.em.BernoulliMixture(1).fit(np.ones((4, 2), complex)), "X"),
     # other bad input that was accepted or failed with a message naming nothing
     ("ti_grid model None", lambda: iv.freeenergy.ti_grid(None, 2.0), "model"),
@@ -442,40 +526,82 @@ REPORTED = [
     ("T as a string", lambda: iv.exact.onsager("2.0"), "T"),
     ("J as a string", lambda: iv.SquareLattice(4, J="1.0"), "J"),
     ("edges ragged", lambda: iv.Graph(3, [[0, 1], [1]], 1.0), "edges"),
-    ("alpha ragged", lambda: iv.em.BernoulliMixture(1, alpha=[[1.0, 2.0], [3.0]]).fit(np.eye(2)), "alpha"),
-    ("gm half-built", lambda: iv.em.GaussianMixture.__new__(iv.em.GaussianMixture).fit(np.eye(2)), "n_components"),
+    (
+        "alpha ragged",
+        lambda: iv.em.BernoulliMixture(1, alpha=[[1.0, 2.0], [3.0]]).fit(np.eye(2)),
+        "alpha",
+    ),
+    (
+        "gm half-built",
+        lambda: iv.em.GaussianMixture.__new__(iv.em.GaussianMixture).fit(np.eye(2)),
+        "n_components",
+    ),
     ("table half-built", lambda: iv.bp.BPResult.__new__(iv.bp.BPResult).table(), "result"),
     ("tau_int c str", lambda: iv.analysis.tau_int(np.arange(8.0), c="6"), "c"),
-    ("jackknife estimator returns str", lambda: iv.analysis.jackknife(lambda a: "x", np.arange(8.0)), "estimator"),
+    (
+        "jackknife estimator returns str",
+        lambda: iv.analysis.jackknife(lambda a: "x", np.arange(8.0)),
+        "estimator",
+    ),
     ("combine_replicates df", lambda: iv.analysis.combine_replicates(None, ["T"], ["a"]), "df"),
     ("set_memory_limit", lambda: iv.set_memory_limit("lots"), "limit"),
-    ("fss_extrapolate equal sizes", lambda: iv.analysis.fss_extrapolate([4, 4], [1.0, 1.1], [0.1, 0.1], 1.0), "L"),
+    (
+        "fss_extrapolate equal sizes",
+        lambda: iv.analysis.fss_extrapolate([4, 4], [1.0, 1.1], [0.1, 0.1], 1.0),
+        "L",
+    ),
 ]
 
 
-@pytest.mark.parametrize("call,param", [(c, p) for _, c, p in REPORTED], ids=[i for i, _, _ in REPORTED])
+@pytest.mark.parametrize(
+    "call,param", [(c, p) for _, c, p in REPORTED], ids=[i for i, _, _ in REPORTED]
+)
 def test_reported_defect_raises_value_error_naming_the_parameter(call, param):
     with pytest.raises(ValueError, match=rf"^{param}\b"):
         call()
 
 
-@pytest.mark.parametrize("call,param", [
-    (lambda: iv.mc.run(iv.SquareLattice(4), 2.5, n_measure=10**9), "n_measure"),
-    (lambda: iv.mc.run(iv.SquareLattice(16), 2.5, n_measure=10**7, save_configs=True), "save_configs"),
-    (lambda: iv.exact.enumerate(G3, np.linspace(1.0, 2.0, 10**6)), "T"),
-    (lambda: iv.freeenergy.ais(iv.SquareLattice(4), 2.0, n_chains=10**8), "n_chains"),
-    (lambda: iv.em.GaussianMixture(2000).fit(np.random.default_rng(0).standard_normal((10**5, 2))), "n_components"),
-    (lambda: iv.em.GaussianMixture(1).fit(np.ones((2, 1))).sample(10**9), "n_samples"),
-    (lambda: iv.Graph(2**31 - 1, [], []), "n"),
-    (lambda: iv.models.sk(20000, 0), "N"),
-], ids=["mc series", "mc configs", "enumerate", "ais", "gm responsibilities", "gm sample", "graph", "sk"])
+@pytest.mark.parametrize(
+    "call,param",
+    [
+        (lambda: iv.mc.run(iv.SquareLattice(4), 2.5, n_measure=10**9), "n_measure"),
+        (
+            lambda: iv.mc.run(iv.SquareLattice(16), 2.5, n_measure=10**7, save_configs=True),
+            "save_configs",
+        ),
+        (lambda: iv.exact.enumerate(G3, np.linspace(1.0, 2.0, 10**6)), "T"),
+        (lambda: iv.freeenergy.ais(iv.SquareLattice(4), 2.0, n_chains=10**8), "n_chains"),
+        (
+            lambda: iv.em.GaussianMixture(2000).fit(
+                np.random.default_rng(0).standard_normal((10**5, 2))
+            ),
+            "n_components",
+        ),
+        (lambda: iv.em.GaussianMixture(1).fit(np.ones((2, 1))).sample(10**9), "n_samples"),
+        (lambda: iv.Graph(2**31 - 1, [], []), "n"),
+        (lambda: iv.models.sk(20000, 0), "N"),
+    ],
+    ids=[
+        "mc series",
+        "mc configs",
+        "enumerate",
+        "ais",
+        "gm responsibilities",
+        "gm sample",
+        "graph",
+        "sk",
+    ],
+)
 def test_memory_estimate_refuses_before_allocating(small_memory_limit, call, param):
     with pytest.raises(ValueError, match=rf"^{param}: .* GiB, more than the memory limit of 1 GiB"):
         call()
 
 
 def test_half_built_models_print_without_reading_their_fields():
-    assert repr(HALF_G) == "Graph(<never constructed>)" and repr(HALF_SQ) == "SquareLattice(<never constructed>)"
+    assert (
+        repr(HALF_G) == "Graph(<never constructed>)"
+        and repr(HALF_SQ) == "SquareLattice(<never constructed>)"
+    )
 
 
 def test_memory_limit_is_settable(monkeypatch):
@@ -505,8 +631,12 @@ def test_statistics_are_finite_where_the_answer_is():
     assert np.all(np.isfinite(iv.analysis.jackknife(lambda a: a, x)))
     assert np.isfinite(iv.analysis.binned_mean(x)).all()
     # at the edge of the supported range every exact column is finite
-    for df in (iv.exact.enumerate(SQ, 1e-300), iv.exact.onsager([1e-300, 1e300]), iv.meanfield.solve(SQ, 1e300).table(),
-               iv.bp.solve(iv.SquareLattice(4, J=1e300), 1e-3).table()):
+    for df in (
+        iv.exact.enumerate(SQ, 1e-300),
+        iv.exact.onsager([1e-300, 1e300]),
+        iv.meanfield.solve(SQ, 1e300).table(),
+        iv.bp.solve(iv.SquareLattice(4, J=1e300), 1e-3).table(),
+    ):
         assert np.isfinite(df.select_dtypes("number").to_numpy(float)).all(), df
 
 

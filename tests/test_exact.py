@@ -10,15 +10,15 @@ they must agree to ~1e-13; 1e-10 leaves room for the O(2^N) rounding of the sums
 differences carry a truncation error O(h^4) after Richardson extrapolation (~1e-12 here) plus
 rounding ~1e-16/h, so 1e-8 is loose yet far below any physical effect.
 """
+
 from __future__ import annotations
 
 import math
 
+import isingvi as iv
 import numpy as np
 import pandas as pd
 import pytest
-
-import isingvi as iv
 
 TC = 2.0 / math.log(1.0 + math.sqrt(2.0))
 CATALAN = 0.915965594177219015054603514932384110774
@@ -66,7 +66,9 @@ def test_enumeration_of_a_complete_graph_and_of_a_graph_without_edges(helpers):
     close(free[[f"marginal_{i}" for i in range(n)]].iloc[0], np.tanh(h / 1.3))
 
 
-@pytest.mark.parametrize("dim,L,h", [(2, 2, 0.0), (2, 2, 0.4), (2, 3, -0.3), (2, 4, 0.0), (3, 2, 0.0), (3, 2, 0.25)])
+@pytest.mark.parametrize(
+    "dim,L,h", [(2, 2, 0.0), (2, 2, 0.4), (2, 3, -0.3), (2, 4, 0.0), (3, 2, 0.0), (3, 2, 0.25)]
+)
 def test_enumeration_of_lattices_matches_brute_force_of_the_design_bond_list(dim, L, h, helpers):
     """Lattices go through to_graph; the reference builds the periodic bonds itself (L = 2 doubles them)."""
     model = iv.SquareLattice(L, J=0.9, h=h) if dim == 2 else iv.CubicLattice(L, J=0.9, h=h)
@@ -259,8 +261,8 @@ def test_kaufman_specific_heat_at_tc_grows_like_ln_L():
 
 
 def test_tc_constant():
-    assert iv.exact.T_C == pytest.approx(2 / math.log(1 + math.sqrt(2)), rel=1e-15)
-    assert iv.exact.T_C == pytest.approx(2.269185314213022, rel=1e-15)
+    assert pytest.approx(2 / math.log(1 + math.sqrt(2)), rel=1e-15) == iv.exact.T_C
+    assert pytest.approx(2.269185314213022, rel=1e-15) == iv.exact.T_C
     assert iv._core.onsager_tc(1.0) == pytest.approx(iv.exact.T_C, rel=1e-15)
     assert iv._core.onsager_tc(2.5) == pytest.approx(2.5 * iv.exact.T_C, rel=1e-15)
     assert math.sinh(2 / iv.exact.T_C) == pytest.approx(1.0, rel=1e-15)  # self-duality
@@ -298,7 +300,7 @@ def test_onsager_never_nan_at_low_temperature():
 
 
 def _richardson(fun, x, h):
-    d = lambda hh: (fun(x + hh) - fun(x - hh)) / (2 * hh)  # noqa: E731
+    d = lambda hh: (fun(x + hh) - fun(x - hh)) / (2 * hh)
     return (4 * d(h / 2) - d(h)) / 3
 
 
@@ -307,8 +309,8 @@ def test_onsager_u_and_c_are_derivatives_of_f(T):
     """u = d(beta f)/d beta and c = du/dT, by central differences away from T_c."""
     o = iv.exact.onsager(T)
     beta = 1 / T
-    bf = lambda b: (iv.exact.onsager(1 / b)["f"] / (1 / b)).to_numpy()  # noqa: E731
-    u = lambda t: iv.exact.onsager(t)["u"].to_numpy()  # noqa: E731
+    bf = lambda b: (iv.exact.onsager(1 / b)["f"] / (1 / b)).to_numpy()
+    u = lambda t: iv.exact.onsager(t)["u"].to_numpy()
     close(_richardson(bf, beta, 1e-3), o["u"], 1e-8)
     close(_richardson(u, T, 1e-3), o["c"], 1e-7)
     close(o["s"], (o["u"] - o["f"]) / T, 1e-13)
@@ -316,7 +318,9 @@ def test_onsager_u_and_c_are_derivatives_of_f(T):
 
 def test_onsager_high_temperature_limit():
     o = iv.exact.onsager([1e3, 1e6])
-    close(o["ln_z"], math.log(2) + np.log(np.cosh(1 / o["T"])) * 2, 1e-6)  # ln 2 + 2 ln cosh K + O(K^4)
+    close(
+        o["ln_z"], math.log(2) + np.log(np.cosh(1 / o["T"])) * 2, 1e-6
+    )  # ln 2 + 2 ln cosh K + O(K^4)
     close(o["s"], math.log(2), 1e-5)
     assert np.all(o["m"] == 0)
 

@@ -7,19 +7,18 @@ quadrature (exact for cubics, bounded weights on awkward grids), its discretisat
 on the default grid against Kaufman's exact u, and MC-based ln Z against Kaufman and
 enumeration. Fixed seeds, |z| < 4 with the library's own error bars.
 """
+
 from __future__ import annotations
 
 import itertools
 import math
 
+import isingvi as iv
 import numpy as np
 import pytest
-
-import isingvi as iv
+from conftest import all_states, assert_z, brute_force, energies, random_instance
 from isingvi import _core
 from isingvi.freeenergy import ais, thermodynamic_integration, ti_grid, ti_integrate
-
-from conftest import all_states, assert_z, brute_force, energies, random_instance
 
 LN2 = math.log(2.0)
 T3 = [2.0, 2.269, 3.0]
@@ -38,16 +37,20 @@ def pooled_ln_z(log_w: np.ndarray, n_spins: int) -> tuple[float, float]:
 def test_pinned_schedule_by_hand():
     assert _core.pinned_schedule([1.0], 4).tolist() == [0.25, 0.5, 0.75, 1.0]
     # gaps 0.3 and 0.7 share 7 steps as 2 + 5: largest step 0.15 (3 + 4 would give 0.175)
-    assert np.allclose(_core.pinned_schedule([1.0, 0.3, 0.3], 7), [0.15, 0.3, 0.44, 0.58, 0.72, 0.86, 1.0])
+    assert np.allclose(
+        _core.pinned_schedule([1.0, 0.3, 0.3], 7), [0.15, 0.3, 0.44, 0.58, 0.72, 0.86, 1.0]
+    )
 
 
-@pytest.mark.parametrize("targets,n", [([0.2, 0.45, 1.3], 11), ([0.05, 0.9], 6), ([0.7, 0.1, 0.4, 0.41], 23)])
+@pytest.mark.parametrize(
+    "targets,n", [([0.2, 0.45, 1.3], 11), ([0.05, 0.9], 6), ([0.7, 0.1, 0.4, 0.41], 23)]
+)
 def test_pinned_schedule_is_the_best_linear_schedule(targets, n):
     s = _core.pinned_schedule(targets, n)
     pins = sorted(set(targets))
     assert s.size == n and np.all(np.diff(s) > 0) and s[0] > 0
     assert all(b in s.tolist() for b in pins)  # exactly, not approximately
-    gaps = np.diff([0.0] + pins)
+    gaps = np.diff([0.0, *pins])
     best = min(
         max(g / m for g, m in zip(gaps, split))
         for split in itertools.product(range(1, n + 1), repeat=len(gaps))
@@ -59,7 +62,9 @@ def test_pinned_schedule_is_the_best_linear_schedule(targets, n):
 # --------------------------------------------------------------------------- AIS vs exact
 
 
-@pytest.mark.filterwarnings("ignore::isingvi.freeenergy.AISErrorWarning")  # few effective chains on purpose
+@pytest.mark.filterwarnings(
+    "ignore::isingvi.freeenergy.AISErrorWarning"
+)  # few effective chains on purpose
 def test_ais_4x4_converges_from_below_to_enumeration():
     """16 seeds x 64 chains per schedule length: the error shrinks 10 -> 100 -> 1000 steps,
     the seed average never sits above ln Z beyond its error (Jensen), and at 1000 steps each
@@ -69,28 +74,40 @@ def test_ais_4x4_converges_from_below_to_enumeration():
     seeds = range(16)
     rms = []
     for n_steps in (10, 100, 1000):
-        runs = [ais(model, T3, n_steps=n_steps, n_chains=64, seed=s, log_weights=True) for s in seeds]
+        runs = [
+            ais(model, T3, n_steps=n_steps, n_chains=64, seed=s, log_weights=True) for s in seeds
+        ]
         est = np.array([t["ln_z"] for t, _ in runs])
         dev = est - exact
         rms.append(np.sqrt((dev**2).mean(axis=0)))
         mean_err = est.std(axis=0, ddof=1) / math.sqrt(len(seeds))
-        assert np.all(dev.mean(axis=0) < 4 * mean_err), f"n_steps={n_steps}: above ln Z: {dev.mean(axis=0)} vs {mean_err}"
+        assert np.all(dev.mean(axis=0) < 4 * mean_err), (
+            f"n_steps={n_steps}: above ln Z: {dev.mean(axis=0)} vs {mean_err}"
+        )
         if n_steps == 1000:
             for t, _ in runs:
                 assert t["ess"].min() > 30
                 for k in range(len(T3)):
-                    assert_z(t["ln_z"][k], t["ln_z_err"][k], exact[k], f"seed {t['seed'][k]} T={T3[k]}")
+                    assert_z(
+                        t["ln_z"][k], t["ln_z_err"][k], exact[k], f"seed {t['seed'][k]} T={T3[k]}"
+                    )
             # the reported error describes the spread between seeds
             reported = np.array([t["ln_z_err"] for t, _ in runs]).mean(axis=0)
-            assert np.all((est.std(axis=0, ddof=1) > reported / 2) & (est.std(axis=0, ddof=1) < 2 * reported))
-            weights = np.concatenate([w["log_w"].to_numpy().reshape(len(T3), -1) for _, w in runs], axis=1)
+            assert np.all(
+                (est.std(axis=0, ddof=1) > reported / 2) & (est.std(axis=0, ddof=1) < 2 * reported)
+            )
+            weights = np.concatenate(
+                [w["log_w"].to_numpy().reshape(len(T3), -1) for _, w in runs], axis=1
+            )
             for k in range(len(T3)):
                 assert_z(*pooled_ln_z(weights[k], model.n), exact[k], f"pooled T={T3[k]}")
     rms = np.array(rms)
     assert np.all(rms[0] > 2 * rms[1]) and np.all(rms[1] > 2 * rms[2]), rms
 
 
-@pytest.mark.filterwarnings("ignore::isingvi.freeenergy.AISErrorWarning")  # few effective chains on purpose
+@pytest.mark.filterwarnings(
+    "ignore::isingvi.freeenergy.AISErrorWarning"
+)  # few effective chains on purpose
 def test_ais_jensen_gap_is_visible_with_a_coarse_schedule():
     """Two chains, two steps: ln Z-hat is far below ln Z on average (E[Z-hat] = Z, so
     E[ln Z-hat] < ln Z strictly), by many standard errors of the seed average."""
@@ -107,13 +124,21 @@ def test_ais_graph_with_fields_vs_brute_force(algorithm):
     model = iv.Graph(10, edges, J, h)
     T = [0.8, 1.5]
     exact = [brute_force(10, edges, J, h, t)["ln_z"] for t in T]
-    runs = [ais(model, T, n_steps=1000, n_chains=64, algorithm=algorithm, seed=s, log_weights=True) for s in range(8)]
+    runs = [
+        ais(model, T, n_steps=1000, n_chains=64, algorithm=algorithm, seed=s, log_weights=True)
+        for s in range(8)
+    ]
     est = np.array([t["ln_z"] for t, _ in runs])
     assert np.all((est - exact).mean(axis=0) < 4 * est.std(axis=0, ddof=1) / math.sqrt(len(runs)))
     for t, _ in runs:
         assert t["ess"].min() > 30
         for k in range(len(T)):
-            assert_z(t["ln_z"][k], t["ln_z_err"][k], exact[k], f"{algorithm} seed {t['seed'][k]} T={T[k]}")
+            assert_z(
+                t["ln_z"][k],
+                t["ln_z_err"][k],
+                exact[k],
+                f"{algorithm} seed {t['seed'][k]} T={T[k]}",
+            )
     weights = np.concatenate([w["log_w"].to_numpy().reshape(len(T), -1) for _, w in runs], axis=1)
     for k in range(len(T)):
         assert_z(*pooled_ln_z(weights[k], 10), exact[k], f"{algorithm} pooled T={T[k]}")
@@ -133,20 +158,45 @@ def test_ais_weights_without_sweeps_are_minus_beta_E_of_a_uniform_state(n_steps)
     """With n_sweeps = 0 the chain never moves, the steps telescope and ln w = -beta E(s0)."""
     edges, J, h = random_instance(5, seed=4)
     T = 0.7
-    _, w = ais(iv.Graph(5, edges, J, h), T, n_steps=n_steps, n_sweeps=0, n_chains=200, seed=2, log_weights=True)
+    _, w = ais(
+        iv.Graph(5, edges, J, h),
+        T,
+        n_steps=n_steps,
+        n_sweeps=0,
+        n_chains=200,
+        seed=2,
+        log_weights=True,
+    )
     allowed = -energies(all_states(5), edges, J, h) / T
     gap = np.abs(w["log_w"].to_numpy()[:, None] - allowed[None, :]).min(axis=1)
     assert gap.max() < 1e-12
     assert len(np.unique(w["log_w"].round(9))) > 10  # the start states really are random
 
 
-@pytest.mark.filterwarnings("ignore::isingvi.freeenergy.AISErrorWarning")  # few effective chains on purpose
+@pytest.mark.filterwarnings(
+    "ignore::isingvi.freeenergy.AISErrorWarning"
+)  # few effective chains on purpose
 def test_ais_table_columns_order_and_repeats():
     model = iv.SquareLattice(4, h=0.1)
     T = [3.0, 1.5, 3.0]
     table = ais(model, T, n_steps=20, n_chains=4, algorithm="metropolis", seed=5)
-    assert list(table.columns) == ["T", "beta", "ln_z", "ln_z_err", "ln_z_lo", "ln_z_hi", "f", "f_err", "ess",
-                                   "err_reliable", "n_chains", "n_steps", "n_sweeps", "algorithm", "seed"]
+    assert list(table.columns) == [
+        "T",
+        "beta",
+        "ln_z",
+        "ln_z_err",
+        "ln_z_lo",
+        "ln_z_hi",
+        "f",
+        "f_err",
+        "ess",
+        "err_reliable",
+        "n_chains",
+        "n_steps",
+        "n_sweeps",
+        "algorithm",
+        "seed",
+    ]
     assert table["T"].tolist() == T and np.allclose(table["beta"], 1 / np.array(T))
     assert table["ln_z"][0] == table["ln_z"][2]
     assert np.allclose(table["f"], -table["T"] * table["ln_z"])
@@ -156,10 +206,15 @@ def test_ais_table_columns_order_and_repeats():
     assert set(table["algorithm"]) == {"metropolis"} and set(table["n_steps"]) == {20}
 
 
-@pytest.mark.filterwarnings("ignore::isingvi.freeenergy.AISErrorWarning")  # few effective chains on purpose
+@pytest.mark.filterwarnings(
+    "ignore::isingvi.freeenergy.AISErrorWarning"
+)  # few effective chains on purpose
 def test_ais_bit_identical_for_any_thread_count_and_seeded():
     model = iv.SquareLattice(6, h=-0.2)
-    runs = [ais(model, [1.8, 2.6], n_steps=50, n_chains=9, seed=3, threads=t, log_weights=True) for t in (1, 2, 3)]
+    runs = [
+        ais(model, [1.8, 2.6], n_steps=50, n_chains=9, seed=3, threads=t, log_weights=True)
+        for t in (1, 2, 3)
+    ]
     for table, weights in runs[1:]:
         assert table.equals(runs[0][0]) and weights.equals(runs[0][1])
     other = ais(model, [1.8, 2.6], n_steps=50, n_chains=9, seed=4)
@@ -275,12 +330,19 @@ def test_ti_graph_vs_brute_force():
     edges, J, _ = random_instance(10, seed=12, field_scale=0.0)
     model = iv.Graph(10, edges, J)
     T = [0.9, 2.0]
-    table = thermodynamic_integration(model, T, algorithm="heatbath", n_measure=10000, seed=13, grid=True)
+    table = thermodynamic_integration(
+        model, T, algorithm="heatbath", n_measure=10000, seed=13, grid=True
+    )
     assert len(table) == 48 and table["target"].sum() == 2
     assert np.all(np.diff(table["beta"]) > 0)
     for t in T:
         row = table[table["target"] & (table["T"] == t)].iloc[0]
-        assert_z(row["ln_z"], row["ln_z_err"], brute_force(10, edges, J, np.zeros(10), t)["ln_z"], f"TI graph T={t}")
+        assert_z(
+            row["ln_z"],
+            row["ln_z_err"],
+            brute_force(10, edges, J, np.zeros(10), t)["ln_z"],
+            f"TI graph T={t}",
+        )
 
 
 def test_ti_with_fields_vs_enumeration():
@@ -303,10 +365,15 @@ def test_ti_tempering_vs_enumeration_spin_glass():
     """Parallel tempering over the grid: ln z, u and the marginals at T = 0.3 ... 2 against enumeration,
     with the errors of ln z correlated along the ladder (binned on the combined series)."""
     model, T = ea_with_fields(3), [0.3, 0.5, 1.0, 2.0]
-    table = thermodynamic_integration(model, T, tempering=True, marginals=True, n_measure=20000, seed=1)
+    table = thermodynamic_integration(
+        model, T, tempering=True, marginals=True, n_measure=20000, seed=1
+    )
     exact = iv.exact.enumerate(model, T, marginals=True)
     spins = [f"marginal_{i}" for i in range(model.n)]
-    assert table["sampler"].iloc[0] == "tempering-sequential-metropolis" and table["swap_acceptance"].min() > 0.2
+    assert (
+        table["sampler"].iloc[0] == "tempering-sequential-metropolis"
+        and table["swap_acceptance"].min() > 0.2
+    )
     for k, t in enumerate(T):
         assert 0 < table["ln_z_err"][k] < 1e-3
         assert_z(table["ln_z"][k], table["ln_z_err"][k], exact["ln_z"][k], f"PT-TI ln z T={t}")
@@ -317,9 +384,19 @@ def test_ti_tempering_vs_enumeration_spin_glass():
 
 def test_ti_tempering_threads_and_grid():
     model = ea_with_fields(4)
-    kw = dict(n_grid=8, n_therm=10, n_measure=256, n_blocks=4, seed=2, tempering=True, algorithm="heatbath")
+    kw = dict(
+        n_grid=8,
+        n_therm=10,
+        n_measure=256,
+        n_blocks=4,
+        seed=2,
+        tempering=True,
+        algorithm="heatbath",
+    )
     one = thermodynamic_integration(model, [0.5, 1.0], threads=1, grid=True, marginals=True, **kw)
-    assert one.equals(thermodynamic_integration(model, [0.5, 1.0], threads=2, grid=True, marginals=True, **kw))
+    assert one.equals(
+        thermodynamic_integration(model, [0.5, 1.0], threads=2, grid=True, marginals=True, **kw)
+    )
     assert len(one) == 8 and one["target"].sum() == 2 and f"marginal_{model.n - 1}" in one
     assert one.algorithm.iloc[0] == "heatbath"
 
@@ -330,31 +407,81 @@ def test_ti_table_and_threads():
     one = thermodynamic_integration(model, [3.0, 1.0, 3.0], threads=1, **kw)
     assert one.equals(thermodynamic_integration(model, [3.0, 1.0, 3.0], threads=2, **kw))
     assert one["T"].tolist() == [3.0, 1.0, 3.0]
-    assert list(one.columns) == ["T", "beta", "ln_z", "ln_z_err", "f", "f_err", "u", "u_err", "n_grid",
-                                 "algorithm", "n_therm", "n_measure", "seed"]
+    assert list(one.columns) == [
+        "T",
+        "beta",
+        "ln_z",
+        "ln_z_err",
+        "f",
+        "f_err",
+        "u",
+        "u_err",
+        "n_grid",
+        "algorithm",
+        "n_therm",
+        "n_measure",
+        "seed",
+    ]
     assert np.allclose(one["f"], -one["T"] * one["ln_z"])
 
 
 TI_BAD = [
-    ("marginals alone", lambda: thermodynamic_integration(iv.SquareLattice(4), 2.0, marginals=True), "marginals"),
-    ("tempering wolff", lambda: thermodynamic_integration(iv.SquareLattice(4), 2.0, tempering=True, algorithm="wolff"),
-     "algorithm"),
-    ("tempering flag", lambda: thermodynamic_integration(iv.SquareLattice(4), 2.0, tempering="yes"), "tempering"),
+    (
+        "marginals alone",
+        lambda: thermodynamic_integration(iv.SquareLattice(4), 2.0, marginals=True),
+        "marginals",
+    ),
+    (
+        "tempering wolff",
+        lambda: thermodynamic_integration(
+            iv.SquareLattice(4), 2.0, tempering=True, algorithm="wolff"
+        ),
+        "algorithm",
+    ),
+    (
+        "tempering flag",
+        lambda: thermodynamic_integration(iv.SquareLattice(4), 2.0, tempering="yes"),
+        "tempering",
+    ),
     ("model", lambda: thermodynamic_integration("lattice", 2.0), "model"),
     ("T", lambda: thermodynamic_integration(iv.SquareLattice(4), [2.0, -1.0]), "T"),
-    ("n_grid small", lambda: thermodynamic_integration(iv.SquareLattice(4), 2.0, n_grid=2), "n_grid"),
+    (
+        "n_grid small",
+        lambda: thermodynamic_integration(iv.SquareLattice(4), 2.0, n_grid=2),
+        "n_grid",
+    ),
     ("n_grid < targets", lambda: ti_grid(iv.SquareLattice(4), [1, 2, 3, 4], n_grid=3), "n_grid"),
     ("n_grid huge", lambda: ti_grid(iv.SquareLattice(4), 2.0, n_grid=10**6), "n_grid"),
-    ("algorithm", lambda: thermodynamic_integration(iv.SquareLattice(4), 2.0, algorithm="x"), "algorithm"),
-    ("n_measure", lambda: thermodynamic_integration(iv.SquareLattice(4), 2.0, n_measure=8), "n_measure"),
-    ("n_blocks", lambda: thermodynamic_integration(iv.SquareLattice(4), 2.0, n_blocks=1), "n_blocks"),
-    ("threads", lambda: thermodynamic_integration(iv.SquareLattice(4), 2.0, n_measure=64, threads=0), "threads"),
+    (
+        "algorithm",
+        lambda: thermodynamic_integration(iv.SquareLattice(4), 2.0, algorithm="x"),
+        "algorithm",
+    ),
+    (
+        "n_measure",
+        lambda: thermodynamic_integration(iv.SquareLattice(4), 2.0, n_measure=8),
+        "n_measure",
+    ),
+    (
+        "n_blocks",
+        lambda: thermodynamic_integration(iv.SquareLattice(4), 2.0, n_blocks=1),
+        "n_blocks",
+    ),
+    (
+        "threads",
+        lambda: thermodynamic_integration(iv.SquareLattice(4), 2.0, n_measure=64, threads=0),
+        "threads",
+    ),
     ("beta start", lambda: ti_integrate([0.1, 0.2, 0.3, 0.4], np.zeros(4)), "beta"),
     ("beta order", lambda: ti_integrate([0.0, 0.2, 0.2, 0.4], np.zeros(4)), "beta"),
     ("beta short", lambda: ti_integrate([0.0, 0.2, 0.4], np.zeros(3)), "beta"),
     ("u shape", lambda: ti_integrate([0.0, 0.2, 0.3, 0.4], np.zeros(3)), "u"),
     ("u nan", lambda: ti_integrate([0.0, 0.2, 0.3, 0.4], [0, 1, math.nan, 2]), "u"),
-    ("u_err negative", lambda: ti_integrate([0.0, 0.2, 0.3, 0.4], np.zeros(4), [0, 1, -1, 0]), "u_err"),
+    (
+        "u_err negative",
+        lambda: ti_integrate([0.0, 0.2, 0.3, 0.4], np.zeros(4), [0, 1, -1, 0]),
+        "u_err",
+    ),
 ]
 
 

@@ -4,31 +4,41 @@ Each long call runs in a child process that is sent SIGINT about a second into a
 would otherwise run for much longer; it must end with KeyboardInterrupt within 2 s, with no
 thread of the core left behind.
 """
+
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
-import textwrap
 import time
 
+import isingvi as iv
 import numpy as np
 import pytest
 
-import isingvi as iv
-
 # Each entry: the set-up and the call (one expression), sized to run for well over 10 s.
 LONG_CALLS = {
-    "mc plain kernel": ("", "iv.mc.run(iv.SquareLattice(1024), 2.5, n_therm=0, n_measure=10**6, kernel='plain')"),
+    "mc plain kernel": (
+        "",
+        "iv.mc.run(iv.SquareLattice(1024), 2.5, n_therm=0, n_measure=10**6, kernel='plain')",
+    ),
     "mc multispin, 2 threads": (
         "",
         "iv.mc.run(iv.SquareLattice(1024), 2.5, n_therm=0, n_measure=10**7, kernel='multispin', threads=2)",
     ),
-    "mc 2 temperatures on 2 threads": ("", "iv.mc.run(iv.SquareLattice(512), [2.0, 3.0], n_measure=10**7, threads=2)"),
-    "mc graph": ("g = iv.models.random_regular(200000, 3, seed=1)", "iv.mc.run(g, 1.5, n_measure=10**6)"),
+    "mc 2 temperatures on 2 threads": (
+        "",
+        "iv.mc.run(iv.SquareLattice(512), [2.0, 3.0], n_measure=10**7, threads=2)",
+    ),
+    "mc graph": (
+        "g = iv.models.random_regular(200000, 3, seed=1)",
+        "iv.mc.run(g, 1.5, n_measure=10**6)",
+    ),
     "wolff": ("", "iv.mc.run(iv.SquareLattice(512), 2.0, algorithm='wolff', n_measure=10**6)"),
-    "swendsen-wang": ("", "iv.mc.run(iv.SquareLattice(1024), 2.269, algorithm='swendsen-wang', n_measure=10**6)"),
+    "swendsen-wang": (
+        "",
+        "iv.mc.run(iv.SquareLattice(1024), 2.269, algorithm='swendsen-wang', n_measure=10**6)",
+    ),
     "swendsen-wang graph, 2 temperatures on 2 threads": (
         "g = iv.models.random_regular(200000, 3, seed=1)",
         "iv.mc.run(g, [1.5, 2.5], algorithm='swendsen-wang', n_measure=10**6, threads=2)",
@@ -42,13 +52,22 @@ LONG_CALLS = {
         "iv.mc.parallel_tempering(iv.SquareLattice(1024, h=0.1), [2.0, 3.0], n_measure=10**6, swap_every=10**9)",
     ),
     "enumerate": ("g = iv.models.sk(28, seed=1)", "iv.exact.enumerate(g, [1.0, 2.0], threads=2)"),
-    "ais": ("", "iv.freeenergy.ais(iv.SquareLattice(16), 2.0, n_steps=10**5, n_chains=64, threads=2)"),
+    "ais": (
+        "",
+        "iv.freeenergy.ais(iv.SquareLattice(16), 2.0, n_steps=10**5, n_chains=64, threads=2)",
+    ),
     "mean field": (
         "g = iv.Graph(2, [[0, 1]], 1.0)",
         "iv.meanfield.solve(g, 0.5, update='parallel', init=np.array([1.0, -1.0]), max_iter=10**12)",
     ),
-    "mean field lattice": ("", "iv.meanfield.solve(iv.SquareLattice(1024), 2.3, init='random', tol=1e-300, max_iter=10**9)"),
-    "bp lattice": ("", "iv.bp.solve(iv.SquareLattice(1024), 2.3, init='random', tol=1e-300, max_iter=10**8)"),
+    "mean field lattice": (
+        "",
+        "iv.meanfield.solve(iv.SquareLattice(1024), 2.3, init='random', tol=1e-300, max_iter=10**9)",
+    ),
+    "bp lattice": (
+        "",
+        "iv.bp.solve(iv.SquareLattice(1024), 2.3, init='random', tol=1e-300, max_iter=10**8)",
+    ),
     "gaussian mixture": (
         "X = np.random.default_rng(0).normal(size=(10**6, 8))",
         "iv.em.GaussianMixture(8, tol=0.0, max_iter=10**6, threads=2).fit(X)",
@@ -91,7 +110,9 @@ print("FINISHED", flush=True)
 def test_sigint_stops_a_long_call_within_two_seconds(name):
     setup, call = LONG_CALLS[name]
     code = CHILD.format(setup=setup, call=call)
-    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         ready = child.stdout.readline()
         assert ready.strip() == "READY", child.stderr.read()
@@ -114,7 +135,13 @@ def test_sigint_stops_a_long_call_within_two_seconds(name):
 def test_progress_callable_sees_every_sweep():
     seen = []
     lat = iv.SquareLattice(64)
-    iv.mc.run(lat, [2.0, 3.0], n_therm=100, n_measure=20000, progress=lambda done, total: seen.append((done, total)))
+    iv.mc.run(
+        lat,
+        [2.0, 3.0],
+        n_therm=100,
+        n_measure=20000,
+        progress=lambda done, total: seen.append((done, total)),
+    )
     done, total = np.array(seen).T
     assert np.all(np.diff(done) >= 0)
     assert total[-1] == 2 * (100 + 20000) and done[-1] == total[-1]
@@ -166,7 +193,9 @@ def test_bad_progress_names_the_parameter(bad):
     "call",
     [
         lambda p: iv.exact.enumerate(iv.SquareLattice(2), 1.0, progress=p),
-        lambda p: iv.mc.parallel_tempering(iv.SquareLattice(4), [1.0, 2.0], n_measure=10, progress=p),
+        lambda p: iv.mc.parallel_tempering(
+            iv.SquareLattice(4), [1.0, 2.0], n_measure=10, progress=p
+        ),
         lambda p: iv.freeenergy.ais(iv.SquareLattice(4), 2.0, n_steps=10, progress=p),
         lambda p: iv.meanfield.solve(iv.SquareLattice(4), 2.0, progress=p),
         lambda p: iv.bp.solve(iv.SquareLattice(4), 2.0, progress=p),
@@ -183,11 +212,16 @@ def test_every_long_call_reports_progress(call):
 def test_traces_stay_bounded_when_a_solver_does_not_converge():
     # Undamped parallel mean field on two coupled spins from (+1, -1) flips forever.
     two = iv.Graph(2, [[0, 1]], 1.0)
-    r = iv.meanfield.solve(two, 0.5, update="parallel", init=np.array([1.0, -1.0]), max_iter=200_000)
+    r = iv.meanfield.solve(
+        two, 0.5, update="parallel", init=np.array([1.0, -1.0]), max_iter=200_000
+    )
     assert not r.converged[0] and r.n_iter[0] == 200_000
     it = r.trace["iteration"].to_numpy()
     assert len(it) <= 2**16 + 64 and it[0] == 0 and it[-1] == 200_000
-    assert np.array_equal(it[: 2**16 + 1], np.arange(2**16 + 1)) and list(it[2**16 + 1 :]) == [2**17, 200_000]
+    assert np.array_equal(it[: 2**16 + 1], np.arange(2**16 + 1)) and list(it[2**16 + 1 :]) == [
+        2**17,
+        200_000,
+    ]
     # BP on an antiferromagnetic triangle from random messages does not settle either.
     tri = iv.Graph(3, [[0, 1], [1, 2], [0, 2]], -1.0)
     b = iv.bp.solve(tri, 0.3, init="random", tol=1e-300, max_iter=200_000)

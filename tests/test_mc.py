@@ -12,16 +12,15 @@ Detailed balance is checked directly: the histogram of all 2^N states against ex
 Boltzmann weights (chi-square), and the same histogram against the weights at a temperature
 5% off must fail.
 """
+
 from __future__ import annotations
 
-
+import isingvi as iv
 import numpy as np
 import pytest
-from scipy import stats
-
-import isingvi as iv
 from isingvi.analysis import binned_mean, tau_int
 from isingvi.models import as_graph
+from scipy import stats
 
 ALGS = ["metropolis", "heatbath", "wolff"]
 SINGLE = ["metropolis", "heatbath"]
@@ -35,11 +34,15 @@ def check_exact(res, exact, cols=("u", "c", "abs_m"), what=""):
     for k in range(len(s)):
         # error bars from binning are honest only if a block spans many autocorrelation times
         tau = max(s["tau_e"][k], s["tau_abs_m"][k])
-        assert n / N_BLOCKS > 20 * tau, f"{what} T={s['T'][k]}: blocks of {n // N_BLOCKS} vs tau {tau:.1f}"
+        assert n / N_BLOCKS > 20 * tau, (
+            f"{what} T={s['T'][k]}: blocks of {n // N_BLOCKS} vs tau {tau:.1f}"
+        )
         for col in cols:
             iv_z = (s[col][k] - exact[col][k]) / s[f"{col}_err"][k]
             assert s[f"{col}_err"][k] > 0, (what, col)
-            assert abs(iv_z) < 4, f"{what} T={s['T'][k]} {col}: {s[col][k]:.6f} +- {s[col + '_err'][k]:.1e} vs {exact[col][k]:.6f} (z = {iv_z:.2f})"
+            assert abs(iv_z) < 4, (
+                f"{what} T={s['T'][k]} {col}: {s[col][k]:.6f} +- {s[col + '_err'][k]:.1e} vs {exact[col][k]:.6f} (z = {iv_z:.2f})"
+            )
     return s
 
 
@@ -56,14 +59,21 @@ def test_square_4x4_vs_enumeration(alg):
 
 
 @pytest.mark.parametrize("alg", SINGLE)
-@pytest.mark.parametrize("J,h,T", [(1.0, 0.2, [2.0, 3.0]), (-1.0, 0.5, [1.2, 2.5]), (0.6, -0.7, [1.0, 2.5])])
+@pytest.mark.parametrize(
+    "J,h,T", [(1.0, 0.2, [2.0, 3.0]), (-1.0, 0.5, [1.2, 2.5]), (0.6, -0.7, [1.0, 2.5])]
+)
 def test_square_4x4_with_field_or_antiferro_vs_enumeration(alg, J, h, T):
     """Temperatures avoid metastability: at J = 1, h = 0.2, T = 1.2 the state against the
     field holds 0.5% of the weight but single-spin chains almost never reach it (a barrier of
     about 16 J), a bias no error bar can see; the Neel states at J < 0 are symmetric."""
     model = iv.SquareLattice(4, J=J, h=h)
     res = iv.mc.run(model, T, alg, n_therm=2000, n_measure=80_000, seed=102)
-    check_exact(res, iv.exact.enumerate(model, T), cols=("u", "c", "abs_m", "m2"), what=f"4x4 J={J} h={h} {alg}")
+    check_exact(
+        res,
+        iv.exact.enumerate(model, T),
+        cols=("u", "c", "abs_m", "m2"),
+        what=f"4x4 J={J} h={h} {alg}",
+    )
 
 
 def test_wolff_on_odd_square_lattice_vs_enumeration():
@@ -87,7 +97,9 @@ def test_cubic_L2_with_field_vs_enumeration(alg):
     model = iv.CubicLattice(2, J=0.5, h=0.3)
     T = [1.5, 4.0]
     res = iv.mc.run(model, T, alg, n_therm=1000, n_measure=100_000, seed=105)
-    check_exact(res, iv.exact.enumerate(model, T), cols=("u", "c", "abs_m", "m2"), what=f"cubic L=2 h {alg}")
+    check_exact(
+        res, iv.exact.enumerate(model, T), cols=("u", "c", "abs_m", "m2"), what=f"cubic L=2 h {alg}"
+    )
 
 
 @pytest.mark.parametrize("alg", SINGLE)
@@ -95,7 +107,9 @@ def test_square_L2_vs_enumeration(alg):
     model = iv.SquareLattice(2, h=0.25)  # bonds 2J: at T = 1 the chains hardly tunnel (tau ~ 300)
     T = [2.0, 4.0]
     res = iv.mc.run(model, T, alg, n_therm=1000, n_measure=100_000, seed=106)
-    check_exact(res, iv.exact.enumerate(model, T), cols=("u", "c", "abs_m", "m2"), what=f"2x2 {alg}")
+    check_exact(
+        res, iv.exact.enumerate(model, T), cols=("u", "c", "abs_m", "m2"), what=f"2x2 {alg}"
+    )
 
 
 @pytest.mark.parametrize("alg", ALGS)
@@ -193,7 +207,9 @@ def _state_index(configs):
 
 def _stationarity_case(model, T, alg, seed, helpers, every=5, n_measure=150_000):
     g = as_graph(model)
-    res = iv.mc.run(model, T, alg, n_therm=100, n_measure=n_measure, every=every, seed=seed, save_configs=True)
+    res = iv.mc.run(
+        model, T, alg, n_therm=100, n_measure=n_measure, every=every, seed=seed, save_configs=True
+    )
     configs = res.configs[0]
     # thinned samples are close to independent: tau_int of the energy series near 1/2
     assert tau_int(res.E[0]) < 0.8, tau_int(res.E[0])
@@ -223,12 +239,17 @@ def _graph9(helpers):
     return iv.Graph(9, edges, 0.7 * J, h)
 
 
-@pytest.mark.parametrize("name,make,T,alg", STATIONARITY, ids=[f"{c[0]}-{c[3]}" for c in STATIONARITY])
+@pytest.mark.parametrize(
+    "name,make,T,alg", STATIONARITY, ids=[f"{c[0]}-{c[3]}" for c in STATIONARITY]
+)
 def test_stationary_distribution_is_boltzmann(name, make, T, alg, helpers):
     model = make() if make else _graph9(helpers)
-    p_right, p_wrong = _stationarity_case(model, T, alg, seed=301, helpers=helpers,
-                                          n_measure=150_000 if make else 600_000)
-    assert p_right > 1e-4, f"{name} {alg}: chi-square p = {p_right:.2e} against the right Boltzmann weights"
+    p_right, p_wrong = _stationarity_case(
+        model, T, alg, seed=301, helpers=helpers, n_measure=150_000 if make else 600_000
+    )
+    assert p_right > 1e-4, (
+        f"{name} {alg}: chi-square p = {p_right:.2e} against the right Boltzmann weights"
+    )
     # the test has power: the same samples are rejected against the weights at 1.05 T
     assert p_wrong < 1e-6, f"{name} {alg}: chi-square p = {p_wrong:.2e} against a wrong temperature"
 
@@ -264,8 +285,13 @@ def _run(name, alg, T=(1.5, 2.5, 4.0), **kw):
 
 
 def _same(a, b):
-    return (np.array_equal(a.E, b.E) and np.array_equal(a.M, b.M) and np.array_equal(a.configs, b.configs)
-            and np.array_equal(a.acceptance, b.acceptance) and np.array_equal(a.cluster_size, b.cluster_size))
+    return (
+        np.array_equal(a.E, b.E)
+        and np.array_equal(a.M, b.M)
+        and np.array_equal(a.configs, b.configs)
+        and np.array_equal(a.acceptance, b.acceptance)
+        and np.array_equal(a.cluster_size, b.cluster_size)
+    )
 
 
 @pytest.mark.parametrize("name,alg", CASES)
@@ -337,7 +363,9 @@ BOOK_CASES = [(name, make, alg) for name, make, algs in BOOKKEEPING for alg in a
 def test_recorded_E_and_M_match_the_configurations(name, make, alg, helpers):
     model = make()
     g = as_graph(model)
-    res = iv.mc.run(model, [0.7, 2.3, 5.0], alg, n_therm=20, n_measure=200, every=2, seed=9, save_configs=True)
+    res = iv.mc.run(
+        model, [0.7, 2.3, 5.0], alg, n_therm=20, n_measure=200, every=2, seed=9, save_configs=True
+    )
     assert res.configs.dtype == np.int8 and res.configs.shape == (3, 100, g.n)
     assert set(np.unique(res.configs)) <= {-1, 1}
     E = np.array([[g.energy(c) for c in row] for row in res.configs])
@@ -346,8 +374,12 @@ def test_recorded_E_and_M_match_the_configurations(name, make, alg, helpers):
     if isinstance(model, iv.models._core.Lattice):
         # the site order is x + L y (+ L^2 z): energies from the DESIGN bond list agree too
         bonds = helpers.lattice_bonds(model.dim, model.L, model.J)
-        E2 = helpers.energies(res.configs.reshape(-1, g.n), np.array(list(bonds)), list(bonds.values()),
-                              np.full(g.n, model.h)).reshape(res.E.shape)
+        E2 = helpers.energies(
+            res.configs.reshape(-1, g.n),
+            np.array(list(bonds)),
+            list(bonds.values()),
+            np.full(g.n, model.h),
+        ).reshape(res.E.shape)
         np.testing.assert_allclose(res.E, E2, rtol=1e-12, atol=1e-9)
 
 
@@ -382,11 +414,22 @@ def test_flips_per_sweep_is_the_work_a_sweep_did():
         res = iv.mc.run(model, [1.5, 2.3, 4.0], alg, n_therm=10, n_measure=100, every=3, seed=2)
         assert np.array_equal(res.flips_per_sweep, res.acceptance), alg
     for L in (64, 128):
-        res = iv.mc.run(iv.SquareLattice(L), [2.0, iv.exact.T_C, 3.0], "wolff", n_therm=100, n_measure=100, seed=2)
+        res = iv.mc.run(
+            iv.SquareLattice(L),
+            [2.0, iv.exact.T_C, 3.0],
+            "wolff",
+            n_therm=100,
+            n_measure=100,
+            seed=2,
+        )
         # within half a mean cluster of N (the clusters per sweep are a whole number), with room
         # for the mean's sampling error
         slack = 0.5 * res.cluster_size / L**2 + 0.15
-        assert np.all(np.abs(res.flips_per_sweep - 1) < slack), (L, res.flips_per_sweep, res.cluster_size / L**2)
+        assert np.all(np.abs(res.flips_per_sweep - 1) < slack), (
+            L,
+            res.flips_per_sweep,
+            res.cluster_size / L**2,
+        )
 
 
 @pytest.mark.parametrize("alg", SINGLE)
@@ -395,7 +438,7 @@ def test_init_up_and_down_at_low_temperature(alg):
         n = as_graph(model).n
         up = iv.mc.run(model, 0.05, alg, n_therm=0, n_measure=20, seed=1, init="up")
         down = iv.mc.run(model, 0.05, alg, n_therm=0, n_measure=20, seed=1, init="down")
-        assert np.all(up.M == n) and np.all(down.M == -n)
+        assert np.all(n == up.M) and np.all(-n == down.M)
         rnd = iv.mc.run(model, 50.0, alg, n_therm=0, n_measure=20, seed=1, init="random")
         assert np.all(np.abs(rnd.M) < n)
 

@@ -11,16 +11,16 @@ enumeration, so these replace the enumeration tests of the plain sampler.
 Reproducibility: every instruction set and every thread count give the same chains, bit for
 bit; E and M come from popcounts of the packed words and equal a recomputation.
 """
+
 from __future__ import annotations
 
 import subprocess
 import sys
 
+import isingvi as iv
 import numpy as np
 import pytest
 from scipy import stats
-
-import isingvi as iv
 from test_mc_simd import _attempt_classes, _flip_probability
 
 SINGLE = ["metropolis", "heatbath"]
@@ -37,8 +37,16 @@ def _isas():
 @pytest.mark.parametrize("alg", SINGLE)
 def test_square_128_energy_and_heat_capacity_vs_kaufman(alg):
     T = [2.0, 2.269, 3.0]
-    res = iv.mc.run(iv.SquareLattice(128), T, alg, n_therm=5000, n_measure=400_000, every=4, seed=11,
-                    kernel="multispin")
+    res = iv.mc.run(
+        iv.SquareLattice(128),
+        T,
+        alg,
+        n_therm=5000,
+        n_measure=400_000,
+        every=4,
+        seed=11,
+        kernel="multispin",
+    )
     assert res.sampler.startswith(f"multispin-{alg}-")
     s = res.summary(n_blocks=N_BLOCKS)
     exact = iv.exact.kaufman(128, T)
@@ -46,8 +54,10 @@ def test_square_128_energy_and_heat_capacity_vs_kaufman(alg):
         assert s["n_samples"][k] / N_BLOCKS > 20 * s["tau_e"][k], (T[k], s["tau_e"][k])
         for col in ("u", "c"):
             z = (s[col][k] - exact[col][k]) / s[f"{col}_err"][k]
-            assert abs(z) < 4, f"{alg} T={T[k]} {col}: {s[col][k]:.6f} +- {s[col + '_err'][k]:.1e} " \
-                               f"vs {exact[col][k]:.6f} (z = {z:.2f})"
+            assert abs(z) < 4, (
+                f"{alg} T={T[k]} {col}: {s[col][k]:.6f} +- {s[col + '_err'][k]:.1e} "
+                f"vs {exact[col][k]:.6f} (z = {z:.2f})"
+            )
 
 
 # --------------------------------------------------------------------------- exact flip probabilities
@@ -94,8 +104,17 @@ FLIP_CASES = [
 @pytest.mark.parametrize("name,make,T,sweeps", FLIP_CASES, ids=[c[0] for c in FLIP_CASES])
 def test_flip_frequency_per_class_is_the_exact_probability(name, make, T, sweeps, alg):
     model = make()
-    res = iv.mc.run(model, T, alg, n_therm=0, n_measure=sweeps, seed=43, init="up", save_configs=True,
-                    kernel="multispin")
+    res = iv.mc.run(
+        model,
+        T,
+        alg,
+        n_therm=0,
+        n_measure=sweeps,
+        seed=43,
+        init="up",
+        save_configs=True,
+        kernel="multispin",
+    )
     counts = _class_counts(model, res.configs[0], np.ones(model.n, dtype=np.int8))
     assert sum(f for _, f in counts.values()) == round(res.acceptance[0] * model.n * sweeps)
     p_right, dof, certain = _chi_square(alg, model, T, counts)
@@ -111,7 +130,9 @@ def test_the_extreme_classes_flip_always_or_never(alg):
     """At T = 0.05 thresholds are 0 or 2^32 (no random bits); at T = 1e6 all near 1/2 or 1."""
     model = iv.SquareLattice(128, J=0.9, h=0.35)
     for T in (0.05, 1e6):
-        res = iv.mc.run(model, T, alg, n_therm=0, n_measure=6, seed=5, save_configs=True, kernel="multispin")
+        res = iv.mc.run(
+            model, T, alg, n_therm=0, n_measure=6, seed=5, save_configs=True, kernel="multispin"
+        )
         counts = _class_counts(model, res.configs[0, 1:], res.configs[0, 0])
         p, dof, certain = _chi_square(alg, model, T, counts)
         assert all(f == (n if q == 1.0 else 0) for q, n, f in certain), (T, certain)
@@ -124,8 +145,17 @@ def test_two_sites_of_one_word_flip_independently():
     of the same random words: the number of sweeps in which both flip must match the product
     of their exact probabilities, class pair by class pair (chi-square)."""
     model, T, H = iv.SquareLattice(128, h=0.1), 2.4, 2
-    res = iv.mc.run(model, T, "metropolis", n_therm=0, n_measure=200, seed=9, init="up", save_configs=True,
-                    kernel="multispin")
+    res = iv.mc.run(
+        model,
+        T,
+        "metropolis",
+        n_therm=0,
+        n_measure=200,
+        seed=9,
+        init="up",
+        save_configs=True,
+        kernel="multispin",
+    )
     site = np.arange(model.n)
     partner = (site + H * model.L) % model.n  # the next bit of the same word
     tally = {}
@@ -168,8 +198,14 @@ T_LIST = [0.05, 2.3, 4.5, 1e6]
 
 def _run(model, alg, **kw):
     sweeps = 2 if model.dim == 3 else 12
-    args = dict(n_therm=sweeps, n_measure=sweeps, every=sweeps // 2, seed=17, save_configs=True,
-                kernel="multispin")
+    args = dict(
+        n_therm=sweeps,
+        n_measure=sweeps,
+        every=sweeps // 2,
+        seed=17,
+        save_configs=True,
+        kernel="multispin",
+    )
     args.update(kw)
     return iv.mc.run(model, T_LIST, alg, **args)
 
@@ -192,10 +228,24 @@ def test_every_isa_and_thread_count_gives_the_same_chains(name, alg):
         _assert_same(ref, got)
     # temperatures in parallel, and one temperature's lattice split among threads
     _assert_same(ref, _run(model, alg, threads=3))
-    one = iv.mc.run(model, 2.3, alg, n_therm=3, n_measure=4, seed=2, save_configs=True, kernel="multispin")
+    one = iv.mc.run(
+        model, 2.3, alg, n_therm=3, n_measure=4, seed=2, save_configs=True, kernel="multispin"
+    )
     for threads in (2, 5):
-        _assert_same(one, iv.mc.run(model, 2.3, alg, n_therm=3, n_measure=4, seed=2, save_configs=True,
-                                    kernel="multispin", threads=threads))
+        _assert_same(
+            one,
+            iv.mc.run(
+                model,
+                2.3,
+                alg,
+                n_therm=3,
+                n_measure=4,
+                seed=2,
+                save_configs=True,
+                kernel="multispin",
+                threads=threads,
+            ),
+        )
 
 
 @pytest.mark.parametrize("alg", SINGLE)
@@ -224,7 +274,9 @@ print("ok")
 def test_thread_team_with_more_threads_than_cores_neither_hangs_nor_changes_the_chain():
     """Four threads (more than a small CI machine's cores), 40 teams of 60 jobs each: waiting
     threads go to sleep and are woken, chunks move between threads, the chains stay the same."""
-    proc = subprocess.run([sys.executable, "-c", _MANY_TEAMS], capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-c", _MANY_TEAMS], capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr
 
 
@@ -248,12 +300,22 @@ def test_recorded_E_and_M_match_the_configurations(name):
 
 
 def test_auto_takes_multispin_where_it_applies():
-    for L, expect in ((128, "multispin"), (256, "multispin"), (64, "checkerboard"), (130, "checkerboard")):
+    for L, expect in (
+        (128, "multispin"),
+        (256, "multispin"),
+        (64, "checkerboard"),
+        (130, "checkerboard"),
+    ):
         res = iv.mc.run(iv.SquareLattice(L), 2.0, "heatbath", n_therm=0, n_measure=2)
         assert res.sampler.startswith(f"{expect}-heatbath-"), (L, res.sampler)
     res = iv.mc.run(iv.SquareLattice(128), 2.0, n_therm=0, n_measure=2, kernel="plain")
     assert res.sampler.startswith("checkerboard-metropolis-")
-    assert iv.mc.run(iv.SquareLattice(128), 2.0, "wolff", n_therm=0, n_measure=2, kernel="plain").sampler == "wolff"
+    assert (
+        iv.mc.run(
+            iv.SquareLattice(128), 2.0, "wolff", n_therm=0, n_measure=2, kernel="plain"
+        ).sampler
+        == "wolff"
+    )
 
 
 @pytest.mark.parametrize("bad", ["fast", "MULTISPIN", "", None, 1])
@@ -264,15 +326,20 @@ def test_bad_kernel_is_a_value_error(bad):
 
 def test_kernel_is_checked_by_the_core():
     with pytest.raises(ValueError, match="kernel"):
-        iv._core.mc_sweep(iv.SquareLattice(128), "metropolis", [2.0], 0, 2, 1, 0, 1, "random", False, "auto", "x")
+        iv._core.mc_sweep(
+            iv.SquareLattice(128), "metropolis", [2.0], 0, 2, 1, 0, 1, "random", False, "auto", "x"
+        )
 
 
-@pytest.mark.parametrize("model,alg", [
-    (iv.SquareLattice(64), "metropolis"),           # L not a multiple of 128
-    (iv.CubicLattice(6), "heatbath"),
-    (iv.SquareLattice(128), "wolff"),               # not a single-spin algorithm
-    (iv.models.random_regular(8, 3, seed=1), "metropolis"),  # not a lattice
-])
+@pytest.mark.parametrize(
+    "model,alg",
+    [
+        (iv.SquareLattice(64), "metropolis"),  # L not a multiple of 128
+        (iv.CubicLattice(6), "heatbath"),
+        (iv.SquareLattice(128), "wolff"),  # not a single-spin algorithm
+        (iv.models.random_regular(8, 3, seed=1), "metropolis"),  # not a lattice
+    ],
+)
 def test_multispin_where_it_cannot_run_is_a_value_error(model, alg):
     with pytest.raises(ValueError, match="kernel"):
         iv.mc.run(model, 2.0, alg, n_therm=0, n_measure=2, kernel="multispin")

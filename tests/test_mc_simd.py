@@ -9,13 +9,13 @@ attempt, with the neighbour sum known from the configurations (the even sites, x
 even, go first and see the odd sites of the previous sweep; the odd sites see the even sites
 of the current one).
 """
+
 from __future__ import annotations
 
+import isingvi as iv
 import numpy as np
 import pytest
 from scipy import stats
-
-import isingvi as iv
 
 SINGLE = ["metropolis", "heatbath"]
 VECTOR_ISAS = ["avx2", "avx512"]
@@ -60,7 +60,9 @@ def test_every_isa_gives_the_scalar_results(name, alg, isa):
     model = MODELS[name]()
     ref = _run(model, alg, "scalar")
     got = _run(model, alg, isa)
-    assert ref.sampler == f"checkerboard-{alg}-scalar" and got.sampler == f"checkerboard-{alg}-{isa}"
+    assert (
+        ref.sampler == f"checkerboard-{alg}-scalar" and got.sampler == f"checkerboard-{alg}-{isa}"
+    )
     _assert_same(ref, got)
     # and the chains did move (a kernel that never flips would also agree with itself)
     assert np.all(got.acceptance[-2:] > 0)
@@ -147,8 +149,17 @@ FLIP_CASES = [
 @pytest.mark.parametrize("name,make,T", FLIP_CASES, ids=[c[0] for c in FLIP_CASES])
 def test_flip_frequency_per_class_is_the_exact_probability(name, make, T, alg):
     model = make()
-    res = iv.mc.run(model, [T, 1.05 * T], alg, n_therm=0, n_measure=3000, every=1, seed=41,
-                    init="up", save_configs=True)
+    res = iv.mc.run(
+        model,
+        [T, 1.05 * T],
+        alg,
+        n_therm=0,
+        n_measure=3000,
+        every=1,
+        seed=41,
+        init="up",
+        save_configs=True,
+    )
     up = np.ones(model.n, dtype=np.int8)
     for k, T_true in enumerate(res.T):
         s, nn, flipped = _attempt_classes(model, res.configs[k], up)
@@ -157,10 +168,14 @@ def test_flip_frequency_per_class_is_the_exact_probability(name, make, T, alg):
         p_right, dof, certain = _class_chi_square(alg, model, T_true, s, nn, flipped)
         assert dof >= 3, dof
         assert all(n == f for n, f in certain), certain
-        assert p_right > 1e-4, f"{name} {alg} T={T_true}: chi-square p = {p_right:.2e} over {dof} classes"
+        assert p_right > 1e-4, (
+            f"{name} {alg} T={T_true}: chi-square p = {p_right:.2e} over {dof} classes"
+        )
         # the test has power: the same flips are rejected against probabilities at 0.9 T
         p_wrong, _, _ = _class_chi_square(alg, model, 0.9 * T_true, s, nn, flipped)
-        assert p_wrong < 1e-6, f"{name} {alg}: chi-square p = {p_wrong:.2e} against a wrong temperature"
+        assert p_wrong < 1e-6, (
+            f"{name} {alg}: chi-square p = {p_wrong:.2e} against a wrong temperature"
+        )
 
 
 # --------------------------------------------------------------------------- the simd argument
@@ -173,8 +188,11 @@ def test_bad_simd_is_a_value_error(bad):
 
 
 def test_bad_simd_is_refused_by_the_core_for_every_model():
-    for model, alg in ((iv.SquareLattice(4), "metropolis"), (iv.SquareLattice(4), "wolff"),
-                       (iv.models.random_regular(8, 3, seed=1), "heatbath")):
+    for model, alg in (
+        (iv.SquareLattice(4), "metropolis"),
+        (iv.SquareLattice(4), "wolff"),
+        (iv.models.random_regular(8, 3, seed=1), "heatbath"),
+    ):
         with pytest.raises(ValueError, match="simd"):
             iv._core.mc_sweep(model, alg, [2.0], 0, 2, 1, 0, 1, "random", False, "avx9")
 

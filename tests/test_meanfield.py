@@ -5,24 +5,29 @@ solver's result; TAP's higher-order accuracy), an independent NumPy evaluation o
 F_TAP, the fixed-point equations themselves, free spins (where mean field is exact), and the
 gauge map of a bipartite antiferromagnet onto the ferromagnet.
 """
+
 from __future__ import annotations
 
 import math
 
+import isingvi as iv
 import numpy as np
 import pytest
+from conftest import random_instance
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.special import xlogy
 
-import isingvi as iv
-from conftest import random_instance
-
 mf = iv.meanfield
 
 # Deterministic property tests: the same examples on every run.
-DETERMINISTIC = settings(derandomize=True, deadline=None, database=None, max_examples=120,
-                         suppress_health_check=[HealthCheck.too_slow])
+DETERMINISTIC = settings(
+    derandomize=True,
+    deadline=None,
+    database=None,
+    max_examples=120,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -88,7 +93,8 @@ def test_free_energy_matches_numpy_and_bounds_the_exact_one_at_any_m(inst, T, da
     f = mf.free_energy(g, T, m)
     assert f == pytest.approx(numpy_free_energy(edges, J, h, T, m), rel=1e-12, abs=1e-12)
     assert mf.free_energy(g, T, m, method="tap") == pytest.approx(
-        numpy_free_energy(edges, J, h, T, m, tap=True), rel=1e-12, abs=1e-12)
+        numpy_free_energy(edges, J, h, T, m, tap=True), rel=1e-12, abs=1e-12
+    )
     assert f >= f_exact - 1e-12 * (1 + abs(f_exact))
     corner = np.sign(m) + (m == 0)  # a configuration: F_MF is its energy, >= F as well
     assert mf.free_energy(g, T, corner) >= f_exact - 1e-12 * (1 + abs(f_exact))
@@ -96,8 +102,13 @@ def test_free_energy_matches_numpy_and_bounds_the_exact_one_at_any_m(inst, T, da
 
 
 @DETERMINISTIC
-@given(inst=instances(), T=temperatures, init=st.sampled_from(["up", "down", "random"]),
-       update=st.sampled_from(["sequential", "parallel"]), damping=st.sampled_from([0.0, 0.5]))
+@given(
+    inst=instances(),
+    T=temperatures,
+    init=st.sampled_from(["up", "down", "random"]),
+    update=st.sampled_from(["sequential", "parallel"]),
+    damping=st.sampled_from([0.0, 0.5]),
+)
 def test_solver_result_bounds_the_exact_free_energy(inst, T, init, update, damping):
     g = graph_of(inst)
     res = mf.solve(g, T, update=update, damping=damping, init=init, seed=11, max_iter=500)
@@ -137,7 +148,9 @@ def test_free_spins_over_the_whole_range_of_fields(update):
     m_i = tanh(beta h_i), f = -(T/N) sum_i ln(2 cosh(beta h_i))."""
     rng = np.random.default_rng(3)
     mags = 10.0 ** rng.uniform(-300, 3, 400)
-    h = np.concatenate([mags * rng.choice([-1, 1], mags.size), [0.0, 349.9, -350.0, 350.1, 1e300, 19.0, 0.125]])
+    h = np.concatenate(
+        [mags * rng.choice([-1, 1], mags.size), [0.0, 349.9, -350.0, 350.1, 1e300, 19.0, 0.125]]
+    )
     g = iv.Graph(h.size, np.empty((0, 2)), [], h)
     T = np.array([0.5, 1.0, 3.0])
     res = mf.solve(g, T, update=update, init="random")
@@ -146,7 +159,9 @@ def test_free_spins_over_the_whole_range_of_fields(update):
     np.testing.assert_allclose(res.m, np.tanh(beta_h), rtol=1e-15, atol=0)
     ln2cosh = np.abs(beta_h) + np.log1p(np.exp(-2 * np.abs(beta_h)))
     np.testing.assert_allclose(res.f, -T * ln2cosh.mean(axis=1), rtol=1e-14)
-    np.testing.assert_allclose(res.f, [mf.free_energy(g, t, m) for t, m in zip(T, res.m)], rtol=1e-14)
+    np.testing.assert_allclose(
+        res.f, [mf.free_energy(g, t, m) for t, m in zip(T, res.m)], rtol=1e-14
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -166,7 +181,9 @@ MONOTONE_CASES = [
 @pytest.mark.parametrize("damping", [0.0, 0.6])
 @pytest.mark.parametrize("name, model, T", MONOTONE_CASES, ids=[c[0] for c in MONOTONE_CASES])
 def test_sequential_mean_field_never_increases_the_free_energy(name, model, T, damping):
-    res = mf.solve(model, T, update="sequential", damping=damping, init="random", seed=5, max_iter=400)
+    res = mf.solve(
+        model, T, update="sequential", damping=damping, init="random", seed=5, max_iter=400
+    )
     for t, tr in res.trace.groupby("T"):
         f = tr.f.to_numpy()
         assert len(f) >= 3, t
@@ -210,7 +227,9 @@ def test_parallel_undamped_oscillates_on_an_antiferromagnet_damped_converges():
 def test_converged_result_satisfies_its_fixed_point_equation(update, method):
     g = iv.models.random_field(iv.models.sk(30, seed=4), 0.4, seed=5)
     T = [1.5, 2.5, 4.0]
-    res = mf.solve(g, T, method=method, update=update, damping=0.3, init="random", tol=1e-13, max_iter=20_000)
+    res = mf.solve(
+        g, T, method=method, update=update, damping=0.3, init="random", tol=1e-13, max_iter=20_000
+    )
     assert res.converged.all()
     for k, t in enumerate(T):
         assert fixed_point_residual(g, t, res.m[k], tap=method == "tap") < 1e-11
@@ -272,7 +291,9 @@ def test_energies_are_beta_derivatives_at_the_fixed_point():
     g = iv.models.random_field(iv.models.sk(16, seed=2), 0.5, seed=3)
     for method in ("mf", "tap"):
         T, dT = 3.0, 1e-4
-        res = mf.solve(g, [T - dT, T, T + dT], method=method, init="random", tol=1e-14, max_iter=50_000)
+        res = mf.solve(
+            g, [T - dT, T, T + dT], method=method, init="random", tol=1e-14, max_iter=50_000
+        )
         assert res.converged.all()
         bf = res.f / res.T
         u = (bf[0] - bf[2]) / (1 / (T - dT) - 1 / (T + dT))
@@ -286,15 +307,20 @@ def test_energies_are_beta_derivatives_at_the_fixed_point():
 def test_starts():
     g = iv.models.random_field(iv.models.sk(10, seed=1), 0.3, seed=1)
     T = [0.5, 2.0]
-    for init, start in (("up", np.ones(10)), ("down", -np.ones(10)),
-                        ("random", 2 * iv._core.random_uniform(9, 0, 10) - 1)):
+    for init, start in (
+        ("up", np.ones(10)),
+        ("down", -np.ones(10)),
+        ("random", 2 * iv._core.random_uniform(9, 0, 10) - 1),
+    ):
         res = mf.solve(g, T, init=init, seed=9, max_iter=3)
         first = res.trace[res.trace.iteration == 0].f.to_numpy()
         np.testing.assert_allclose(first, [mf.free_energy(g, t, start) for t in T], rtol=1e-15)
     m0 = np.linspace(-1, 1, 10)
     res = mf.solve(g, T, init=m0, max_iter=3)
     assert res.init == "given"
-    np.testing.assert_allclose(res.trace[res.trace.iteration == 0].f, [mf.free_energy(g, t, m0) for t in T])
+    np.testing.assert_allclose(
+        res.trace[res.trace.iteration == 0].f, [mf.free_energy(g, t, m0) for t in T]
+    )
     a = mf.solve(g, T, init="random", seed=1, max_iter=2)
     b = mf.solve(g, T, init="random", seed=2, max_iter=2)
     assert not np.array_equal(a.m, b.m)
@@ -311,7 +337,14 @@ def test_up_and_down_are_mirror_images_at_zero_field():
 def test_bit_identical_for_any_threads_and_order():
     lat = iv.SquareLattice(10, J=0.9, h=0.05)
     T = np.array([1.0, 3.0, 3.6, 5.0])
-    kw = {"init": "random", "seed": 4, "update": "parallel", "damping": 0.5, "method": "tap", "tol": 1e-12}
+    kw = {
+        "init": "random",
+        "seed": 4,
+        "update": "parallel",
+        "damping": 0.5,
+        "method": "tap",
+        "tol": 1e-12,
+    }
     one = mf.solve(lat, T, threads=1, **kw)
     two = mf.solve(lat, T, threads=2, **kw)
     rev = mf.solve(lat, T[::-1], **kw)
@@ -322,15 +355,29 @@ def test_bit_identical_for_any_threads_and_order():
     np.testing.assert_array_equal(one.n_iter, rev.n_iter[::-1])
 
 
-@pytest.mark.parametrize("model", [iv.SquareLattice(7, J=0.9, h=0.05), iv.CubicLattice(3, J=-0.7, h=0.2),
-                                   iv.SquareLattice(2, J=1.1, h=0.1), iv.CubicLattice(2)])
+@pytest.mark.parametrize(
+    "model",
+    [
+        iv.SquareLattice(7, J=0.9, h=0.05),
+        iv.CubicLattice(3, J=-0.7, h=0.2),
+        iv.SquareLattice(2, J=1.1, h=0.1),
+        iv.CubicLattice(2),
+    ],
+)
 @pytest.mark.parametrize("update", ["sequential", "parallel"])
 @pytest.mark.parametrize("method", ["mf", "tap"])
 def test_lattice_stencil_agrees_with_its_graph(model, update, method):
     """Lattices (L >= 3) are swept with a stencil; the same model as a Graph goes through CSR.
     They differ only in the order of the neighbour sums (L = 2 lattices use the graph itself)."""
     T = [0.8 * model.J * 2 * model.dim if model.J > 0 else 1.0, 7.0]
-    kw = {"init": "random", "seed": 1, "update": update, "method": method, "damping": 0.2, "max_iter": 200}
+    kw = {
+        "init": "random",
+        "seed": 1,
+        "update": update,
+        "method": method,
+        "damping": 0.2,
+        "max_iter": 200,
+    }
     a = mf.solve(model, T, **kw)
     b = mf.solve(iv.models.as_graph(model), T, **kw)
     np.testing.assert_allclose(a.m, b.m, rtol=1e-12, atol=1e-13)
@@ -342,10 +389,24 @@ def test_lattice_stencil_agrees_with_its_graph(model, update, method):
 
 def test_result_table_and_trace():
     g = iv.models.sk(16, seed=7)
-    res = mf.solve(g, [0.8, 3.0], method="tap", update="parallel", damping=0.4, init="random", seed=2)
+    res = mf.solve(
+        g, [0.8, 3.0], method="tap", update="parallel", damping=0.4, init="random", seed=2
+    )
     tab = res.table()
-    assert list(tab.columns) == ["T", "beta", "method", "update", "damping", "init", "f", "u", "m", "abs_m",
-                                 "converged", "n_iter"]
+    assert list(tab.columns) == [
+        "T",
+        "beta",
+        "method",
+        "update",
+        "damping",
+        "init",
+        "f",
+        "u",
+        "m",
+        "abs_m",
+        "converged",
+        "n_iter",
+    ]
     np.testing.assert_array_equal(tab.m, res.m.mean(axis=1))
     np.testing.assert_array_equal(tab.abs_m, np.abs(res.m).mean(axis=1))
     assert tab.method.tolist() == ["tap", "tap"] and tab.init.tolist() == ["random", "random"]
@@ -407,8 +468,16 @@ BAD = [
     ("fe T=0", lambda: mf.free_energy(G, 0.0, [0.0, 0.0, 0.0]), "T"),
     ("fe method", lambda: mf.free_energy(G, 1.0, [0.0, 0.0, 0.0], method="bethe"), "method"),
     # the compiled core checks for itself too
-    ("core init length", lambda: iv._core.mean_field_solve(G, [1.0], init="given", m0=[0.0]), "init"),
-    ("core init outside", lambda: iv._core.mean_field_solve(G, [1.0], init="given", m0=[0.0, 2.0, 0.0]), "init"),
+    (
+        "core init length",
+        lambda: iv._core.mean_field_solve(G, [1.0], init="given", m0=[0.0]),
+        "init",
+    ),
+    (
+        "core init outside",
+        lambda: iv._core.mean_field_solve(G, [1.0], init="given", m0=[0.0, 2.0, 0.0]),
+        "init",
+    ),
     ("core damping", lambda: iv._core.mean_field_solve(G, [1.0], damping=1.0), "damping"),
     ("core tol", lambda: iv._core.mean_field_solve(G, [1.0], tol=NAN), "tol"),
     ("core max_iter", lambda: iv._core.mean_field_solve(G, [1.0], max_iter=0), "max_iter"),

@@ -3,23 +3,27 @@
 Statistical bounds are 5 standard errors of the quantity tested (fixed seeds), so a correct
 generator fails one of them with probability below 1e-6 per check.
 """
+
 from __future__ import annotations
 
 import math
 from collections import deque
 
+import isingvi as iv
 import numpy as np
 import pytest
-from scipy import stats
-
-import isingvi as iv
 from isingvi import _core
 from isingvi.models import as_graph
+from scipy import stats
 
 
 def same_graph(a, b) -> bool:
-    return (a.n == b.n and np.array_equal(a.edges, b.edges) and np.array_equal(a.couplings, b.couplings)
-            and np.array_equal(a.fields, b.fields))
+    return (
+        a.n == b.n
+        and np.array_equal(a.edges, b.edges)
+        and np.array_equal(a.couplings, b.couplings)
+        and np.array_equal(a.fields, b.fields)
+    )
 
 
 def is_simple(g) -> bool:
@@ -77,7 +81,9 @@ def test_sk_structure_and_coupling_distribution():
     m = N * (N - 1) // 2
     assert g.n == N and g.n_edges == m
     assert is_simple(g)
-    assert set(map(tuple, np.sort(g.edges, axis=1))) == {(i, j) for i in range(N) for j in range(i + 1, N)}
+    assert set(map(tuple, np.sort(g.edges, axis=1))) == {
+        (i, j) for i in range(N) for j in range(i + 1, N)
+    }
     assert np.all(g.fields == 0)
     x = g.couplings * math.sqrt(N)  # should be N(0, 1)
     assert abs(x.mean()) < 5 / math.sqrt(m)
@@ -129,7 +135,9 @@ def test_random_field_adds_gaussian_fields_and_keeps_the_bonds():
     assert same_graph(iv.models.random_field(base, 0.0, seed=4), base)
 
 
-@pytest.mark.parametrize("N,k", [(2, 1), (4, 3), (10, 3), (12, 4), (50, 7), (1000, 3), (31, 30), (200, 100)])
+@pytest.mark.parametrize(
+    "N,k", [(2, 1), (4, 3), (10, 3), (12, 4), (50, 7), (1000, 3), (31, 30), (200, 100)]
+)
 def test_random_regular_degrees_and_simplicity(N, k):
     g = iv.models.random_regular(N, k, seed=N + k, J=0.75)
     assert g.n == N and g.n_edges == N * k // 2
@@ -223,7 +231,9 @@ def test_checkerboard_state_energy_and_graph_energy_against_brute_force(helpers)
     edges, J, h = helpers.random_instance(9, 1)
     gg = iv.Graph(9, edges, J, h)
     S = (2 * rng.integers(0, 2, size=(50, 9)) - 1).astype(np.int8)
-    np.testing.assert_allclose([gg.energy(s) for s in S], helpers.energies(S, edges, J, h), rtol=1e-13, atol=1e-13)
+    np.testing.assert_allclose(
+        [gg.energy(s) for s in S], helpers.energies(S, edges, J, h), rtol=1e-13, atol=1e-13
+    )
 
 
 # --------------------------------------------------------------------------- Graph
@@ -240,7 +250,9 @@ def test_graph_construction_and_properties():
     empty = iv.Graph(3, [], [])
     assert empty.n_edges == 0 and empty.edges.shape == (0, 2)
     assert empty.energy(np.array([1, -1, 1], dtype=np.int8)) == 0.0
-    assert "Graph(n=4" in repr(g) and repr(iv.SquareLattice(3)) == "SquareLattice(L=3, J=1.0, h=0.0)"
+    assert (
+        "Graph(n=4" in repr(g) and repr(iv.SquareLattice(3)) == "SquareLattice(L=3, J=1.0, h=0.0)"
+    )
     assert repr(iv.CubicLattice(2, h=0.5)) == "CubicLattice(L=2, J=1.0, h=0.5)"
 
 

@@ -2,6 +2,7 @@
 
 Skipped without JAX (the optional extra ``neural``); CI installs it, so they run there.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -13,11 +14,14 @@ import sys
 import numpy as np
 import pytest
 
-jax = pytest.importorskip("jax", reason="isingvi.neural needs the extra: pip install 'isingvi[neural]'")
+jax = pytest.importorskip(
+    "jax", reason="isingvi.neural needs the extra: pip install 'isingvi[neural]'"
+)
 
 import isingvi as iv  # noqa: E402
 from isingvi import neural  # noqa: E402
 from isingvi.neural import _made  # noqa: E402
+
 van_module = importlib.import_module("isingvi.neural.van")
 
 
@@ -69,7 +73,9 @@ def test_variational_free_energy_is_an_exact_upper_bound(trained, name):
         f_q = float(np.sum(np.exp(lq) * (E + T * lq))) / g.n
         assert f_q >= f - 1e-6
         row = r.table().set_index("T").loc[T]
-        assert abs(row["f_q"] - f_q) < 4 * row["f_q_err"] + 1e-6, "the sampled F_q must estimate the exact one"
+        assert abs(row["f_q"] - f_q) < 4 * row["f_q_err"] + 1e-6, (
+            "the sampled F_q must estimate the exact one"
+        )
 
 
 def test_z2_symmetrisation_helps_a_ferromagnet_below_tc(trained):
@@ -95,11 +101,15 @@ def test_cached_sampler_equals_the_naive_one():
     n, width = 12, 8
     mask = _made.masks(n, width, 1)
     params = _made.init(jax.random.PRNGKey(0), n, width, 1)
-    params = jax.tree_util.tree_map(lambda a: a + 0.5 * jax.random.normal(jax.random.PRNGKey(1), a.shape), params)
+    params = jax.tree_util.tree_map(
+        lambda a: a + 0.5 * jax.random.normal(jax.random.PRNGKey(1), a.shape), params
+    )
     x1, l1 = _made.sample(params, mask, jax.random.PRNGKey(3), 64)
     x2, l2 = _made.sample_naive(params, mask, jax.random.PRNGKey(3), 64)
     assert np.array_equal(np.asarray(x1), np.asarray(x2))
-    np.testing.assert_allclose(np.asarray(l1), np.asarray(_made.log_prob(params, mask, x1)), atol=1e-5)
+    np.testing.assert_allclose(
+        np.asarray(l1), np.asarray(_made.log_prob(params, mask, x1)), atol=1e-5
+    )
     np.testing.assert_allclose(np.asarray(l1), np.asarray(l2), atol=1e-5)
 
 
@@ -112,7 +122,9 @@ def test_score_function_gradient_matches_a_finite_difference_of_the_exact_free_e
     energy = van_module._Energy(g)
     mask = {k: jnp.asarray(v) for k, v in _made.masks(g.n, 8, 1).items()}
     params = _made.init(jax.random.PRNGKey(0), g.n, 8, 1)
-    params = jax.tree_util.tree_map(lambda a: a + 0.3 * jax.random.normal(jax.random.PRNGKey(1), a.shape), params)
+    params = jax.tree_util.tree_map(
+        lambda a: a + 0.3 * jax.random.normal(jax.random.PRNGKey(1), a.shape), params
+    )
     states = jnp.asarray(all_states(g.n), jnp.float32)
     E = np.asarray(energy.numpy(np.asarray(states)))
 
@@ -124,6 +136,7 @@ def test_score_function_gradient_matches_a_finite_difference_of_the_exact_free_e
     grad = jax.grad(exact_free_energy_jax)(params)
     norm = math.sqrt(sum(float(jnp.sum(a**2)) for a in jax.tree_util.tree_leaves(grad)))
     v = jax.tree_util.tree_map(lambda a: a / norm, grad)
+
     def exact_free_energy(eps: float) -> float:
         p = jax.tree_util.tree_map(lambda a, d: a + eps * d, params, v)
         lq = np.asarray(_made.log_prob(p, mask, states), dtype=np.float64)
@@ -144,8 +157,14 @@ def test_score_function_gradient_matches_a_finite_difference_of_the_exact_free_e
     advantage = beta * E_x + lq
     terms = np.asarray((advantage - advantage.mean()) * grad_lq, dtype=np.float64) / beta
     estimate, error = terms.mean(), terms.std(ddof=1) / math.sqrt(len(terms))
-    assert abs(estimate - finite_difference) < 4 * error + 1e-3 * abs(finite_difference), (estimate, error, finite_difference)
-    assert error < 0.1 * abs(finite_difference), "the test must be able to tell the gradient from zero"
+    assert abs(estimate - finite_difference) < 4 * error + 1e-3 * abs(finite_difference), (
+        estimate,
+        error,
+        finite_difference,
+    )
+    assert error < 0.1 * abs(finite_difference), (
+        "the test must be able to tell the gradient from zero"
+    )
 
 
 def test_importance_sampling_tightens_with_k_and_reaches_the_exact_free_energy(trained):
@@ -191,6 +210,7 @@ def test_learning_rate_holds_while_beta_rises_then_decays_to_lr_end():
 
 
 # --------------------------------------------------------------------------- data-level models
+
 
 @pytest.fixture(scope="module")
 def ising_data():
@@ -242,12 +262,17 @@ def test_exact_likelihood_of_a_1d_latent_vae_lies_above_every_bound(vae_1d, isin
     log_joint = vae_1d.decoder_log_prob(test, z) - 0.5 * (z**2 + math.log(2 * math.pi))
     top = log_joint.max(axis=0)
     exact = (top + np.log(np.trapezoid(np.exp(log_joint - top), z[:, 0], axis=0))).mean() / 9
-    for bound in (vae_1d.elbo(test, seed=4), vae_1d.iwae(test, 10, seed=4), vae_1d.iwae(test, 1000, seed=4)):
+    for bound in (
+        vae_1d.elbo(test, seed=4),
+        vae_1d.iwae(test, 10, seed=4),
+        vae_1d.iwae(test, 1000, seed=4),
+    ):
         assert bound <= exact + 1e-4
     assert exact - vae_1d.iwae(test, 1000, seed=4) < exact - vae_1d.elbo(test, seed=4)
 
 
 # --------------------------------------------------------------------------- bad input
+
 
 @pytest.mark.parametrize(
     "call, name",
@@ -288,8 +313,10 @@ def test_bad_k_and_configs_name_the_parameter(trained):
 
 
 def test_without_jax_the_error_names_the_extra():
-    code = ("import sys; sys.modules['jax'] = None\n"
-            "import isingvi as iv, isingvi.neural as nn\n"
-            "try:\n    nn.van(iv.SquareLattice(2), 1.0)\nexcept ImportError as e:\n    print(e)\n")
+    code = (
+        "import sys; sys.modules['jax'] = None\n"
+        "import isingvi as iv, isingvi.neural as nn\n"
+        "try:\n    nn.van(iv.SquareLattice(2), 1.0)\nexcept ImportError as e:\n    print(e)\n"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert 'pip install "isingvi[neural]"' in out.stdout, out.stderr

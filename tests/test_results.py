@@ -1,10 +1,10 @@
 """isingvi.results: atomic writes keep ordinary permissions and never leave partial files."""
+
 import os
 import stat
 
 import pandas as pd
 import pytest
-
 from isingvi import results
 
 
@@ -20,10 +20,9 @@ def test_write_table_uses_umask_permissions(tmp_path):
 def test_failed_write_leaves_old_file_and_no_temporary(tmp_path):
     target = tmp_path / "t.csv"
     target.write_text("old\n")
-    with pytest.raises(RuntimeError):
-        with results.atomic_open(target) as fh:
-            fh.write("half a ta")
-            raise RuntimeError("killed")
+    with pytest.raises(RuntimeError), results.atomic_open(target) as fh:
+        fh.write("half a ta")
+        raise RuntimeError("killed")
     assert target.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["t.csv"]
 
@@ -54,13 +53,28 @@ def test_with_provenance_appends_the_columns_and_checks_existing_ones(tmp_path):
 
     df = pd.DataFrame({"T": [2.0, 3.0], "seed": [42, 42]})
     out = results.with_provenance(df, JOB, path=tmp_path)
-    assert list(out.columns) == ["T", "seed", "isingvi_version", "git_commit", "experiment", "config_hash", "master_seed"]
-    assert out.isingvi_version.tolist() == [iv.__version__] * 2 and out.git_commit.tolist() == ["unknown"] * 2
-    assert out.master_seed.tolist() == [7, 7] and "seed" in df and "experiment" not in df  # df itself untouched
+    assert list(out.columns) == [
+        "T",
+        "seed",
+        "isingvi_version",
+        "git_commit",
+        "experiment",
+        "config_hash",
+        "master_seed",
+    ]
+    assert (
+        out.isingvi_version.tolist() == [iv.__version__] * 2
+        and out.git_commit.tolist() == ["unknown"] * 2
+    )
+    assert (
+        out.master_seed.tolist() == [7, 7] and "seed" in df and "experiment" not in df
+    )  # df itself untouched
     with pytest.raises(ValueError, match="seed"):
         results.with_provenance(pd.DataFrame({"seed": [41]}), JOB, path=tmp_path)
     with pytest.raises(ValueError, match="job: .*config_hash"):
-        results.with_provenance(df, {k: v for k, v in JOB.items() if k != "config_hash"}, path=tmp_path)
+        results.with_provenance(
+            df, {k: v for k, v in JOB.items() if k != "config_hash"}, path=tmp_path
+        )
 
 
 def test_git_commit_marks_uncommitted_changes(tmp_path):
@@ -71,14 +85,19 @@ def test_git_commit_marks_uncommitted_changes(tmp_path):
         pytest.skip("git not installed")
 
     def git(*args):
-        subprocess.run(["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t", *args],
-                       check=True, capture_output=True)
+        subprocess.run(
+            ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t", *args],
+            check=True,
+            capture_output=True,
+        )
 
     git("init", "-q")
     (tmp_path / "a.txt").write_text("1\n")
     git("add", "a.txt")
     git("commit", "-q", "-m", "one")
-    head = subprocess.run(["git", "-C", str(tmp_path), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    head = subprocess.run(
+        ["git", "-C", str(tmp_path), "rev-parse", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
     assert results.git_commit(tmp_path) == head
     (tmp_path / "untracked.txt").write_text("results are not code\n")
     assert results.git_commit(tmp_path) == head
@@ -87,7 +106,9 @@ def test_git_commit_marks_uncommitted_changes(tmp_path):
 
 
 def test_config_hash_is_key_order_independent():
-    assert results.config_hash({"a": 1, "b": [1.5, 2]}) == results.config_hash({"b": [1.5, 2], "a": 1})
+    assert results.config_hash({"a": 1, "b": [1.5, 2]}) == results.config_hash(
+        {"b": [1.5, 2], "a": 1}
+    )
     assert results.config_hash({"a": 1}) != results.config_hash({"a": 2})
 
 
@@ -97,9 +118,8 @@ def test_atomic_open_refuses_modes_that_keep_or_read_the_old_file(tmp_path, mode
     old contents: atomic_open writes whole files only."""
     target = tmp_path / "t.csv"
     target.write_text("old\n")
-    with pytest.raises(ValueError, match="mode"):
-        with results.atomic_open(target, mode):
-            pass
+    with pytest.raises(ValueError, match="mode"), results.atomic_open(target, mode):
+        pass
     assert target.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["t.csv"]
 
@@ -126,7 +146,9 @@ CHECK = dict(rows=3, columns=["T", "u"], values={k: JOB[k] for k in (*results.JO
 
 def test_check_table_accepts_the_table_its_job_wrote(tmp_path):
     df = results.check_table(_job_table(tmp_path), **CHECK)
-    assert len(df) == 3 and df.config_hash.tolist() == [JOB["config_hash"]] * 3  # read as written, not a number
+    assert (
+        len(df) == 3 and df.config_hash.tolist() == [JOB["config_hash"]] * 3
+    )  # read as written, not a number
 
 
 def _truncate_at_line(path):

@@ -5,27 +5,35 @@ report; each would fail for a wrong sign of the reweighting exponent, a missing 
 errors that ignore the blocks. References: exact enumeration (L = 2, 4: u, c, |m|, m2, m4 and
 U4), Kaufman (L = 8, 16: u and c, and the maximum of c), and direct Monte Carlo runs.
 """
+
 from __future__ import annotations
 
 import re
 import types
 import warnings
 
+import isingvi as iv
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.optimize import minimize_scalar
-
-import isingvi as iv
-from isingvi.analysis import binder_crossing, fss_extrapolate, multihistogram, peak, reweight, supported_range
-
 from conftest import assert_z
+from isingvi.analysis import (
+    binder_crossing,
+    fss_extrapolate,
+    multihistogram,
+    peak,
+    reweight,
+    supported_range,
+)
+from scipy.optimize import minimize_scalar
 
 OBS = ("u", "c", "abs_m", "m2", "m4", "u4")
 
 
 def wolff(L: int, T, n_measure: int, seed: int, n_therm: int = 500):
-    return iv.mc.run(iv.SquareLattice(L), T, algorithm="wolff", n_therm=n_therm, n_measure=n_measure, seed=seed)
+    return iv.mc.run(
+        iv.SquareLattice(L), T, algorithm="wolff", n_therm=n_therm, n_measure=n_measure, seed=seed
+    )
 
 
 def exact_table(L: int, T) -> pd.DataFrame:
@@ -40,7 +48,9 @@ def exact_u4(L: int):
 
 
 def series(T, E, M, n_spins):
-    return types.SimpleNamespace(T=np.atleast_1d(T), E=np.atleast_2d(E), M=np.atleast_2d(M), n_spins=n_spins)
+    return types.SimpleNamespace(
+        T=np.atleast_1d(T), E=np.atleast_2d(E), M=np.atleast_2d(M), n_spins=n_spins
+    )
 
 
 # --- single histogram ------------------------------------------------------------------------
@@ -54,7 +64,9 @@ def run_l4():
 def test_reweight_at_the_simulated_temperature_is_summarise():
     res = wolff(8, [2.2, 2.5], 3000, seed=1)
     rw, ref = reweight(res, res.T, n_blocks=16), res.summary(n_blocks=16)
-    assert (rw.T_source == res.T).all() and np.allclose(rw.ess, 1, rtol=1e-12) and rw.supported.all()
+    assert (
+        (rw.T_source == res.T).all() and np.allclose(rw.ess, 1, rtol=1e-12) and rw.supported.all()
+    )
     for q in ("u", "c", "abs_m", "m2", "m4", "chi", "u4"):
         assert np.allclose(rw[q], ref[q], rtol=1e-10, atol=0), q
         assert np.allclose(rw[q + "_err"], ref[q + "_err"], rtol=1e-7, atol=0), q
@@ -142,15 +154,21 @@ def test_multihistogram_of_one_run_is_reweight(runs_l16):
 
 def test_multihistogram_combines_runs_given_as_a_list(runs_l16):
     """A list of one-temperature results is the same data as one three-temperature result."""
-    parts = [series(t, e, m, runs_l16.n_spins) for t, e, m in zip(runs_l16.T, runs_l16.E, runs_l16.M)]
+    parts = [
+        series(t, e, m, runs_l16.n_spins) for t, e, m in zip(runs_l16.T, runs_l16.E, runs_l16.M)
+    ]
     T = [2.25, 2.31]
     pd.testing.assert_frame_equal(multihistogram(parts, T), multihistogram(runs_l16, T), rtol=1e-9)
 
 
 def test_peak_of_c_agrees_with_kaufman(runs_l16):
     p = peak(runs_l16, "c")
-    ref = minimize_scalar(lambda t: -iv.exact.kaufman(16, [t]).c[0], bounds=(2.2, 2.4), method="bounded",
-                          options={"xatol": 1e-9})
+    ref = minimize_scalar(
+        lambda t: -iv.exact.kaufman(16, [t]).c[0],
+        bounds=(2.2, 2.4),
+        method="bounded",
+        options={"xatol": 1e-9},
+    )
     assert p.supported and p.replicates_T.shape == (32,)
     assert_z(p.T, p.T_err, ref.x, "L = 16 T of max c")
     assert_z(p.value, p.value_err, -ref.fun, "L = 16 max c")
@@ -197,7 +215,9 @@ def test_fss_extrapolate_recovers_a_line():
     # jackknife replicates: shifting one block of every point shifts the fit by as much
     reps = y[:, None] + np.linspace(-1, 1, 10)[None, :] * 1e-3
     fit = fss_extrapolate(L, y, np.full(4, 1e-3), 1.75, replicates=reps)
-    assert fit.err == pytest.approx(np.sqrt(9 / 10 * np.sum(np.linspace(-1, 1, 10) ** 2)) * 1e-3, rel=1e-9)
+    assert fit.err == pytest.approx(
+        np.sqrt(9 / 10 * np.sum(np.linspace(-1, 1, 10) ** 2)) * 1e-3, rel=1e-9
+    )
 
 
 # --- bad input names the parameter -----------------------------------------------------------
@@ -214,12 +234,19 @@ def _other_size(r):
 
 # case -> (call on a small valid run r, the parameter its message must start with)
 BAD = {
-    "mismatched E and M": (lambda r: reweight(series(r.T, r.E, r.M[:, :-1], r.n_spins), 2.3), "result.M"),
+    "mismatched E and M": (
+        lambda r: reweight(series(r.T, r.E, r.M[:, :-1], r.n_spins), 2.3),
+        "result.M",
+    ),
     "T per row": (lambda r: multihistogram(series([2.2], r.E, r.M, r.n_spins), 2.3), "results.T"),
     "non-positive T_new": (lambda r: reweight(r, [2.3, 0.0]), "T_new"),
     "NaN T_new": (lambda r: multihistogram(r, [np.nan]), "T_new"),
-    "NaN energy": (lambda r: reweight(series(r.T, np.where(r.E == r.E[0, 0], np.nan, r.E), r.M, r.n_spins), 2.3),
-                   "result.E"),
+    "NaN energy": (
+        lambda r: reweight(
+            series(r.T, np.where(r.E[0, 0] == r.E, np.nan, r.E), r.M, r.n_spins), 2.3
+        ),
+        "result.E",
+    ),
     "|M| > N": (lambda r: reweight(series(r.T, r.E, r.M * 10, r.n_spins), 2.3), "result.M"),
     "not a result": (lambda r: multihistogram([1, 2], 2.3), "results[0]"),
     "sizes differ": (lambda r: multihistogram([r, _other_size(r)], 2.3), "results"),
@@ -232,13 +259,24 @@ BAD = {
     "quantity": (lambda r: peak(r, "u"), "quantity"),
     "reversed T_range": (lambda r: peak(r, "c", T_range=(2.5, 2.2)), "T_range"),
     "T_range without a crossing": (lambda r: binder_crossing(r, r, T_range=(2.2, 2.5)), "T_range"),
-    "exact curves without T_range": (lambda r: binder_crossing(exact_u4(2), exact_u4(4)), "T_range"),
+    "exact curves without T_range": (
+        lambda r: binder_crossing(exact_u4(2), exact_u4(4)),
+        "T_range",
+    ),
     "n_grid": (lambda r: binder_crossing(r, r, n_grid=1), "n_grid"),
     "errors <= 0": (lambda r: fss_extrapolate([8, 16], [2.27, 2.27], [1e-3, 0.0], 1.0), "errors"),
-    "exponent <= 0": (lambda r: fss_extrapolate([8, 16], [2.27, 2.27], [1e-3, 1e-3], 0.0), "exponent"),
-    "values per L": (lambda r: fss_extrapolate([8, 16, 32], [2.27, 2.27], [1e-3, 1e-3], 1.0), "values"),
-    "replicates shape": (lambda r: fss_extrapolate([8, 16], [2.2, 2.3], [1e-3, 1e-3], 1.0, replicates=[1, 2]),
-                         "replicates"),
+    "exponent <= 0": (
+        lambda r: fss_extrapolate([8, 16], [2.27, 2.27], [1e-3, 1e-3], 0.0),
+        "exponent",
+    ),
+    "values per L": (
+        lambda r: fss_extrapolate([8, 16, 32], [2.27, 2.27], [1e-3, 1e-3], 1.0),
+        "values",
+    ),
+    "replicates shape": (
+        lambda r: fss_extrapolate([8, 16], [2.2, 2.3], [1e-3, 1e-3], 1.0, replicates=[1, 2]),
+        "replicates",
+    ),
 }
 
 

@@ -4,6 +4,7 @@ Fails when _core gains a public name the stub lacks, when the stub names somethi
 does not have, and when the parameters of a function or method (as pybind11 reports them in
 its signature docstrings) differ from the stub's, including the number of overloads.
 """
+
 from __future__ import annotations
 
 import ast
@@ -11,10 +12,9 @@ import inspect
 import pathlib
 import re
 
-import pytest
-
 import isingvi
 import isingvi._core as core
+import pytest
 
 STUB = pathlib.Path(isingvi.__file__).with_name("_core.pyi")
 
@@ -126,15 +126,23 @@ def test_class_members_match(stub, cls_name):
     cls = getattr(core, cls_name)
     base = _runtime_public(cls.__mro__[-2])  # pybind11_object's own names
     # pybind11 adds _pybind11_conduit_v1_ to every class: an implementation detail
-    runtime = {n for n in _runtime_public(cls) - base if not n.startswith("_pybind11")} | {"__init__"}
-    assert runtime - stub_members == set(), f"{cls_name}: stub lacks {sorted(runtime - stub_members)}"
-    assert stub_members - runtime == set(), f"{cls_name}: stub has extra {sorted(stub_members - runtime)}"
+    runtime = {n for n in _runtime_public(cls) - base if not n.startswith("_pybind11")} | {
+        "__init__"
+    }
+    assert runtime - stub_members == set(), (
+        f"{cls_name}: stub lacks {sorted(runtime - stub_members)}"
+    )
+    assert stub_members - runtime == set(), (
+        f"{cls_name}: stub has extra {sorted(stub_members - runtime)}"
+    )
     # properties are properties in both, methods are methods in both
     for fn in cls_node.body:
         if not isinstance(fn, ast.FunctionDef) or fn.name == "__init__":
             continue
         is_prop = any(ast.unparse(d) == "property" for d in fn.decorator_list)
-        assert is_prop == isinstance(inspect.getattr_static(cls, fn.name), property), f"{cls_name}.{fn.name}"
+        assert is_prop == isinstance(inspect.getattr_static(cls, fn.name), property), (
+            f"{cls_name}.{fn.name}"
+        )
 
 
 @pytest.mark.parametrize("cls_name", ["Lattice", "Graph"])
@@ -142,7 +150,9 @@ def test_method_parameters_match(stub, cls_name):
     (cls_node,) = _top_level(stub)[cls_name]
     cls = getattr(core, cls_name)
     for fn in cls_node.body:
-        if not isinstance(fn, ast.FunctionDef) or any(ast.unparse(d) == "property" for d in fn.decorator_list):
+        if not isinstance(fn, ast.FunctionDef) or any(
+            ast.unparse(d) == "property" for d in fn.decorator_list
+        ):
             continue
         sigs = _signatures(getattr(cls, fn.name), fn.name)
         assert sigs, f"no pybind11 signature for {cls_name}.{fn.name}"
@@ -159,10 +169,18 @@ def test_function_parameters_and_overloads_match(stub):
         sigs = _signatures(getattr(core, name), name)
         assert sigs, f"no pybind11 signature for {name}"
         if len(sigs) > 1:
-            assert all(any(ast.unparse(d) == "overload" for d in f.decorator_list) for f in fns), name
+            assert all(any(ast.unparse(d) == "overload" for d in f.decorator_list) for f in fns), (
+                name
+            )
         assert [_stub_params(f) for f in fns] == sigs, name
         checked += 1
-    assert checked == len([n for n in _runtime_public(core) if callable(getattr(core, n)) and not isinstance(getattr(core, n), type)])
+    assert checked == len(
+        [
+            n
+            for n in _runtime_public(core)
+            if callable(getattr(core, n)) and not isinstance(getattr(core, n), type)
+        ]
+    )
 
 
 def test_mc_sweep_has_two_overloads(stub):
@@ -172,8 +190,12 @@ def test_mc_sweep_has_two_overloads(stub):
 
 def test_the_checker_detects_a_missing_and_an_extra_name(stub):
     """The comparison itself can fail: drop a name, add a bogus one."""
-    trimmed = ast.Module(body=[n for n in stub.body if getattr(n, "name", None) != "kaufman"], type_ignores=[])
+    trimmed = ast.Module(
+        body=[n for n in stub.body if getattr(n, "name", None) != "kaufman"], type_ignores=[]
+    )
     runtime = _runtime_public(core) | {"__version__"}
     assert runtime - set(_top_level(trimmed)) == {"kaufman"}
     bogus = ast.parse(STUB.read_text() + "\ndef not_in_core() -> None: ...\n")
-    assert {n for n in set(_top_level(bogus)) - _stub_helpers(bogus) if not hasattr(core, n)} == {"not_in_core"}
+    assert {n for n in set(_top_level(bogus)) - _stub_helpers(bogus) if not hasattr(core, n)} == {
+        "not_in_core"
+    }

@@ -5,15 +5,15 @@ Statistical checks use fixed seeds (not chosen after looking at results), the li
 integrated autocorrelation times. Detailed balance is checked on the histogram of all 2^N
 states (chi-square), which must also reject the weights at a temperature 5% off.
 """
+
 from __future__ import annotations
 
+import isingvi as iv
 import numpy as np
 import pytest
-from scipy import stats
-
-import isingvi as iv
 from isingvi.analysis import tau_int, tau_sweeps
 from isingvi.models import as_graph
+from scipy import stats
 
 SW = "swendsen-wang"
 N_BLOCKS = 32
@@ -26,12 +26,16 @@ def check_exact(res, exact, cols=("u", "c", "abs_m"), what=""):
     zs = []
     for k in range(len(s)):
         tau = max(s["tau_e"][k], s["tau_abs_m"][k])
-        assert n / N_BLOCKS > 20 * tau, f"{what} T={s['T'][k]}: blocks of {n // N_BLOCKS} vs tau {tau:.1f}"
+        assert n / N_BLOCKS > 20 * tau, (
+            f"{what} T={s['T'][k]}: blocks of {n // N_BLOCKS} vs tau {tau:.1f}"
+        )
         for col in cols:
             err = s[f"{col}_err"][k]
             assert err > 0, (what, col)
             z = (s[col][k] - exact[col][k]) / err
-            assert abs(z) < 4, f"{what} T={s['T'][k]} {col}: {s[col][k]:.6f} +- {err:.1e} vs {exact[col][k]:.6f} (z = {z:.2f})"
+            assert abs(z) < 4, (
+                f"{what} T={s['T'][k]} {col}: {s[col][k]:.6f} +- {err:.1e} vs {exact[col][k]:.6f} (z = {z:.2f})"
+            )
             zs.append(z)
     return zs
 
@@ -40,10 +44,25 @@ def check_exact(res, exact, cols=("u", "c", "abs_m"), what=""):
 
 EXACT_CASES = [
     ("square 4x4", lambda: iv.SquareLattice(4), [1.8, 2.269, 3.0], ("u", "c", "abs_m")),
-    ("square 3x3 (odd L)", lambda: iv.SquareLattice(3, J=0.7), [1.0, 2.0, 4.0], ("u", "c", "abs_m", "m4")),
-    ("square 2x2 (double bonds)", lambda: iv.SquareLattice(2), [2.0, 5.0], ("u", "c", "abs_m", "m2")),
+    (
+        "square 3x3 (odd L)",
+        lambda: iv.SquareLattice(3, J=0.7),
+        [1.0, 2.0, 4.0],
+        ("u", "c", "abs_m", "m4"),
+    ),
+    (
+        "square 2x2 (double bonds)",
+        lambda: iv.SquareLattice(2),
+        [2.0, 5.0],
+        ("u", "c", "abs_m", "m2"),
+    ),
     ("cubic L=2 (double bonds)", lambda: iv.CubicLattice(2), [3.0, 6.0, 10.0], ("u", "c", "abs_m")),
-    ("random regular", lambda: iv.models.random_regular(12, 3, seed=7), [1.2, 2.0, 3.5], ("u", "c", "abs_m", "m2")),
+    (
+        "random regular",
+        lambda: iv.models.random_regular(12, 3, seed=7),
+        [1.2, 2.0, 3.5],
+        ("u", "c", "abs_m", "m2"),
+    ),
     ("tree", lambda: iv.models.random_tree(11, seed=14), [0.8, 2.0], ("u", "c", "abs_m")),
 ]
 
@@ -65,7 +84,9 @@ def test_weighted_ferromagnet_with_zero_bonds_vs_enumeration():
     g = iv.Graph(n, edges, J)
     T = [0.8, 2.0]
     res = iv.mc.run(g, T, SW, n_therm=1000, n_measure=60_000, seed=402)
-    check_exact(res, iv.exact.enumerate(g, T), cols=("u", "c", "abs_m", "m2"), what="weighted ferro")
+    check_exact(
+        res, iv.exact.enumerate(g, T), cols=("u", "c", "abs_m", "m2"), what="weighted ferro"
+    )
 
 
 def test_square_16x16_vs_kaufman():
@@ -104,11 +125,17 @@ def test_stationary_distribution_is_boltzmann(name, make, T, helpers):
     else:
         model = make()
     g = as_graph(model)
-    res = iv.mc.run(model, T, SW, n_therm=100, n_measure=400_000, every=4, seed=404, save_configs=True)
+    res = iv.mc.run(
+        model, T, SW, n_therm=100, n_measure=400_000, every=4, seed=404, save_configs=True
+    )
     assert tau_int(res.E[0]) < 0.8  # thinned samples are close to independent
     E = helpers.energies(helpers.all_states(g.n), g.edges, g.couplings, g.fields)
-    p_right, p_wrong = (_chi_square(res.configs[0], helpers.boltzmann(E, t)[0], helpers) for t in (T, 1.05 * T))
-    assert p_right > 1e-4, f"{name}: chi-square p = {p_right:.2e} against the right Boltzmann weights"
+    p_right, p_wrong = (
+        _chi_square(res.configs[0], helpers.boltzmann(E, t)[0], helpers) for t in (T, 1.05 * T)
+    )
+    assert p_right > 1e-4, (
+        f"{name}: chi-square p = {p_right:.2e} against the right Boltzmann weights"
+    )
     assert p_wrong < 1e-6, f"{name}: chi-square p = {p_wrong:.2e} against a temperature 5% off"
 
 
@@ -131,7 +158,9 @@ BOOKKEEPING = [
 def test_recorded_E_and_M_match_the_configurations(name, make):
     model = make()
     g = as_graph(model)
-    res = iv.mc.run(model, [0.7, 2.3, 5.0], SW, n_therm=20, n_measure=200, every=2, seed=9, save_configs=True)
+    res = iv.mc.run(
+        model, [0.7, 2.3, 5.0], SW, n_therm=20, n_measure=200, every=2, seed=9, save_configs=True
+    )
     assert res.configs.shape == (3, 100, g.n) and set(np.unique(res.configs)) <= {-1, 1}
     E = np.array([[g.energy(c) for c in row] for row in res.configs])
     np.testing.assert_allclose(res.E, E, rtol=1e-12, atol=1e-9)
@@ -141,9 +170,15 @@ def test_recorded_E_and_M_match_the_configurations(name, make):
 def test_acceptance_and_cluster_sizes():
     """A cluster flips with probability 1/2 whatever its size: about half the spins flip.
     Flipped clusters shrink with T; at J = 0 every spin is its own cluster."""
-    res = iv.mc.run(iv.SquareLattice(16), [1.5, 2.269, 5.0], SW, n_therm=100, n_measure=2000, seed=5)
+    res = iv.mc.run(
+        iv.SquareLattice(16), [1.5, 2.269, 5.0], SW, n_therm=100, n_measure=2000, seed=5
+    )
     assert np.all(np.abs(res.acceptance - 0.5) < 0.03), res.acceptance
-    assert np.all(np.diff(res.cluster_size) < 0) and res.cluster_size[0] > 10 and res.cluster_size[2] < 2
+    assert (
+        np.all(np.diff(res.cluster_size) < 0)
+        and res.cluster_size[0] > 10
+        and res.cluster_size[2] < 2
+    )
     free = iv.mc.run(iv.SquareLattice(8, J=0.0), 1.0, SW, n_therm=0, n_measure=4000, seed=6)
     assert free.cluster_size[0] == 1.0 and abs(free.acceptance[0] - 0.5) < 0.01
     s = free.summary()
@@ -174,8 +209,13 @@ def _run(name, T=(1.5, 2.5, 4.0), **kw):
 
 
 def _same(a, b):
-    return (np.array_equal(a.E, b.E) and np.array_equal(a.M, b.M) and np.array_equal(a.configs, b.configs)
-            and np.array_equal(a.acceptance, b.acceptance) and np.array_equal(a.cluster_size, b.cluster_size))
+    return (
+        np.array_equal(a.E, b.E)
+        and np.array_equal(a.M, b.M)
+        and np.array_equal(a.configs, b.configs)
+        and np.array_equal(a.acceptance, b.acceptance)
+        and np.array_equal(a.cluster_size, b.cluster_size)
+    )
 
 
 @pytest.mark.parametrize("name", ["square", "cubic", "graph"])
@@ -211,16 +251,53 @@ def test_autocorrelation_at_Tc_in_sweeps():
 
 E1 = [(0, 1), (1, 2)]
 BAD = [
-    ("field on a lattice", lambda: iv.mc.run(iv.SquareLattice(4, h=0.1), 2.0, SW, n_measure=4), "h"),
-    ("field on a cubic lattice", lambda: iv.mc.run(iv.CubicLattice(3, h=-0.1), 2.0, SW, n_measure=4), "h"),
-    ("antiferromagnetic lattice", lambda: iv.mc.run(iv.SquareLattice(4, J=-1.0), 2.0, SW, n_measure=4), "J"),
-    ("field on a graph", lambda: iv.mc.run(iv.Graph(3, E1, 1.0, [0, 0, 1e-9]), 2.0, SW, n_measure=4), "fields"),
-    ("one negative bond", lambda: iv.mc.run(iv.Graph(3, E1, [1.0, -0.1]), 2.0, SW, n_measure=4), "couplings"),
-    ("spin glass", lambda: iv.mc.run(iv.models.edwards_anderson(4, seed=1), 1.0, SW, n_measure=4), "couplings"),
-    ("random field", lambda: iv.mc.run(iv.models.random_field(iv.SquareLattice(4), 0.5, 0), 2.0, SW, n_measure=4),
-     "fields"),
-    ("multispin kernel", lambda: iv.mc.run(iv.SquareLattice(128), 2.0, SW, n_measure=4, kernel="multispin"), "kernel"),
-    ("unknown algorithm", lambda: iv.mc.run(iv.SquareLattice(4), 2.0, "swendsen_wang", n_measure=4), "algorithm"),
+    (
+        "field on a lattice",
+        lambda: iv.mc.run(iv.SquareLattice(4, h=0.1), 2.0, SW, n_measure=4),
+        "h",
+    ),
+    (
+        "field on a cubic lattice",
+        lambda: iv.mc.run(iv.CubicLattice(3, h=-0.1), 2.0, SW, n_measure=4),
+        "h",
+    ),
+    (
+        "antiferromagnetic lattice",
+        lambda: iv.mc.run(iv.SquareLattice(4, J=-1.0), 2.0, SW, n_measure=4),
+        "J",
+    ),
+    (
+        "field on a graph",
+        lambda: iv.mc.run(iv.Graph(3, E1, 1.0, [0, 0, 1e-9]), 2.0, SW, n_measure=4),
+        "fields",
+    ),
+    (
+        "one negative bond",
+        lambda: iv.mc.run(iv.Graph(3, E1, [1.0, -0.1]), 2.0, SW, n_measure=4),
+        "couplings",
+    ),
+    (
+        "spin glass",
+        lambda: iv.mc.run(iv.models.edwards_anderson(4, seed=1), 1.0, SW, n_measure=4),
+        "couplings",
+    ),
+    (
+        "random field",
+        lambda: iv.mc.run(
+            iv.models.random_field(iv.SquareLattice(4), 0.5, 0), 2.0, SW, n_measure=4
+        ),
+        "fields",
+    ),
+    (
+        "multispin kernel",
+        lambda: iv.mc.run(iv.SquareLattice(128), 2.0, SW, n_measure=4, kernel="multispin"),
+        "kernel",
+    ),
+    (
+        "unknown algorithm",
+        lambda: iv.mc.run(iv.SquareLattice(4), 2.0, "swendsen_wang", n_measure=4),
+        "algorithm",
+    ),
 ]
 
 

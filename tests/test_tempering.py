@@ -8,17 +8,17 @@ recorded energies (a martingale: its z-score is exact whatever the correlations)
 joint histogram of two replicas against the product of Boltzmann weights (chi-square, which
 must also reject the weights with the two temperatures exchanged).
 """
+
 from __future__ import annotations
 
 import dataclasses
 
+import isingvi as iv
 import numpy as np
 import pytest
-from scipy import stats
-
-import isingvi as iv
 from isingvi.analysis import binned_mean, summarise, tau_int, tau_sweeps
 from isingvi.models import as_graph
+from scipy import stats
 
 PT = iv.mc.parallel_tempering
 N_BLOCKS = 32
@@ -32,14 +32,18 @@ def check_exact(res, exact, cols=("u", "c", "abs_m", "m2"), what="", rows=None):
     zs = []
     for k in range(len(s)) if rows is None else rows:
         tau = max(s["tau_e"][k], s["tau_abs_m"][k])
-        assert n / N_BLOCKS > 20 * tau, f"{what} T={s['T'][k]}: blocks of {n // N_BLOCKS} vs tau {tau:.1f}"
+        assert n / N_BLOCKS > 20 * tau, (
+            f"{what} T={s['T'][k]}: blocks of {n // N_BLOCKS} vs tau {tau:.1f}"
+        )
         for col in cols:
             value, err, ref = s[col][k], s[f"{col}_err"][k], exact[col][k]
             if err == 0:
                 assert abs(value - ref) < 1e-4, (what, s["T"][k], col, value, ref)
                 continue
             z = (value - ref) / err
-            assert abs(z) < 4, f"{what} T={s['T'][k]} {col}: {value:.6f} +- {err:.1e} vs {ref:.6f} (z = {z:.2f})"
+            assert abs(z) < 4, (
+                f"{what} T={s['T'][k]} {col}: {value:.6f} +- {err:.1e} vs {ref:.6f} (z = {z:.2f})"
+            )
             zs.append(z)
     return zs
 
@@ -56,9 +60,17 @@ def check_marginals(res, exact, what=""):
             m, err = binned_mean(res.configs[k, :, i], N_BLOCKS)
             ref = exact[f"marginal_{i}"][k]
             if err == 0:
-                assert m == np.sign(ref) and n * (1 - abs(ref)) / 2 < 20, (what, res.T[k], i, m, ref)
+                assert m == np.sign(ref) and n * (1 - abs(ref)) / 2 < 20, (
+                    what,
+                    res.T[k],
+                    i,
+                    m,
+                    ref,
+                )
                 continue
-            assert abs(m - ref) / err < 4, f"{what} T={res.T[k]} s_{i}: {m:.5f} +- {err:.1e} vs {ref:.5f}"
+            assert abs(m - ref) / err < 4, (
+                f"{what} T={res.T[k]} s_{i}: {m:.5f} +- {err:.1e} vs {ref:.5f}"
+            )
 
 
 # --------------------------------------------------------------------------- vs enumeration
@@ -66,19 +78,46 @@ def check_marginals(res, exact, what=""):
 EXACT_CASES = [
     # T = 1.2 at h = 0.2: the state against the field holds 0.5% of the weight, which a single
     # Metropolis chain almost never reaches (see tests/test_mc.py); the ladder carries it down.
-    ("square 4x4 h=0.2", lambda: iv.SquareLattice(4, h=0.2), [1.2, 1.5, 1.9, 2.4, 3.0], "metropolis"),
-    ("square 4x4 J=-1 h=0.5", lambda: iv.SquareLattice(4, J=-1.0, h=0.5), [2.5, 1.2, 1.7], "heatbath"),
-    ("RFIM graph", lambda: iv.models.random_field(iv.models.random_regular(10, 3, seed=8), sigma=0.8, seed=9),
-     [0.6, 0.8, 1.1, 1.5, 2.2, 3.0], "metropolis"),
-    ("SK + fields", lambda: iv.models.random_field(iv.models.sk(9, seed=11), sigma=0.5, seed=12),
-     [0.3, 0.45, 0.65, 0.9, 1.4], "heatbath"),
+    (
+        "square 4x4 h=0.2",
+        lambda: iv.SquareLattice(4, h=0.2),
+        [1.2, 1.5, 1.9, 2.4, 3.0],
+        "metropolis",
+    ),
+    (
+        "square 4x4 J=-1 h=0.5",
+        lambda: iv.SquareLattice(4, J=-1.0, h=0.5),
+        [2.5, 1.2, 1.7],
+        "heatbath",
+    ),
+    (
+        "RFIM graph",
+        lambda: iv.models.random_field(iv.models.random_regular(10, 3, seed=8), sigma=0.8, seed=9),
+        [0.6, 0.8, 1.1, 1.5, 2.2, 3.0],
+        "metropolis",
+    ),
+    (
+        "SK + fields",
+        lambda: iv.models.random_field(iv.models.sk(9, seed=11), sigma=0.5, seed=12),
+        [0.3, 0.45, 0.65, 0.9, 1.4],
+        "heatbath",
+    ),
 ]
 
 
 @pytest.mark.parametrize("name,make,T,alg", EXACT_CASES, ids=[c[0] for c in EXACT_CASES])
 def test_vs_enumeration(name, make, T, alg):
     model = make()
-    res = PT(model, T, n_therm=2000, n_measure=60_000, algorithm=alg, every=2, seed=501, save_configs=True)
+    res = PT(
+        model,
+        T,
+        n_therm=2000,
+        n_measure=60_000,
+        algorithm=alg,
+        every=2,
+        seed=501,
+        save_configs=True,
+    )
     assert list(res.T) == T and res.sampler == f"tempering-sequential-{alg}"
     exact = iv.exact.enumerate(model, T, marginals=True)
     check_exact(res, exact, what=name)
@@ -117,7 +156,10 @@ def test_edwards_anderson_4x4_at_T_0_3_where_metropolis_fails():
     m = met.summary().iloc[0]
     z_met = (m["abs_m"] - exact["abs_m"][0]) / m["abs_m_err"]
     # both ways: far off, and with an error bar that cannot be trusted (tau > a block / 20)
-    assert abs(z_met) > 4 and m["tau_abs_m"] > len(met.E[0]) / N_BLOCKS / 20, (z_met, m["tau_abs_m"])
+    assert abs(z_met) > 4 and m["tau_abs_m"] > len(met.E[0]) / N_BLOCKS / 20, (
+        z_met,
+        m["tau_abs_m"],
+    )
 
 
 # --------------------------------------------------------------------------- the swap move
@@ -150,7 +192,9 @@ def test_swap_acceptance_is_min_1_exp_dbeta_dE(helpers):
 
     E = helpers.energies(helpers.all_states(4), g.edges, g.couplings, g.fields)
     w0, w1 = helpers.boltzmann(E, T[0])[0], helpers.boltzmann(E, T[1])[0]
-    a_exact = w0 @ np.minimum(1.0, np.exp(np.minimum((b0 - b1) * (E[:, None] - E[None, :]), 0.0))) @ w1
+    a_exact = (
+        w0 @ np.minimum(1.0, np.exp(np.minimum((b0 - b1) * (E[:, None] - E[None, :]), 0.0))) @ w1
+    )
     a, err = binned_mean(p, N_BLOCKS)
     assert abs(a - a_exact) < 4 * err, (a, err, a_exact)
     assert res.swap_acceptance[0] == res.swap_accepted[0] / res.swap_attempts[0]
@@ -170,7 +214,9 @@ def test_two_replica_joint_distribution_is_the_product_of_boltzmann_weights(help
     E = helpers.energies(helpers.all_states(4), g.edges, g.couplings, g.fields)
 
     def p_value(t0, t1):
-        expected = len(joint) * np.outer(helpers.boltzmann(E, t0)[0], helpers.boltzmann(E, t1)[0]).ravel()
+        expected = (
+            len(joint) * np.outer(helpers.boltzmann(E, t0)[0], helpers.boltzmann(E, t1)[0]).ravel()
+        )
         small = expected < 5
         obs = np.append(counts[~small], counts[small].sum())
         exp = np.append(expected[~small], expected[small].sum())
@@ -216,8 +262,12 @@ def test_a_good_ladder_makes_round_trips_and_reports_swaps():
     res = PT(g, EA_LADDER, n_therm=100, n_measure=5000, swap_every=2, seed=3)
     df = res.swaps()
     assert list(df.columns) == ["T_low", "T_high", "attempts", "accepted", "acceptance"]
-    assert np.array_equal(df["T_low"], EA_LADDER[:-1]) and np.array_equal(df["T_high"], EA_LADDER[1:])
-    assert np.all(df["attempts"] == 2500) and np.all((df["acceptance"] > 0.2) & (df["acceptance"] <= 1))
+    assert np.array_equal(df["T_low"], EA_LADDER[:-1]) and np.array_equal(
+        df["T_high"], EA_LADDER[1:]
+    )
+    assert np.all(df["attempts"] == 2500) and np.all(
+        (df["acceptance"] > 0.2) & (df["acceptance"] <= 1)
+    )
     assert res.round_trips.sum() > 20
 
 
@@ -235,8 +285,19 @@ def _pt(model=None, T=(0.5, 0.8, 1.2, 1.9, 3.0), **kw):
 
 
 def _same(a, b):
-    return all(np.array_equal(getattr(a, f), getattr(b, f)) for f in
-               ("E", "M", "configs", "marginals", "acceptance", "swap_attempts", "swap_accepted", "round_trips"))
+    return all(
+        np.array_equal(getattr(a, f), getattr(b, f))
+        for f in (
+            "E",
+            "M",
+            "configs",
+            "marginals",
+            "acceptance",
+            "swap_attempts",
+            "swap_accepted",
+            "round_trips",
+        )
+    )
 
 
 @pytest.mark.parametrize("alg", ["metropolis", "heatbath"])
@@ -266,8 +327,20 @@ def test_without_swap_rounds_each_temperature_is_mcs_chain(alg, kind):
     on the model's Graph at its temperature, with the same seed."""
     model = _model() if kind == "graph" else iv.SquareLattice(4, J=0.8, h=0.3)
     T = [2.0, 0.7, 1.3]
-    pt = PT(model, T, n_therm=30, n_measure=200, every=2, swap_every=10**9, algorithm=alg, seed=7, save_configs=True)
-    mc = iv.mc.run(as_graph(model), T, alg, n_therm=30, n_measure=200, every=2, seed=7, save_configs=True)
+    pt = PT(
+        model,
+        T,
+        n_therm=30,
+        n_measure=200,
+        every=2,
+        swap_every=10**9,
+        algorithm=alg,
+        seed=7,
+        save_configs=True,
+    )
+    mc = iv.mc.run(
+        as_graph(model), T, alg, n_therm=30, n_measure=200, every=2, seed=7, save_configs=True
+    )
     assert np.all(pt.swap_attempts == 0) and np.all(pt.round_trips == 0)
     for f in ("E", "M", "configs", "acceptance"):
         assert np.array_equal(getattr(pt, f), getattr(mc, f)), f
@@ -277,7 +350,9 @@ def test_every_only_thins_the_same_run():
     dense = _pt(every=1, n_measure=120)
     thin = _pt(every=4, n_measure=120)
     assert thin.E.shape == (5, 30)
-    assert np.array_equal(thin.E, dense.E[:, 3::4]) and np.array_equal(thin.configs, dense.configs[:, 3::4])
+    assert np.array_equal(thin.E, dense.E[:, 3::4]) and np.array_equal(
+        thin.configs, dense.configs[:, 3::4]
+    )
     assert np.array_equal(thin.swap_accepted, dense.swap_accepted)
 
 
@@ -288,12 +363,19 @@ def test_result_feeds_the_analysis_and_matches_its_configurations():
     model = iv.CubicLattice(3, J=0.5, h=0.1)
     g = as_graph(model)
     res = PT(model, [4.0, 2.0, 1.0], n_therm=20, n_measure=200, every=2, seed=9, save_configs=True)
-    assert res.E.shape == res.M.shape == (3, 100) and res.configs.shape == (3, 100, 27) and res.n_spins == 27
+    assert (
+        res.E.shape == res.M.shape == (3, 100)
+        and res.configs.shape == (3, 100, 27)
+        and res.n_spins == 27
+    )
     assert np.array_equal(res.ladder, [1.0, 2.0, 4.0])
     E = np.array([[g.energy(c) for c in row] for row in res.configs])
     np.testing.assert_allclose(res.E, E, rtol=1e-12, atol=1e-9)
     np.testing.assert_array_equal(res.M, res.configs.sum(axis=2))
-    assert np.all((res.acceptance > 0) & (res.acceptance < 1)) and res.acceptance[0] > res.acceptance[2]
+    assert (
+        np.all((res.acceptance > 0) & (res.acceptance < 1))
+        and res.acceptance[0] > res.acceptance[2]
+    )
     s = summarise(res)
     assert list(s["T"]) == [4.0, 2.0, 1.0] and s.equals(res.summary())
     tau = tau_sweeps(res)
@@ -315,8 +397,13 @@ def test_swaps_table_checks_what_the_result_holds():
 
 def test_progress_counts_sweeps_of_every_replica():
     seen = []
-    PT(iv.SquareLattice(8), [1.0, 2.0, 3.0], n_therm=100, n_measure=3000,
-       progress=lambda done, total: seen.append((done, total)))
+    PT(
+        iv.SquareLattice(8),
+        [1.0, 2.0, 3.0],
+        n_therm=100,
+        n_measure=3000,
+        progress=lambda done, total: seen.append((done, total)),
+    )
     done, total = np.array(seen).T
     assert np.all(np.diff(done) >= 0) and total[-1] == 3 * 3100 and done[-1] == total[-1]
 
@@ -338,7 +425,11 @@ BAD = [
     ("scalar T", lambda: PT(SQ, 1.0, n_measure=10), "T"),
     ("2-D T", lambda: PT(SQ, [[1.0, 2.0]], n_measure=10), "T"),
     ("wolff", lambda: PT(SQ, [1.0, 2.0], algorithm="wolff", n_measure=10), "algorithm"),
-    ("swendsen-wang", lambda: PT(SQ, [1.0, 2.0], algorithm="swendsen-wang", n_measure=10), "algorithm"),
+    (
+        "swendsen-wang",
+        lambda: PT(SQ, [1.0, 2.0], algorithm="swendsen-wang", n_measure=10),
+        "algorithm",
+    ),
     ("every > n_measure", lambda: PT(SQ, [1.0, 2.0], n_measure=10, every=11), "every"),
     ("every 0", lambda: PT(SQ, [1.0, 2.0], n_measure=10, every=0), "every"),
     ("swap_every 0", lambda: PT(SQ, [1.0, 2.0], n_measure=10, swap_every=0), "swap_every"),
@@ -351,8 +442,11 @@ BAD = [
     ("save_configs", lambda: PT(SQ, [1.0, 2.0], n_measure=10, save_configs="yes"), "save_configs"),
     ("progress", lambda: PT(SQ, [1.0, 2.0], n_measure=10, progress="yes"), "progress"),
     ("model", lambda: PT(np.ones((4, 4)), [1.0, 2.0], n_measure=10), "model"),
-    ("huge configs", lambda: PT(iv.SquareLattice(1024), [1.0, 2.0], n_measure=10**6, save_configs=True),
-     "save_configs"),
+    (
+        "huge configs",
+        lambda: PT(iv.SquareLattice(1024), [1.0, 2.0], n_measure=10**6, save_configs=True),
+        "save_configs",
+    ),
 ]
 
 

@@ -6,15 +6,15 @@ itself; 60-digit Decimal solutions of the self-consistency equations; the exact 
 lattice at high T; the ground state at low T; and mean field on finite periodic lattices from
 the graph solver.
 """
+
 from __future__ import annotations
 
 import math
 from decimal import Decimal, getcontext
 
+import isingvi as iv
 import numpy as np
 import pytest
-
-import isingvi as iv
 
 mf = iv.meanfield
 
@@ -25,6 +25,7 @@ mf = iv.meanfield
 
 def _vanishing_point(z: int, method: str) -> float:
     """The T where the ordered branch's m at h = 0 vanishes, by bisection on the solver."""
+
     def ordered(T: float) -> bool:
         return mf.uniform(T, z=z, method=method).m.iloc[0] > 0.0
 
@@ -42,7 +43,12 @@ def _vanishing_point(z: int, method: str) -> float:
 
 @pytest.mark.parametrize(
     "z, method, expected",
-    [(4, "mf", 4.0), (6, "mf", 6.0), (4, "bethe", 2 / math.log(2)), (6, "bethe", 2 / math.log(1.5))],
+    [
+        (4, "mf", 4.0),
+        (6, "mf", 6.0),
+        (4, "bethe", 2 / math.log(2)),
+        (6, "bethe", 2 / math.log(1.5)),
+    ],
 )
 def test_critical_temperature_where_the_ordered_branch_vanishes(z, method, expected):
     Tc = _vanishing_point(z, method)
@@ -110,10 +116,7 @@ def bethe_reference(T, z: int, h: float) -> Decimal:
     def g(x):
         return x - b - (z - 1) * _atanh(t * _tanh(x))
 
-    if h == 0 and g(tiny) > 0:
-        x = D(0)
-    else:
-        x = _bisect(g, max(b, tiny), b + (z - 1) / T)
+    x = D(0) if h == 0 and g(tiny) > 0 else _bisect(g, max(b, tiny), b + (z - 1) / T)
     return _tanh(b + z * _atanh(t * _tanh(x)))
 
 
@@ -154,7 +157,10 @@ def test_bethe_m_is_exact_for_a_temperature_within_a_few_ulp(z, h, eps):
 def _chain_beta_f(beta: float, J: float, h: float) -> float:
     """Exact beta f of the infinite 1D chain (largest transfer-matrix eigenvalue)."""
     K, b = beta * J, beta * h
-    return -math.log(math.exp(K) * math.cosh(b) + math.sqrt(math.exp(2 * K) * math.sinh(b) ** 2 + math.exp(-2 * K)))
+    return -math.log(
+        math.exp(K) * math.cosh(b)
+        + math.sqrt(math.exp(2 * K) * math.sinh(b) ** 2 + math.exp(-2 * K))
+    )
 
 
 @pytest.mark.parametrize("h", [0.0, 0.3, -0.7])
@@ -165,7 +171,9 @@ def test_bethe_is_the_exact_chain_for_z_2(T, h):
     beta = 1 / T
     assert row.f == pytest.approx(T * _chain_beta_f(beta, J, h), rel=1e-13, abs=1e-14)
     K, b = beta * J, beta * h
-    assert row.m == pytest.approx(math.sinh(b) / math.sqrt(math.sinh(b) ** 2 + math.exp(-4 * K)), rel=1e-12, abs=1e-15)
+    assert row.m == pytest.approx(
+        math.sinh(b) / math.sqrt(math.sinh(b) ** 2 + math.exp(-4 * K)), rel=1e-12, abs=1e-15
+    )
     db = 1e-5 * beta
     u = (_chain_beta_f(beta + db, J, h) - _chain_beta_f(beta - db, J, h)) / (2 * db)
     assert row.u == pytest.approx(u, rel=1e-8, abs=1e-9)
@@ -216,7 +224,9 @@ def test_ground_state_at_low_temperature(method, h):
         assert abs(row.m) == pytest.approx(1.0, abs=1e-12)
         assert row.f == pytest.approx(-(z / 2) * J - abs(h), rel=1e-12)
         assert row.u == pytest.approx(-(z / 2) * J - abs(h), rel=1e-12)
-    assert np.all(np.isfinite(mf.uniform([1e-300, 1e300], z=4, h=h, method=method)[["m", "f", "u"]]))
+    assert np.all(
+        np.isfinite(mf.uniform([1e-300, 1e300], z=4, h=h, method=method)[["m", "f", "u"]])
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -229,7 +239,10 @@ def test_energy_is_the_beta_derivative_of_beta_f(method, h, branch):
     for T in (1.0, 2.0, 3.5, 7.0):
         beta, db = 1 / T, 1e-5 / T
         row = mf.uniform(T, z=4, h=h, method=method, branch=branch).iloc[0]
-        bf = [b * mf.uniform(1 / b, z=4, h=h, method=method, branch=branch).f.iloc[0] for b in (beta + db, beta - db)]
+        bf = [
+            b * mf.uniform(1 / b, z=4, h=h, method=method, branch=branch).f.iloc[0]
+            for b in (beta + db, beta - db)
+        ]
         assert row.u == pytest.approx((bf[0] - bf[1]) / (2 * db), rel=1e-7, abs=1e-9), T
 
 
@@ -237,7 +250,7 @@ def test_energy_is_the_beta_derivative_of_beta_f(method, h, branch):
 @pytest.mark.parametrize("h", [0.0, 0.1])
 def test_bethe_free_energy_below_mean_field(z, h):
     T = np.linspace(0.2, 3.0, 29) * mf.critical_temperature(z)
-    for branch in (["ordered", "paramagnetic"] if h == 0 else ["ordered"]):
+    for branch in ["ordered", "paramagnetic"] if h == 0 else ["ordered"]:
         f_mf = mf.uniform(T, z=z, h=h, branch=branch).f.to_numpy()
         f_b = mf.uniform(T, z=z, h=h, method="bethe", branch=branch).f.to_numpy()
         assert np.all(f_b <= f_mf + 1e-13), branch
@@ -282,7 +295,8 @@ def test_mean_field_fixed_point_and_free_energy_formula():
 
 
 @pytest.mark.parametrize(
-    "model, z", [(iv.SquareLattice(16), 4), (iv.SquareLattice(12, h=0.3), 4), (iv.CubicLattice(6, J=0.8), 6)]
+    "model, z",
+    [(iv.SquareLattice(16), 4), (iv.SquareLattice(12, h=0.3), 4), (iv.CubicLattice(6, J=0.8), 6)],
 )
 def test_lattice_mean_field_equals_the_uniform_solution(model, z):
     T = np.array([0.5, 0.8, 0.95, 1.2, 2.0]) * z * model.J
@@ -291,7 +305,9 @@ def test_lattice_mean_field_equals_the_uniform_solution(model, z):
     ref = mf.uniform(T, z=z, J=model.J, h=model.h)
     np.testing.assert_allclose(res.f, ref.f, rtol=1e-12)
     np.testing.assert_allclose(res.u, ref.u, rtol=1e-11, atol=1e-12)
-    np.testing.assert_allclose(res.m, np.repeat(ref.m.to_numpy()[:, None], model.n, axis=1), atol=1e-11)
+    np.testing.assert_allclose(
+        res.m, np.repeat(ref.m.to_numpy()[:, None], model.n, axis=1), atol=1e-11
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -328,7 +344,11 @@ BAD = [
     ("Tc z=0", lambda: mf.critical_temperature(0), "z"),
     ("Tc J<0", lambda: mf.critical_temperature(4, J=-1.0), "J"),
     ("Tc method", lambda: mf.critical_temperature(4, method="tap"), "method"),
-    ("core paramagnetic with a field", lambda: iv._core.uniform_lattice([1.0], 4, 1.0, 0.1, "mf", "paramagnetic"), "branch"),
+    (
+        "core paramagnetic with a field",
+        lambda: iv._core.uniform_lattice([1.0], 4, 1.0, 0.1, "mf", "paramagnetic"),
+        "branch",
+    ),
     ("core z=0", lambda: iv._core.uniform_lattice([1.0], 0, 1.0, 0.0, "mf", "ordered"), "z"),
     ("core T<0", lambda: iv._core.uniform_lattice([-1.0], 4, 1.0, 0.0, "mf", "ordered"), "T"),
 ]

@@ -1,14 +1,14 @@
 """The core's vectorised exp, log and tanh (isingvi._core.vec_*) against the C library
 (NumPy's float64 ufuncs call it or are as accurate) over the whole double range: relative
 error, IEEE special values, and bit-identical results on every instruction set."""
+
 from __future__ import annotations
 
 import math
 
+import isingvi._core as core
 import numpy as np
 import pytest
-
-import isingvi._core as core
 
 TINY = np.finfo(np.float64).tiny  # smallest normal
 SUB = 5e-324  # smallest subnormal
@@ -24,14 +24,49 @@ def log_uniform(n: int, seed: int = 1) -> np.ndarray:
     return np.where(rng.random(n) < 0.5, -x, x)
 
 
-EDGES = np.array([0.0, -0.0, SUB, -SUB, TINY, -TINY, np.nextafter(TINY, 0), 1.0, -1.0, 0.5, 2.0,
-                  np.finfo(np.float64).max, -np.finfo(np.float64).max, np.inf, -np.inf, np.nan,
-                  math.log(2) / 2, -math.log(2) / 2, 709.782712893384, 709.79, -745.13, -745.14,
-                  -708.4, -740.0, 19.1, -19.1, 350.0, 351.0, 1e-300, 1e-8, 0.625, 1 - 1e-16, 1 + 2e-16])
+EDGES = np.array(
+    [
+        0.0,
+        -0.0,
+        SUB,
+        -SUB,
+        TINY,
+        -TINY,
+        np.nextafter(TINY, 0),
+        1.0,
+        -1.0,
+        0.5,
+        2.0,
+        np.finfo(np.float64).max,
+        -np.finfo(np.float64).max,
+        np.inf,
+        -np.inf,
+        np.nan,
+        math.log(2) / 2,
+        -math.log(2) / 2,
+        709.782712893384,
+        709.79,
+        -745.13,
+        -745.14,
+        -708.4,
+        -740.0,
+        19.1,
+        -19.1,
+        350.0,
+        351.0,
+        1e-300,
+        1e-8,
+        0.625,
+        1 - 1e-16,
+        1 + 2e-16,
+    ]
+)
 
 
 def sample() -> np.ndarray:
-    x = np.concatenate([log_uniform(400_000), EDGES, np.linspace(-800, 800, 20001), np.linspace(-3, 3, 20001)])
+    x = np.concatenate(
+        [log_uniform(400_000), EDGES, np.linspace(-800, 800, 20001), np.linspace(-3, 3, 20001)]
+    )
     return x
 
 
@@ -62,7 +97,12 @@ def test_accuracy_over_the_whole_range(name, ref):
 
 def test_special_values():
     with np.errstate(all="ignore"):
-        assert core.vec_exp(np.array([np.inf, -np.inf, 710.0, -746.0])).tolist() == [np.inf, 0.0, np.inf, 0.0]
+        assert core.vec_exp(np.array([np.inf, -np.inf, 710.0, -746.0])).tolist() == [
+            np.inf,
+            0.0,
+            np.inf,
+            0.0,
+        ]
         assert core.vec_exp(np.array([0.0, -0.0])).tolist() == [1.0, 1.0]
         lg = core.vec_log(np.array([0.0, -0.0, -1.0, -np.inf, np.inf, 1.0, SUB]))
         assert lg[:2].tolist() == [-np.inf, -np.inf] and np.isnan(lg[2:4]).all()
@@ -93,7 +133,13 @@ def test_shapes_and_bad_simd():
 
 def test_tanh_entropy_of_the_mean_field():
     """m = tanh(y) and the binary entropy H2((1 + m)/2) in nats, from one exponential."""
-    y = np.concatenate([np.linspace(-40, 40, 40001), log_uniform(100_000, seed=2), [0.0, -0.0, 1e-300, 400.0, -np.inf]])
+    y = np.concatenate(
+        [
+            np.linspace(-40, 40, 40001),
+            log_uniform(100_000, seed=2),
+            [0.0, -0.0, 1e-300, 400.0, -np.inf],
+        ]
+    )
     results = [core.vec_tanh_entropy(y, simd=isa) for isa in core.simd_supported()]
     m, H = results[0]
     for m2, H2 in results[1:]:

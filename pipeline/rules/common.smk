@@ -156,8 +156,11 @@ def table_spec(job: dict, rows: int, columns=(), keys=()) -> dict:
     ``columns`` and provenance columns without empty cells, and in every row the job's
     provenance and its ``keys`` parameters (e.g. L, replicate), so a table from another job or
     config is caught too."""
-    return {"rows": int(rows), "columns": list(columns),
-            "values": {key: job[key] for key in (*JOB_PROVENANCE, *keys)}}
+    return {
+        "rows": int(rows),
+        "columns": list(columns),
+        "values": {key: job[key] for key in (*JOB_PROVENANCE, *keys)},
+    }
 
 
 def per_job_tables(experiment: str, pattern: str, spec, **wildcards) -> list[str]:
@@ -168,7 +171,9 @@ def per_job_tables(experiment: str, pattern: str, spec, **wildcards) -> list[str
     """
     paths = []
     for combo in itertools.product(*wildcards.values()):
-        wc = types.SimpleNamespace(**{name: str(v) for name, v in zip(wildcards, combo)})  # as snakemake's
+        wc = types.SimpleNamespace(
+            **{name: str(v) for name, v in zip(wildcards, combo)}
+        )  # as snakemake's
         path = pattern.format(**vars(wc))
         PER_JOB_TABLES.setdefault(experiment, {})[path] = spec(wc)
         paths.append(path)
@@ -215,7 +220,10 @@ def check_tables(specs: dict, output: str, log: str) -> None:
             bad.append(f"{exc} (marked out of date: the next run redoes its job)")
             continue
         with open(path, "rb") as fh:
-            manifest[path] = {"rows": len(df), "sha256": hashlib.sha256(fh.read()).hexdigest()}
+            manifest[path] = {
+                "rows": len(df),
+                "sha256": hashlib.sha256(fh.read()).hexdigest(),
+            }
     with open(log, "w") as fh:
         print(f"{len(manifest)} of {len(specs)} tables pass", *bad, sep="\n", file=fh)
     if bad:
@@ -237,4 +245,3 @@ def concat_tables(paths, output, log, sort_by, frames=()) -> None:
     write_table(df, output)
     with open(log, "w") as fh:
         print(f"{len(paths)} tables, {len(df)} rows -> {output}", file=fh)
-

@@ -9,7 +9,12 @@ include: "f1_jobs.smk"
 
 
 F1_MC_TABLES = per_job_tables(
-    "f1", "results/f1/mc/L{L}_{algorithm}_r{rep}.csv", f1_mc_table, L=F1_SIZES, algorithm=F1_ALGORITHMS, rep=F1_REPS
+    "f1",
+    "results/f1/mc/L{L}_{algorithm}_r{rep}.csv",
+    f1_mc_table,
+    L=F1_SIZES,
+    algorithm=F1_ALGORITHMS,
+    rep=F1_REPS,
 )
 paper(
     "results/f1/f1_thermodynamics.csv",
@@ -32,12 +37,12 @@ rule f1_mc:
         "logs/f1/mc/L{L}_{algorithm}_r{rep}.log",
     benchmark:
         "benchmarks/f1/mc/L{L}_{algorithm}_r{rep}.tsv"
-    params:
-        job=f1_mc_job,
     threads: F1_MC_THREADS
     resources:
         mem_mb=f1_mc_mem_mb,
         runtime=f1_mc_runtime,
+    params:
+        job=f1_mc_job,
     script:
         "../scripts/f1_mc.py"
 
@@ -50,12 +55,12 @@ rule f1_exact:
         "logs/f1/exact.log",
     benchmark:
         "benchmarks/f1/exact.tsv"
-    params:
-        job=f1_exact_job(),
     threads: 1
     resources:
         mem_mb=512,
         runtime="5m",
+    params:
+        job=f1_exact_job(),
     script:
         "../scripts/f1_exact.py"
 
@@ -70,7 +75,12 @@ rule f1_aggregate:
     log:
         "logs/f1/aggregate.log",
     run:
-        concat_tables(input.tables, output[0], log[0], sort_by=["L", "algorithm", "replicate", "T"])
+        concat_tables(
+            input.tables,
+            output[0],
+            log[0],
+            sort_by=["L", "algorithm", "replicate", "T"],
+        )
 
 
 rule f1_plot:

@@ -29,12 +29,12 @@ rule f10_fit:
         "benchmarks/f10/fits/T{T}.tsv"
     wildcard_constraints:
         T=r"[0-9.]+",
-    params:
-        job=f10_job,
     threads: 1  # one XLA thread: the same numbers whatever --cores is
     resources:
         mem_mb=f10_mem_mb,
         runtime=f10_runtime,
+    params:
+        job=f10_job,
     script:
         "../scripts/f10_fit.py"
 
@@ -58,7 +58,11 @@ rule f10_plot:
         table="results/f10/f10_amortised.csv",
         mixtures="results/f7/f7_entropy.csv",
     output:
-        **figure("results/figures/F10_amortised_inference.pdf", "F10", caption="../report/f10.rst"),
+        **figure(
+            "results/figures/F10_amortised_inference.pdf",
+            "F10",
+            caption="../report/f10.rst",
+        ),
     log:
         "logs/f10/plot.log",
     params:

@@ -10,8 +10,14 @@ localrules:
     f11_plot,
 
 
-F11_TABLES = per_job_tables("f11", "results/f11/mc/{algorithm}_L{L}_r{rep}.csv", f11_table, algorithm=F11_ALGORITHMS,
-                            L=F11_SIZES, rep=F11_REPS)
+F11_TABLES = per_job_tables(
+    "f11",
+    "results/f11/mc/{algorithm}_L{L}_r{rep}.csv",
+    f11_table,
+    algorithm=F11_ALGORITHMS,
+    L=F11_SIZES,
+    rep=F11_REPS,
+)
 paper(
     "results/f11/f11_autocorrelation.csv",
     "results/f11/f11_exponents.csv",
@@ -30,12 +36,12 @@ rule f11_mc:
         "benchmarks/f11/mc/{algorithm}_L{L}_r{rep}.tsv"
     wildcard_constraints:
         algorithm="[a-z-]+",
-    params:
-        job=f11_job,
     threads: 1
     resources:
         mem_mb=f11_mem_mb,
         runtime=f11_runtime,
+    params:
+        job=f11_job,
     script:
         "../scripts/f11_mc.py"
 
@@ -50,7 +56,12 @@ rule f11_aggregate:
     log:
         "logs/f11/aggregate.log",
     run:
-        concat_tables(input.tables, output[0], log[0], sort_by=["algorithm", "observable", "L", "replicate"])
+        concat_tables(
+            input.tables,
+            output[0],
+            log[0],
+            sort_by=["algorithm", "observable", "L", "replicate"],
+        )
 
 
 rule f11_plot:
@@ -58,8 +69,12 @@ rule f11_plot:
     input:
         "results/f11/f11_autocorrelation.csv",
     output:
+        **figure(
+            "results/figures/F11_critical_slowing_down.pdf",
+            "F11",
+            caption="../report/f11.rst",
+        ),
         exponents="results/f11/f11_exponents.csv",
-        **figure("results/figures/F11_critical_slowing_down.pdf", "F11", caption="../report/f11.rst"),
     log:
         "logs/f11/plot.log",
     params:

@@ -15,7 +15,9 @@ def check_f1(cfg) -> None:
     for name, alg in cfg["algorithms"].items():
         key = f"f1.algorithms.{name}"
         if alg["T_min"] > alg["T_max"]:
-            raise ConfigError(f"config key {key}.T_min: must be <= T_max ({alg['T_max']}), got {alg['T_min']}")
+            raise ConfigError(
+                f"config key {key}.T_min: must be <= T_max ({alg['T_max']}), got {alg['T_min']}"
+            )
         if not any(alg["T_min"] <= t <= alg["T_max"] for t in F1_GRID):
             raise ConfigError(
                 f"config key {key}: no grid temperature lies in [T_min, T_max] = [{alg['T_min']}, {alg['T_max']}]"
@@ -79,14 +81,29 @@ def f1_mc_mem_mb(wildcards, threads=F1_MC_THREADS) -> int:
 
 
 #: Columns of an MC table that every row fills (besides its provenance).
-F1_MC_COLUMNS = ("T", "u", "u_err", "c", "c_err", "abs_m", "abs_m_err", "chi", "chi_err")
+F1_MC_COLUMNS = (
+    "T",
+    "u",
+    "u_err",
+    "c",
+    "c_err",
+    "abs_m",
+    "abs_m_err",
+    "chi",
+    "chi_err",
+)
 
 
 def f1_mc_table(wildcards) -> dict:
     """What an MC job's table holds: a row per temperature of its algorithm, its L, algorithm
     and replicate in each."""
     job = f1_mc_job(wildcards)
-    return table_spec(job, rows=len(job["T"]), columns=F1_MC_COLUMNS, keys=("L", "algorithm", "replicate"))
+    return table_spec(
+        job,
+        rows=len(job["T"]),
+        columns=F1_MC_COLUMNS,
+        keys=("L", "algorithm", "replicate"),
+    )
 
 
 def f1_exact_job() -> dict:
@@ -105,8 +122,19 @@ def check_f1_job_sizes() -> None:
     for L, name in itertools.product(F1_SIZES, F1_ALGORITHMS):
         wc = types.SimpleNamespace(L=str(L), algorithm=name, rep="0")
         alg = f"f1.algorithms.{name}"
-        keys = (f"f1.sizes (L = {L})", f"{alg}.n_measure", f"{alg}.n_therm", f"{alg}.every", "f1.temperatures")
-        check_job_size(keys, f"f1_mc L={L} {name}", f1_mc_mem_mb(wc), f1_mc_seconds(wc, F1_MC_THREADS))
+        keys = (
+            f"f1.sizes (L = {L})",
+            f"{alg}.n_measure",
+            f"{alg}.n_therm",
+            f"{alg}.every",
+            "f1.temperatures",
+        )
+        check_job_size(
+            keys,
+            f"f1_mc L={L} {name}",
+            f1_mc_mem_mb(wc),
+            f1_mc_seconds(wc, F1_MC_THREADS),
+        )
 
 
 check_f1_job_sizes()

@@ -8,8 +8,16 @@
 include: "f2_jobs.smk"
 
 
-F2_TABLES = per_job_tables("f2", "results/f2/variational/L{L}.csv", f2_variational_table, L=F2_SIZES)
-F2_TABLES += per_job_tables("f2", "results/f2/sampling/L{L}_r{rep}.csv", f2_sampling_table, L=F2_SIZES, rep=F2_REPS)
+F2_TABLES = per_job_tables(
+    "f2", "results/f2/variational/L{L}.csv", f2_variational_table, L=F2_SIZES
+)
+F2_TABLES += per_job_tables(
+    "f2",
+    "results/f2/sampling/L{L}_r{rep}.csv",
+    f2_sampling_table,
+    L=F2_SIZES,
+    rep=F2_REPS,
+)
 paper(
     "results/f2/f2_free_energy.csv",
     "results/f2/lines.csv",
@@ -31,12 +39,12 @@ rule f2_variational:
         "logs/f2/variational/L{L}.log",
     benchmark:
         "benchmarks/f2/variational/L{L}.tsv"
-    params:
-        job=f2_variational_job,
     threads: F2_THREADS
     resources:
         mem_mb=f2_variational_mem_mb,
         runtime=f2_variational_runtime,
+    params:
+        job=f2_variational_job,
     script:
         "../scripts/f2_variational.py"
 
@@ -49,12 +57,12 @@ rule f2_sampling:
         "logs/f2/sampling/L{L}_r{rep}.log",
     benchmark:
         "benchmarks/f2/sampling/L{L}_r{rep}.tsv"
-    params:
-        job=f2_sampling_job,
     threads: F2_THREADS
     resources:
         mem_mb=f2_sampling_mem_mb,
         runtime=f2_sampling_runtime,
+    params:
+        job=f2_sampling_job,
     script:
         "../scripts/f2_sampling.py"
 
@@ -67,12 +75,12 @@ rule f2_lines:
         "logs/f2/lines.log",
     benchmark:
         "benchmarks/f2/lines.tsv"
-    params:
-        job=f2_lines_job(),
     threads: 1
     resources:
         mem_mb=512,
         runtime="5m",
+    params:
+        job=f2_lines_job(),
     script:
         "../scripts/f2_lines.py"
 
@@ -89,8 +97,13 @@ rule f2_aggregate:
     log:
         "logs/f2/aggregate.log",
     run:
-        concat_tables(input.tables, output[0], log[0], sort_by=["L", "method", "replicate", "T"],
-                      frames=[f2_neural_rows(input.neural)])
+        concat_tables(
+            input.tables,
+            output[0],
+            log[0],
+            sort_by=["L", "method", "replicate", "T"],
+            frames=[f2_neural_rows(input.neural)],
+        )
 
 
 rule f2_plot:

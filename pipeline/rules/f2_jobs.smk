@@ -32,8 +32,15 @@ def f2_variational_job(wildcards) -> dict:
 def f2_sampling_job(wildcards) -> dict:
     """Parameters of one TI + AIS job (L, replicate)."""
     L, rep = int(wildcards.L), int(wildcards.rep)
-    return job_params("f2", seed_from=(L, rep), L=L, replicate=rep, T=F2_GRID, ti=dict(F2["ti"]),
-                      ais=dict(F2["ais"]))
+    return job_params(
+        "f2",
+        seed_from=(L, rep),
+        L=L,
+        replicate=rep,
+        T=F2_GRID,
+        ti=dict(F2["ti"]),
+        ais=dict(F2["ais"]),
+    )
 
 
 #: Threads of the variational and sampling jobs.
@@ -62,7 +69,12 @@ def f2_sampling_seconds(wildcards, threads) -> float:
     graph kernel (~25 ns a spin, x3 slack)."""
     job = f2_sampling_job(wildcards)
     n = job["L"] ** 2
-    ti = (job["ti"]["n_grid"] + len(job["T"])) * (job["ti"]["n_therm"] + job["ti"]["n_measure"]) * n * 20e-9
+    ti = (
+        (job["ti"]["n_grid"] + len(job["T"]))
+        * (job["ti"]["n_therm"] + job["ti"]["n_measure"])
+        * n
+        * 20e-9
+    )
     ais = job["ais"]["n_steps"] * job["ais"]["n_sweeps"] * job["ais"]["n_chains"] * n * 75e-9
     return (ti + ais) / threads
 
@@ -90,20 +102,34 @@ F2_COLUMNS = ("T", "method", "f", "f_err", "f_exact", "f_error")
 def f2_variational_table(wildcards) -> dict:
     """What a variational job's table holds: a row per method and temperature."""
     job = f2_variational_job(wildcards)
-    return table_spec(job, rows=len(F2_VARIATIONAL_METHODS) * len(job["T"]), columns=F2_COLUMNS, keys=("L",))
+    return table_spec(
+        job,
+        rows=len(F2_VARIATIONAL_METHODS) * len(job["T"]),
+        columns=F2_COLUMNS,
+        keys=("L",),
+    )
 
 
 def f2_sampling_table(wildcards) -> dict:
     """What a TI + AIS job's table holds: a row per method and temperature."""
     job = f2_sampling_job(wildcards)
-    return table_spec(job, rows=len(F2_SAMPLING_METHODS) * len(job["T"]), columns=F2_COLUMNS,
-                      keys=("L", "replicate"))
+    return table_spec(
+        job,
+        rows=len(F2_SAMPLING_METHODS) * len(job["T"]),
+        columns=F2_COLUMNS,
+        keys=("L", "replicate"),
+    )
 
 
 def f2_lines_job() -> dict:
     """Parameters of the exact / infinite-lattice lines (no randomness)."""
-    return job_params("f2", sizes=F2_SIZES, T_min=F2_GRID[0], T_max=F2_GRID[-1],
-                      n_points=int(F2["n_line_points"]))
+    return job_params(
+        "f2",
+        sizes=F2_SIZES,
+        T_min=F2_GRID[0],
+        T_max=F2_GRID[-1],
+        n_points=int(F2["n_line_points"]),
+    )
 
 
 def check_f2_job_sizes() -> None:
@@ -111,10 +137,26 @@ def check_f2_job_sizes() -> None:
     for L in F2_SIZES:
         wc = types.SimpleNamespace(L=str(L), rep="0")
         size = f"f2.sizes (L = {L})"
-        check_job_size((size, "f2.solver.max_iter", "f2.temperatures"), f"f2_variational L={L}",
-                       f2_variational_mem_mb(wc), f2_variational_seconds(wc))
-        keys = (size, "f2.ti.n_measure", "f2.ti.n_therm", "f2.ti.n_grid", "f2.ais", "f2.temperatures")
-        check_job_size(keys, f"f2_sampling L={L}", f2_sampling_mem_mb(wc), f2_sampling_seconds(wc, F2_THREADS))
+        check_job_size(
+            (size, "f2.solver.max_iter", "f2.temperatures"),
+            f"f2_variational L={L}",
+            f2_variational_mem_mb(wc),
+            f2_variational_seconds(wc),
+        )
+        keys = (
+            size,
+            "f2.ti.n_measure",
+            "f2.ti.n_therm",
+            "f2.ti.n_grid",
+            "f2.ais",
+            "f2.temperatures",
+        )
+        check_job_size(
+            keys,
+            f"f2_sampling L={L}",
+            f2_sampling_mem_mb(wc),
+            f2_sampling_seconds(wc, F2_THREADS),
+        )
 
 
 check_f2_job_sizes()

@@ -34,12 +34,12 @@ rule f3_mc:
         "logs/f3/mc/{lattice}_L{L}.log",
     benchmark:
         "benchmarks/f3/mc/{lattice}_L{L}.tsv"
-    params:
-        job=f3_mc_job,
     threads: F3_MC_THREADS
     resources:
         mem_mb=f3_mc_mem_mb,
         runtime=f3_mc_runtime,
+    params:
+        job=f3_mc_job,
     script:
         "../scripts/f3_mc.py"
 
@@ -56,12 +56,12 @@ rule f3_analysis:
         "logs/f3/analysis/{lattice}.log",
     benchmark:
         "benchmarks/f3/analysis/{lattice}.tsv"
-    params:
-        job=f3_analysis_job,
     threads: 1
     resources:
         mem_mb=f3_analysis_mem_mb,
         runtime=f3_analysis_runtime,
+    params:
+        job=f3_analysis_job,
     script:
         "../scripts/f3_analysis.py"
 
@@ -69,9 +69,16 @@ rule f3_analysis:
 rule f3_aggregate:
     """One table per kind: the checked MC tables (points) and every lattice's analysis tables."""
     input:
+        **{
+            kind: expand(
+                "results/f3/analysis/{lattice}_{kind}.csv",
+                lattice=F3_LATTICES,
+                kind=kind,
+            )
+            for kind in F3_KINDS
+        },
         points=F3_MC_TABLES,
         checked=checked("f3"),
-        **{kind: expand("results/f3/analysis/{lattice}_{kind}.csv", lattice=F3_LATTICES, kind=kind) for kind in F3_KINDS},
     output:
         **{kind: f"results/f3/f3_{kind}.csv" for kind in ("points", *F3_KINDS)},
     log:

@@ -9,7 +9,11 @@ F3_MC_THREADS = 2
 #: The reference each lattice's extrapolated T_c is compared with (T_c = 1/K_c, J = 1).
 F3_REFERENCE = {
     "square": {"T_c": 2.0 / math.log1p(math.sqrt(2.0)), "source": "Onsager (exact)"},
-    "cubic": {"T_c": 1.0 / 0.221654626, "K_c_err": 5e-9, "source": "Ferrenberg, Xu and Landau 2018"},
+    "cubic": {
+        "T_c": 1.0 / 0.221654626,
+        "K_c_err": 5e-9,
+        "source": "Ferrenberg, Xu and Landau 2018",
+    },
 }
 
 
@@ -32,17 +36,25 @@ def check_f3(cfg) -> None:
     for name, lat in cfg["lattices"].items():
         key = f"f3.lattices.{name}"
         if len(f3_pairs(name)) < 2:
-            raise ConfigError(f"config key {key}.sizes: needs at least two pairs (L, 2L) for the extrapolation "
-                              f"of the Binder crossings, got {f3_pairs(name)} from {lat['sizes']}")
+            raise ConfigError(
+                f"config key {key}.sizes: needs at least two pairs (L, 2L) for the extrapolation "
+                f"of the Binder crossings, got {f3_pairs(name)} from {lat['sizes']}"
+            )
         L = min(F3_SIZES[name])
         if lat["T_center"] - lat["half_width"] * L ** -lat["inv_nu"] <= 0:
-            raise ConfigError(f"config key {key}.half_width: the temperatures of L = {L} reach T <= 0")
+            raise ConfigError(
+                f"config key {key}.half_width: the temperatures of L = {L} reach T <= 0"
+            )
         if len(f3_temperatures(name, L)) < lat["n_temperatures"]:
-            raise ConfigError(f"config key {key}.half_width: the temperatures of L = {L} coincide after rounding "
-                              "to 1e-6")
+            raise ConfigError(
+                f"config key {key}.half_width: the temperatures of L = {L} coincide after rounding "
+                "to 1e-6"
+            )
         if lat["n_measure"] < cfg["n_blocks"]:
-            raise ConfigError(f"config key {key}.n_measure: {lat['n_measure']} samples per temperature; need at "
-                              f"least n_blocks = {cfg['n_blocks']} for the jackknife")
+            raise ConfigError(
+                f"config key {key}.n_measure: {lat['n_measure']} samples per temperature; need at "
+                f"least n_blocks = {cfg['n_blocks']} for the jackknife"
+            )
         if name == "square" and "c" in lat["peaks"] and L < 4:
             raise ConfigError(f"config key {key}.sizes: the maximum of c needs L >= 4 (L = {L})")
 
@@ -102,7 +114,12 @@ def f3_mc_seconds(wildcards, threads) -> float:
     job = f3_mc_job(wildcards)
     sweeps = len(job["T"]) * (job["n_therm"] + job["n_measure"])
     speedup = min(threads, len(job["T"]))
-    return sweeps * job["L"] ** f3_dim(job["lattice"]) * _F3_NS_PER_SPIN_SWEEP[job["lattice"]] / speedup
+    return (
+        sweeps
+        * job["L"] ** f3_dim(job["lattice"])
+        * _F3_NS_PER_SPIN_SWEEP[job["lattice"]]
+        / speedup
+    )
 
 
 def f3_mc_runtime(wildcards, threads) -> str:
@@ -125,7 +142,8 @@ def f3_analysis_samples(lattice: str) -> list[int]:
 
 def f3_analysis_seconds(wildcards) -> float:
     """Each size is reweighted on every jackknife replicate at its curve points and at about
-    500 more temperatures (supported range, crossings, peaks), twice for sizes in two pairs."""
+    500 more temperatures (supported range, crossings, peaks), twice for sizes in two pairs.
+    """
     evals = (F3["n_blocks"] + 1) * (F3["curve_points"] + 500) * 2
     return sum(f3_analysis_samples(wildcards.lattice)) * evals * _F3_NS_PER_SAMPLE_EVAL
 
@@ -142,7 +160,19 @@ def f3_analysis_mem_mb(wildcards) -> int:
 
 
 #: Columns of an MC table that every row fills (besides its provenance).
-F3_MC_COLUMNS = ("T", "u", "u_err", "c", "c_err", "abs_m", "abs_m_err", "chi", "chi_err", "u4", "u4_err")
+F3_MC_COLUMNS = (
+    "T",
+    "u",
+    "u_err",
+    "c",
+    "c_err",
+    "abs_m",
+    "abs_m_err",
+    "chi",
+    "chi_err",
+    "u4",
+    "u4_err",
+)
 
 
 def f3_mc_table(wildcards) -> dict:
@@ -163,16 +193,26 @@ def f3_tables(wildcards) -> list[str]:
 #: The analysis tables of each lattice, aggregated into one table per kind.
 F3_KINDS = ("curves", "crossings", "peaks", "estimates")
 #: Sort keys of the final tables.
-F3_SORT = {"points": ["lattice", "L", "T"], "curves": ["lattice", "L", "T"], "crossings": ["lattice", "L"],
-           "peaks": ["lattice", "quantity", "L"], "estimates": ["lattice"]}
+F3_SORT = {
+    "points": ["lattice", "L", "T"],
+    "curves": ["lattice", "L", "T"],
+    "crossings": ["lattice", "L"],
+    "peaks": ["lattice", "quantity", "L"],
+    "estimates": ["lattice"],
+}
 
 
 def f3_register_mc_tables() -> list[str]:
     """Every MC job's table, registered for the check before the aggregate (per_job_tables)."""
     paths = []
     for name in F3_LATTICES:
-        paths += per_job_tables("f3", "results/f3/mc/{lattice}_L{L}.csv", f3_mc_table, lattice=[name],
-                                L=F3_SIZES[name])
+        paths += per_job_tables(
+            "f3",
+            "results/f3/mc/{lattice}_L{L}.csv",
+            f3_mc_table,
+            lattice=[name],
+            L=F3_SIZES[name],
+        )
     return paths
 
 
@@ -193,10 +233,26 @@ def check_f3_job_sizes() -> None:
         key = f"f3.lattices.{name}"
         for L in F3_SIZES[name]:
             wc = types.SimpleNamespace(lattice=name, L=str(L))
-            keys = (f"{key}.sizes (L = {L})", f"{key}.n_measure", f"{key}.n_therm", f"{key}.n_temperatures")
-            check_job_size(keys, f"f3_mc {name} L={L}", f3_mc_mem_mb(wc), f3_mc_seconds(wc, F3_MC_THREADS))
+            keys = (
+                f"{key}.sizes (L = {L})",
+                f"{key}.n_measure",
+                f"{key}.n_therm",
+                f"{key}.n_temperatures",
+            )
+            check_job_size(
+                keys,
+                f"f3_mc {name} L={L}",
+                f3_mc_mem_mb(wc),
+                f3_mc_seconds(wc, F3_MC_THREADS),
+            )
         wc = types.SimpleNamespace(lattice=name)
-        keys = (f"{key}.sizes", f"{key}.n_measure", f"{key}.n_temperatures", "f3.n_blocks", "f3.curve_points")
+        keys = (
+            f"{key}.sizes",
+            f"{key}.n_measure",
+            f"{key}.n_temperatures",
+            "f3.n_blocks",
+            "f3.curve_points",
+        )
         check_job_size(keys, f"f3_analysis {name}", f3_analysis_mem_mb(wc), f3_analysis_seconds(wc))
 
 

@@ -27,12 +27,12 @@ rule f4_traces:
         "logs/f4/traces.log",
     benchmark:
         "benchmarks/f4/traces.tsv"
-    params:
-        job=f4_job(),
     threads: 2
     resources:
         mem_mb=f4_mem_mb(),
         runtime=runtime(f4_seconds()),
+    params:
+        job=f4_job(),
     script:
         "../scripts/f4_traces.py"
 

@@ -10,7 +10,9 @@ def check_f4(cfg) -> None:
         raise ConfigError(f"config key f4.schemes: scheme names must be unique, got {names}")
     m = cfg["magnetisation"]
     if m["T_max"] <= m["T_min"]:
-        raise ConfigError(f"config key f4.magnetisation.T_max: must be > T_min ({m['T_min']}), got {m['T_max']}")
+        raise ConfigError(
+            f"config key f4.magnetisation.T_max: must be > T_min ({m['T_min']}), got {m['T_max']}"
+        )
 
 
 check_f4(F4)
@@ -49,4 +51,9 @@ def f4_mem_mb() -> int:
     return 1024 + math.ceil((m + traces) / 2**20)
 
 
-check_job_size(("f4.L", "f4.max_iter", "f4.temperatures", "f4.schemes"), "f4_traces", f4_mem_mb(), f4_seconds())
+check_job_size(
+    ("f4.L", "f4.max_iter", "f4.temperatures", "f4.schemes"),
+    "f4_traces",
+    f4_mem_mb(),
+    f4_seconds(),
+)

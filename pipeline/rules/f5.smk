@@ -8,9 +8,17 @@ include: "f5_jobs.smk"
 
 
 F5_TABLES = per_job_tables(
-    "f5", "results/f5/instances/{model}_d{disorder}.csv", f5_table, model=F5_MODELS, disorder=F5_DISORDER
+    "f5",
+    "results/f5/instances/{model}_d{disorder}.csv",
+    f5_table,
+    model=F5_MODELS,
+    disorder=F5_DISORDER,
 ) + per_job_tables(
-    "f5", "results/f5/tempering/ea_L{L}_d{disorder}.csv", f5_tempering_table, L=F5_PT_SIZES, disorder=F5_PT_DISORDER
+    "f5",
+    "results/f5/tempering/ea_L{L}_d{disorder}.csv",
+    f5_tempering_table,
+    L=F5_PT_SIZES,
+    disorder=F5_PT_DISORDER,
 )
 paper(
     "results/f5/f5_disordered.csv",
@@ -37,12 +45,12 @@ rule f5_instance:
         "logs/f5/instances/{model}_d{disorder}.log",
     benchmark:
         "benchmarks/f5/instances/{model}_d{disorder}.tsv"
-    params:
-        job=f5_job,
     threads: 1
     resources:
         mem_mb=f5_mem_mb_of(f5_job),
         runtime=f5_runtime_of(f5_job),
+    params:
+        job=f5_job,
     script:
         "../scripts/f5_instance.py"
 
@@ -56,12 +64,12 @@ rule f5_tempering:
         "logs/f5/tempering/ea_L{L}_d{disorder}.log",
     benchmark:
         "benchmarks/f5/tempering/ea_L{L}_d{disorder}.tsv"
-    params:
-        job=f5_tempering_job,
     threads: 2  # the replicas share the threads; the results do not depend on how many
     resources:
         mem_mb=f5_mem_mb_of(f5_tempering_job),
         runtime=f5_runtime_of(f5_tempering_job),
+    params:
+        job=f5_tempering_job,
     script:
         "../scripts/f5_instance.py"
 
@@ -76,7 +84,12 @@ rule f5_aggregate:
     log:
         "logs/f5/aggregate.log",
     run:
-        concat_tables(input.tables, output[0], log[0], sort_by=["model", "N", "disorder", "method", "T"])
+        concat_tables(
+            input.tables,
+            output[0],
+            log[0],
+            sort_by=["model", "N", "disorder", "method", "T"],
+        )
 
 
 rule f5_plot:

@@ -7,10 +7,13 @@ F5_GRID = temperature_grid(F5["temperatures"], "f5.temperatures")
 F5_PT = F5["tempering"]
 F5_PT_SIZES = [int(size["L"]) for size in F5_PT["sizes"]]
 F5_PT_DISORDER = list(range(int(F5_PT["disorder_instances"])))
-for _key, _n in [("check_grid", F5_PT["check_grid"])] + [(f"sizes[{k}].n_grid", s["n_grid"])
-                                                         for k, s in enumerate(F5_PT["sizes"])]:
+for _key, _n in [("check_grid", F5_PT["check_grid"])] + [
+    (f"sizes[{k}].n_grid", s["n_grid"]) for k, s in enumerate(F5_PT["sizes"])
+]:
     if int(_n) < len(F5_GRID):  # the ladder holds every F5 temperature
-        raise ConfigError(f"config key f5.tempering.{_key}: must be >= the {len(F5_GRID)} F5 temperatures, got {_n}")
+        raise ConfigError(
+            f"config key f5.tempering.{_key}: must be >= the {len(F5_GRID)} F5 temperatures, got {_n}"
+        )
 if len(set(F5_PT_SIZES)) != len(F5_PT_SIZES):
     raise ConfigError(f"config key f5.tempering.sizes: each L once, got {F5_PT_SIZES}")
 
@@ -19,27 +22,52 @@ if len(set(F5_PT_SIZES)) != len(F5_PT_SIZES):
 #: "pt" (parallel tempering + thermodynamic integration) is the reference beyond enumeration, so it
 #: has rows only where enumeration checks it.
 F5_SOLVERS = ("mf", "tap", "bp")
-F5_COLUMNS = ("N", "T", "method", "reference", "f", "f_err", "f_ref", "f_ref_err", "f_error", "marginal_rmse",
-              "converged", "n_iter")
+F5_COLUMNS = (
+    "N",
+    "T",
+    "method",
+    "reference",
+    "f",
+    "f_err",
+    "f_ref",
+    "f_ref_err",
+    "f_error",
+    "marginal_rmse",
+    "converged",
+    "n_iter",
+)
 
 
 def f5_table(wildcards) -> dict:
     """What an instance's table holds: a row per method and temperature, its model and disorder in each."""
     job = f5_job(wildcards)
-    return table_spec(job, rows=(len(F5_SOLVERS) + 1) * len(job["T"]), columns=F5_COLUMNS,
-                      keys=("model", "disorder"))
+    return table_spec(
+        job,
+        rows=(len(F5_SOLVERS) + 1) * len(job["T"]),
+        columns=F5_COLUMNS,
+        keys=("model", "disorder"),
+    )
 
 
 def f5_tempering_table(wildcards) -> dict:
     """What a tempering instance's table holds: a row per solver and temperature."""
     job = f5_tempering_job(wildcards)
-    return table_spec(job, rows=len(F5_SOLVERS) * len(job["T"]), columns=F5_COLUMNS, keys=("model", "L", "disorder"))
+    return table_spec(
+        job,
+        rows=len(F5_SOLVERS) * len(job["T"]),
+        columns=F5_COLUMNS,
+        keys=("model", "L", "disorder"),
+    )
 
 
 def f5_tempering_settings(n_grid: int) -> dict:
     """The reference's sampling parameters (the same for the check against enumeration)."""
-    return dict(n_grid=int(n_grid), n_therm=int(F5_PT["n_therm"]), n_measure=int(F5_PT["n_measure"]),
-                n_blocks=int(F5_PT["n_blocks"]))
+    return dict(
+        n_grid=int(n_grid),
+        n_therm=int(F5_PT["n_therm"]),
+        n_measure=int(F5_PT["n_measure"]),
+        n_blocks=int(F5_PT["n_blocks"]),
+    )
 
 
 def f5_job(wildcards) -> dict:
@@ -88,14 +116,21 @@ _F5_SOLVER_SECONDS_PER_EDGE_ITERATION = 5 * 100e-9
 
 
 def f5_seconds(job: dict, n_spins: int, n_edges: int) -> float:
-    sweeps = job["n_grid"] * (job["n_therm"] + job["n_measure"]) * n_spins * _F5_PT_SECONDS_PER_SPIN_SWEEP
+    sweeps = (
+        job["n_grid"]
+        * (job["n_therm"] + job["n_measure"])
+        * n_spins
+        * _F5_PT_SECONDS_PER_SPIN_SWEEP
+    )
     solvers = len(job["T"]) * job["max_iter"] * n_edges * _F5_SOLVER_SECONDS_PER_EDGE_ITERATION
     return 10 + sweeps + solvers
 
 
 def f5_mem_mb(job: dict, n_spins: int) -> int:
     """The ladder's E and M series (16 bytes a sweep and rung, a few copies), marginals, plus Python."""
-    return 1024 + math.ceil((job["n_grid"] * job["n_measure"] * 16 * 4 + job["n_grid"] * n_spins * 8) / 2**20)
+    return 1024 + math.ceil(
+        (job["n_grid"] * job["n_measure"] * 16 * 4 + job["n_grid"] * n_spins * 8) / 2**20
+    )
 
 
 def _f5_size(job: dict) -> tuple[int, int]:
@@ -107,6 +142,7 @@ def _f5_size(job: dict) -> tuple[int, int]:
 
 def f5_runtime_of(job_of):
     """A rule's runtime resource from the cost model, for the rule whose job is job_of(wildcards)."""
+
     def runtime_of(wildcards) -> str:
         job = job_of(wildcards)
         return runtime(f5_seconds(job, *_f5_size(job)))
@@ -116,6 +152,7 @@ def f5_runtime_of(job_of):
 
 def f5_mem_mb_of(job_of):
     """A rule's mem_mb resource from the cost model, for the rule whose job is job_of(wildcards)."""
+
     def mem_mb_of(wildcards) -> int:
         job = job_of(wildcards)
         return f5_mem_mb(job, _f5_size(job)[0])
@@ -128,8 +165,12 @@ def check_f5_job_sizes() -> None:
     for model in F5_MODELS:
         job = f5_job(types.SimpleNamespace(model=model, disorder="0"))
         n, edges = _f5_size(job)
-        check_job_size([f"f5.models.{model}", *keys], f"f5_instance {model}", f5_mem_mb(job, n),
-                       f5_seconds(job, n, edges))
+        check_job_size(
+            [f"f5.models.{model}", *keys],
+            f"f5_instance {model}",
+            f5_mem_mb(job, n),
+            f5_seconds(job, n, edges),
+        )
     for L in F5_PT_SIZES:
         job = f5_tempering_job(types.SimpleNamespace(L=str(L), disorder="0"))
         n, edges = _f5_size(job)

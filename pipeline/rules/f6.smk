@@ -27,12 +27,12 @@ rule f6_em:
         "logs/f6/em.log",
     benchmark:
         "benchmarks/f6/em.tsv"
-    params:
-        job=f6_job(),
     threads: 1
     resources:
         mem_mb=f6_mem_mb(),
         runtime=runtime(f6_seconds()),
+    params:
+        job=f6_job(),
     script:
         "../scripts/f6_em.py"
 

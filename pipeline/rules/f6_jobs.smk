@@ -1,5 +1,6 @@
 # F6's config checks and job parameters (f6.smk holds the rules).
 
+
 def check_f6(cfg) -> None:
     """Cross-key checks of the f6 section (the schema checks each key on its own)."""
     if cfg["n_components"] > cfg["n_samples"]:
@@ -18,8 +19,19 @@ def f6_job() -> dict:
     return job_params(
         "f6",
         seed_from=("data",),
-        restart_seeds=[derive_seed(MASTER_SEED, "f6", "restart", r) for r in range(int(F6["restarts"]))],
-        **{key: F6[key] for key in ("n_samples", "mixture", "n_components", "covariance_type", "max_iter")},
+        restart_seeds=[
+            derive_seed(MASTER_SEED, "f6", "restart", r) for r in range(int(F6["restarts"]))
+        ],
+        **{
+            key: F6[key]
+            for key in (
+                "n_samples",
+                "mixture",
+                "n_components",
+                "covariance_type",
+                "max_iter",
+            )
+        },
         restarts=int(F6["restarts"]),
         tol=float(F6["tol"]),
         reg_covar=float(F6["reg_covar"]),
@@ -39,4 +51,9 @@ def f6_mem_mb() -> int:
     return 1024 + math.ceil(job["n_samples"] * (2 + job["n_components"]) * 8 * 8 / 2**20)
 
 
-check_job_size(("f6.n_samples", "f6.n_components", "f6.max_iter", "f6.restarts"), "f6_em", f6_mem_mb(), f6_seconds())
+check_job_size(
+    ("f6.n_samples", "f6.n_components", "f6.max_iter", "f6.restarts"),
+    "f6_em",
+    f6_mem_mb(),
+    f6_seconds(),
+)

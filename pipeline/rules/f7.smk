@@ -12,7 +12,9 @@ localrules:
     f7_plot,
 
 
-F7_FIT_TABLES = per_job_tables("f7", "results/f7/fits/L{L}_r{rep}.csv", f7_table, L=F7_SIZES, rep=F7_REPS)
+F7_FIT_TABLES = per_job_tables(
+    "f7", "results/f7/fits/L{L}_r{rep}.csv", f7_table, L=F7_SIZES, rep=F7_REPS
+)
 paper(
     "results/f7/f7_entropy.csv",
     "results/f7/exact.csv",
@@ -29,12 +31,12 @@ rule f7_fit:
         "logs/f7/fits/L{L}_r{rep}.log",
     benchmark:
         "benchmarks/f7/fits/L{L}_r{rep}.tsv"
-    params:
-        job=f7_job,
     threads: 1
     resources:
         mem_mb=f7_mem_mb,
         runtime=f7_runtime,
+    params:
+        job=f7_job,
     script:
         "../scripts/f7_fit.py"
 
@@ -47,12 +49,12 @@ rule f7_exact:
         "logs/f7/exact.log",
     benchmark:
         "benchmarks/f7/exact.tsv"
-    params:
-        job=f7_exact_job(),
     threads: 1
     resources:
         mem_mb=512,
         runtime="5m",
+    params:
+        job=f7_exact_job(),
     script:
         "../scripts/f7_exact.py"
 

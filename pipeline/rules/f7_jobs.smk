@@ -17,7 +17,9 @@ def check_f7(cfg) -> None:
             f"config key f7.sampling.n_test: {sampling['n_test']} held-out samples; need at least "
             f"2 * n_blocks = {2 * cfg['n_blocks']} for binning errors"
         )
-    temperature_grid(cfg["temperatures"], "f7.temperatures")  # raises naming the range if one is reversed
+    temperature_grid(
+        cfg["temperatures"], "f7.temperatures"
+    )  # raises naming the range if one is reversed
 
 
 check_f7(config["f7"])
@@ -51,15 +53,28 @@ def f7_job(wildcards) -> dict:
 
 
 #: Columns of a fit table that every row fills (besides its provenance).
-F7_COLUMNS = ("T", "K", "s_exact", "cross_entropy", "cross_entropy_err", "neg_elbo_hard", "neg_elbo_hard_err",
-              "hard_gap", "hard_gap_err")
+F7_COLUMNS = (
+    "T",
+    "K",
+    "s_exact",
+    "cross_entropy",
+    "cross_entropy_err",
+    "neg_elbo_hard",
+    "neg_elbo_hard_err",
+    "hard_gap",
+    "hard_gap_err",
+)
 
 
 def f7_table(wildcards) -> dict:
     """What a fit job's table holds: a row per (T, K), its L, replicate and EM seed in each."""
     job = f7_job(wildcards)
-    return table_spec(job, rows=len(job["T"]) * len(job["components"]), columns=F7_COLUMNS,
-                      keys=("L", "replicate", "em_seed"))
+    return table_spec(
+        job,
+        rows=len(job["T"]) * len(job["components"]),
+        columns=F7_COLUMNS,
+        keys=("L", "replicate", "em_seed"),
+    )
 
 
 def f7_exact_job() -> dict:
@@ -80,7 +95,15 @@ def f7_seconds(wildcards, threads) -> float:
     N, n_T = job["L"] ** 2, len(job["T"])
     samples = job["n_train"] + job["n_test"]
     mc = n_T * (job["n_therm"] + samples * job["every"]) * N * 100e-9
-    em = n_T * job["n_train"] * sum(job["components"]) * N * job["em"]["max_iter"] * job["em"]["n_init"] * 2e-9
+    em = (
+        n_T
+        * job["n_train"]
+        * sum(job["components"])
+        * N
+        * job["em"]["max_iter"]
+        * job["em"]["n_init"]
+        * 2e-9
+    )
     return 3 * (mc + em) / threads
 
 
@@ -100,7 +123,13 @@ def check_f7_job_sizes() -> None:
     """Every fit job within what one job may use (check_job_size), before any job starts."""
     for L in F7_SIZES:
         wc = types.SimpleNamespace(L=str(L), rep="0")
-        keys = (f"f7.sizes (L = {L})", "f7.sampling", "f7.components", "f7.em", "f7.temperatures")
+        keys = (
+            f"f7.sizes (L = {L})",
+            "f7.sampling",
+            "f7.components",
+            "f7.em",
+            "f7.temperatures",
+        )
         check_job_size(keys, f"f7_fit L={L}", f7_mem_mb(wc), f7_seconds(wc, 1))
 
 

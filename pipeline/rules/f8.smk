@@ -29,14 +29,14 @@ rule f8_bench:
         "logs/f8/bench.log",
     benchmark:
         "benchmarks/f8/bench.tsv"
-    params:
-        job=f8_job(),
-        argv=f8_argv(f8_job()),
-        bench=os.path.join(workflow.basedir, "bench", "bench_mc.py"),
     threads: 2
     resources:
         mem_mb=2048,
         runtime="40m",
+    params:
+        job=f8_job(),
+        argv=f8_argv(f8_job()),
+        bench=os.path.join(workflow.basedir, "bench", "bench_mc.py"),
     script:
         "../scripts/f8_bench.py"
 
@@ -49,14 +49,14 @@ rule f8_bench_variational:
         "logs/f8/bench_variational.log",
     benchmark:
         "benchmarks/f8/bench_variational.tsv"
-    params:
-        job=f8_variational_job(),
-        argv=f8_argv(f8_variational_job()),
-        bench=os.path.join(workflow.basedir, "bench", "bench_variational.py"),
     threads: 2
     resources:
         mem_mb=2048,
         runtime="30m",
+    params:
+        job=f8_variational_job(),
+        argv=f8_argv(f8_variational_job()),
+        bench=os.path.join(workflow.basedir, "bench", "bench_variational.py"),
     script:
         "../scripts/f8_bench.py"
 
@@ -69,14 +69,14 @@ rule f8_bench_em:
         "logs/f8/bench_em.log",
     benchmark:
         "benchmarks/f8/bench_em.tsv"
-    params:
-        job=f8_em_job(),
-        argv=f8_argv(f8_em_job()),
-        bench=os.path.join(workflow.basedir, "bench", "bench_em.py"),
     threads: 2
     resources:
         mem_mb=2048,
         runtime="20m",
+    params:
+        job=f8_em_job(),
+        argv=f8_argv(f8_em_job()),
+        bench=os.path.join(workflow.basedir, "bench", "bench_em.py"),
     script:
         "../scripts/f8_bench.py"
 

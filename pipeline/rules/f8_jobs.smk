@@ -4,7 +4,9 @@
 F8 = config["f8"]
 F8_SHARED = dict(min_time=float(F8["min_time"]), repeats=int(F8["repeats"]))
 if int(F8["em"]["K"]) > int(F8["em"]["n"]):
-    raise ConfigError(f"config key f8.em.K: must be <= f8.em.n ({F8['em']['n']}), got {F8['em']['K']}")
+    raise ConfigError(
+        f"config key f8.em.K: must be <= f8.em.n ({F8['em']['n']}), got {F8['em']['K']}"
+    )
 
 
 def f8_job() -> dict:
@@ -23,14 +25,21 @@ def f8_variational_job() -> dict:
     """Mean field and BP next to NumPy, AIS next to its generic graph path."""
     v = F8["variational"]
     return job_params(
-        "f8", sizes=[int(L) for L in v["sizes"]], ais_sizes=[int(L) for L in v["ais_sizes"]], **F8_SHARED
+        "f8",
+        sizes=[int(L) for L in v["sizes"]],
+        ais_sizes=[int(L) for L in v["ais_sizes"]],
+        **F8_SHARED,
     )
 
 
 def f8_em_job() -> dict:
     """Gaussian-mixture EM next to scikit-learn (full and diagonal covariances)."""
     em = F8["em"]
-    return job_params("f8", **{k: int(em[k]) for k in ("n", "d", "K", "iters")}, repeats=F8_SHARED["repeats"])
+    return job_params(
+        "f8",
+        **{k: int(em[k]) for k in ("n", "d", "K", "iters")},
+        repeats=F8_SHARED["repeats"],
+    )
 
 
 def f8_argv(job: dict) -> list[str]:

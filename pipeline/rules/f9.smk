@@ -13,10 +13,23 @@ localrules:
 
 F9_VAN_TABLES, F9_TRACE_TABLES = [], []
 for _model, _betas in F9_BETAS.items():
-    F9_VAN_TABLES += per_job_tables("f9", "results/f9/van/{model}_b{beta}.csv", f9_van_table, model=[_model], beta=_betas)
-    F9_TRACE_TABLES += per_job_tables("f9", "results/f9/traces/{model}_b{beta}.csv", f9_trace_table, model=[_model],
-                                      beta=_betas)
-F9_REFERENCE_TABLES = per_job_tables("f9", "results/f9/reference/{model}.csv", f9_reference_table, model=list(F9_MODELS))
+    F9_VAN_TABLES += per_job_tables(
+        "f9",
+        "results/f9/van/{model}_b{beta}.csv",
+        f9_van_table,
+        model=[_model],
+        beta=_betas,
+    )
+    F9_TRACE_TABLES += per_job_tables(
+        "f9",
+        "results/f9/traces/{model}_b{beta}.csv",
+        f9_trace_table,
+        model=[_model],
+        beta=_betas,
+    )
+F9_REFERENCE_TABLES = per_job_tables(
+    "f9", "results/f9/reference/{model}.csv", f9_reference_table, model=list(F9_MODELS)
+)
 paper(
     "results/f9/f9_neural.csv",
     "results/f9/f9_traces.csv",
@@ -37,12 +50,12 @@ rule f9_van:
     wildcard_constraints:
         model="[a-z]+",
         beta=r"[0-9.]+",
-    params:
-        job=f9_van_job,
     threads: 1  # one XLA thread: the same numbers whatever --cores is
     resources:
         mem_mb=f9_van_mem_mb,
         runtime=f9_van_runtime,
+    params:
+        job=f9_van_job,
     script:
         "../scripts/f9_van.py"
 
@@ -57,12 +70,12 @@ rule f9_reference:
         "benchmarks/f9/reference/{model}.tsv"
     wildcard_constraints:
         model="[a-z]+",
-    params:
-        job=f9_reference_job,
     threads: 1
     resources:
         mem_mb=1024,
         runtime="10m",
+    params:
+        job=f9_reference_job,
     script:
         "../scripts/f9_reference.py"
 
@@ -79,7 +92,12 @@ rule f9_aggregate:
     log:
         "logs/f9/aggregate.log",
     run:
-        concat_tables(input.tables, output.table, log[0], sort_by=["model", "beta", "method", "K"])
+        concat_tables(
+            input.tables,
+            output.table,
+            log[0],
+            sort_by=["model", "beta", "method", "K"],
+        )
         concat_tables(input.traces, output.traces, log[0], sort_by=["model", "beta", "step"])
 
 
@@ -89,7 +107,11 @@ rule f9_plot:
         table="results/f9/f9_neural.csv",
         traces="results/f9/f9_traces.csv",
     output:
-        **figure("results/figures/F9_neural_free_energy.pdf", "F9", caption="../report/f9.rst"),
+        **figure(
+            "results/figures/F9_neural_free_energy.pdf",
+            "F9",
+            caption="../report/f9.rst",
+        ),
     log:
         "logs/f9/plot.log",
     params:

@@ -3,28 +3,32 @@ log-log, replicates averaged (errors in quadrature), with the fit tau = a L^z (w
 squares in ln tau, L >= fit_min_L) of each algorithm; its z and error go to a table and the
 legend. Single-spin dynamics have z near 2.17; the cluster algorithms far below 1.
 """
+
 from isingvi.results import script_log
 
-log = script_log(snakemake.log[0], "f11_plot")  # noqa: F821 (before anything can fail)
+log = script_log(snakemake.log[0], "f11_plot")
 
 import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
 
+import isingvi as iv  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-
-import isingvi as iv  # noqa: E402
 from isingvi import plots  # noqa: E402
 from isingvi.results import write_table  # noqa: E402
 
-df = pd.read_csv(snakemake.input[0])  # noqa: F821
-fit_min_L = snakemake.params.fit_min_L  # noqa: F821
+df = pd.read_csv(snakemake.input[0])
+fit_min_L = snakemake.params.fit_min_L
 pts = iv.analysis.combine_replicates(df, ["algorithm", "observable", "L"], ["tau"])
 
-STYLE = {"metropolis": ("Metropolis", "C0", "s"), "heatbath": ("heat bath", "C1", "^"),
-         "swendsen-wang": ("Swendsen–Wang", "C2", "D"), "wolff": ("Wolff", "C3", "o")}
+STYLE = {
+    "metropolis": ("Metropolis", "C0", "s"),
+    "heatbath": ("heat bath", "C1", "^"),
+    "swendsen-wang": ("Swendsen–Wang", "C2", "D"),
+    "wolff": ("Wolff", "C3", "o"),
+}
 
 
 def fit(g: pd.DataFrame) -> tuple[float, float, float]:
@@ -44,24 +48,55 @@ for ax, (observable, title) in zip(axes, (("abs_m", r"$|M|$"), ("energy", r"$E$"
         g = pts[(pts.algorithm == algorithm) & (pts.observable == observable)].sort_values("L")
         if g.empty:
             continue
-        used = g[g.L >= fit_min_L]
+        used = g[fit_min_L <= g.L]
         z, z_err, ln_a = fit(used)
-        exponents.append({"algorithm": algorithm, "observable": observable, "z": z, "z_err": z_err,
-                          "fit_min_L": fit_min_L, "n_sizes": len(used)})
-        log.info("%-13s %-6s: z = %.3f +- %.3f (L >= %d, %d sizes)", algorithm, observable, z, z_err, fit_min_L, len(used))
-        ax.errorbar(g.L, g.tau, yerr=g.tau_err, color=colour, marker=marker, ms=4, lw=0, elinewidth=0.9,
-                    label=f"{label}: $z = {z:.2f} \\pm {z_err:.2f}$")
+        exponents.append(
+            {
+                "algorithm": algorithm,
+                "observable": observable,
+                "z": z,
+                "z_err": z_err,
+                "fit_min_L": fit_min_L,
+                "n_sizes": len(used),
+            }
+        )
+        log.info(
+            "%-13s %-6s: z = %.3f +- %.3f (L >= %d, %d sizes)",
+            algorithm,
+            observable,
+            z,
+            z_err,
+            fit_min_L,
+            len(used),
+        )
+        ax.errorbar(
+            g.L,
+            g.tau,
+            yerr=g.tau_err,
+            color=colour,
+            marker=marker,
+            ms=4,
+            lw=0,
+            elinewidth=0.9,
+            label=f"{label}: $z = {z:.2f} \\pm {z_err:.2f}$",
+        )
         grid = np.geomspace(used.L.min(), g.L.max(), 50)
         ax.plot(grid, np.exp(ln_a) * grid**z, color=colour, lw=0.9)
     ax.set_xscale("log", base=2)
     ax.set_yscale("log")
     ax.set_xlabel("$L$")
-    ax.set_title(f"({'a' if observable == 'abs_m' else 'b'}) $\\tau_{{\\mathrm{{int}}}}$ of {title}", fontsize="medium")
+    ax.set_title(
+        f"({'a' if observable == 'abs_m' else 'b'}) $\\tau_{{\\mathrm{{int}}}}$ of {title}",
+        fontsize="medium",
+    )
     ax.legend(fontsize="x-small", loc="upper left")
 axes[0].set_ylabel(r"$\tau_{\mathrm{int}}$  [sweeps]")
 fig.tight_layout(w_pad=1.0)
 # the fit is derived from every job's table: their shared provenance, seed 0 (no randomness here)
-shared = {c: df[c].iloc[0] for c in ("isingvi_version", "git_commit", "experiment", "config_hash", "master_seed")}
-write_table(pd.DataFrame(exponents).assign(**shared, seed=0), snakemake.output.exponents)  # noqa: F821
-written = plots.save_figure(fig, snakemake.output.pdf)  # noqa: F821
+shared = {
+    c: df[c].iloc[0]
+    for c in ("isingvi_version", "git_commit", "experiment", "config_hash", "master_seed")
+}
+write_table(pd.DataFrame(exponents).assign(**shared, seed=0), snakemake.output.exponents)
+written = plots.save_figure(fig, snakemake.output.pdf)
 log.info("wrote %s", ", ".join(map(str, written)))

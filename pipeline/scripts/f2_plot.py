@@ -4,24 +4,24 @@ Gibbs-Bogoliubov upper bound) never goes below zero (symmetric-log axis: linear 
 +-1e-3, where the sampling estimates scatter, logarithmic beyond). The log lists the largest f - f_exact of
 each method per L and the z-scores of TI and AIS against Kaufman.
 """
+
 from isingvi.results import script_log
 
-log = script_log(snakemake.log[0], "f2_plot")  # noqa: F821 (before anything can fail)
+log = script_log(snakemake.log[0], "f2_plot")
 
 import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
 
+import isingvi as iv  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from isingvi import plots  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
-import isingvi as iv  # noqa: E402
-from isingvi import plots  # noqa: E402
-
-points = pd.read_csv(snakemake.input.points)  # noqa: F821
-lines = pd.read_csv(snakemake.input.lines)  # noqa: F821
+points = pd.read_csv(snakemake.input.points)
+lines = pd.read_csv(snakemake.input.lines)
 
 # Replicates of the sampling methods are independent: averaged, errors in quadrature.
 pts = iv.analysis.combine_replicates(points, ["L", "method", "T"], ["f"], keep=("f_exact",))
@@ -46,9 +46,15 @@ STYLE = {  # method: (label, colour, marker)
 }
 SAMPLED = ("ti", "ais", "van", "nis")  # points with error bars, no lines
 plots.set_style()
-sizes = sorted(pts.L.unique()) + [np.inf]
-fig, axes = plt.subplots(2, len(sizes), figsize=(plots.TEXT_WIDTH, 0.62 * plots.TEXT_WIDTH), sharex=True,
-                         sharey="row", gridspec_kw={"height_ratios": [1.4, 1]})
+sizes = [*sorted(pts.L.unique()), np.inf]
+fig, axes = plt.subplots(
+    2,
+    len(sizes),
+    figsize=(plots.TEXT_WIDTH, 0.62 * plots.TEXT_WIDTH),
+    sharex=True,
+    sharey="row",
+    gridspec_kw={"height_ratios": [1.4, 1]},
+)
 for col, L in enumerate(sizes):
     top, bottom = axes[0, col], axes[1, col]
     exact_line = lines[(lines.L == L) & (lines.method == "exact")]
@@ -60,12 +66,18 @@ for col, L in enumerate(sizes):
             _, colour, _ = STYLE[method]
             top.plot(uni["T"], uni.f, color=colour, lw=1.1)
             bottom.plot(uni["T"], uni.f.to_numpy() - exact_line.f.to_numpy(), color=colour, lw=1.1)
-    for method, (label, colour, marker) in STYLE.items():
+    for method, (_label, colour, marker) in STYLE.items():
         g = pts[(pts.L == L) & (pts.method == method)].sort_values("T")
         if g.empty:
             continue
         sampled = method in SAMPLED
-        kw = dict(color=colour, marker=marker, ms=3.0, lw=0.8 if not sampled else 0, mfc="white" if sampled else colour)
+        kw = dict(
+            color=colour,
+            marker=marker,
+            ms=3.0,
+            lw=0.8 if not sampled else 0,
+            mfc="white" if sampled else colour,
+        )
         top.plot(g["T"], g.f, **kw)
         bottom.errorbar(g["T"], g.f_error, yerr=g.f_err if sampled else None, elinewidth=0.8, **kw)
     # symlog: linear within +-1e-3, where TI and AIS scatter around zero with their error bars,
@@ -79,13 +91,31 @@ axes[0, 0].set_ylabel(r"free energy $f = F/N$  [$J$]")
 axes[1, 0].set_ylabel(r"$f - f_{\mathrm{exact}}$  [$J$]")
 plots.panel_label(axes[0, 0], "(a)")
 plots.panel_label(axes[1, 0], "(b)")
-handles = [Line2D([], [], color=c, marker=mk, mfc="white" if m in SAMPLED else c, ms=4,
-                  lw=0 if m in SAMPLED else 1.2, label=lab) for m, (lab, c, mk) in STYLE.items()
-           if m == "exact" or (pts.method == m).any()]
+handles = [
+    Line2D(
+        [],
+        [],
+        color=c,
+        marker=mk,
+        mfc="white" if m in SAMPLED else c,
+        ms=4,
+        lw=0 if m in SAMPLED else 1.2,
+        label=lab,
+    )
+    for m, (lab, c, mk) in STYLE.items()
+    if m == "exact" or (pts.method == m).any()
+]
 handles.append(Line2D([], [], color="0.4", ls=":", lw=1.0, label=r"$T_c$ (Onsager)"))
 fig.tight_layout(rect=(0, 0.1, 1, 1), h_pad=0.6, w_pad=0.6)
-fig.legend(handles=handles, ncol=4 if len(handles) <= 8 else 5, loc="lower center", bbox_to_anchor=(0.5, 0.0),
-           fontsize="small" if len(handles) <= 8 else "x-small", columnspacing=1.2, handlelength=2.0)
+fig.legend(
+    handles=handles,
+    ncol=4 if len(handles) <= 8 else 5,
+    loc="lower center",
+    bbox_to_anchor=(0.5, 0.0),
+    fontsize="small" if len(handles) <= 8 else "x-small",
+    columnspacing=1.2,
+    handlelength=2.0,
+)
 
-written = plots.save_figure(fig, snakemake.output.pdf)  # noqa: F821
+written = plots.save_figure(fig, snakemake.output.pdf)
 log.info("wrote %s", ", ".join(map(str, written)))

@@ -11,9 +11,10 @@ have no meaningful f or marginals: they are left out of the averages, and a temp
 drawn only where at least half of the instances converged (the converged fractions are in
 the log).
 """
+
 from isingvi.results import script_log
 
-log = script_log(snakemake.log[0], "f5_plot")  # noqa: F821 (before anything can fail)
+log = script_log(snakemake.log[0], "f5_plot")
 
 import matplotlib  # noqa: E402
 
@@ -22,16 +23,25 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-
 from isingvi import plots  # noqa: E402
 
-df = pd.read_csv(snakemake.input[0])  # noqa: F821
-STYLE = {"mf": ("mean field", "C0", "o"), "tap": ("TAP", "C2", "^"), "bp": ("BP (Bethe)", "C1", "s"),
-         "pt": ("PT + TI (check)", "C3", "d")}
-TITLES = {"sk": "Sherrington–Kirkpatrick", "rfim": "random-field Ising", "ea": r"Edwards–Anderson $\pm J$"}
+df = pd.read_csv(snakemake.input[0])
+STYLE = {
+    "mf": ("mean field", "C0", "o"),
+    "tap": ("TAP", "C2", "^"),
+    "bp": ("BP (Bethe)", "C1", "s"),
+    "pt": ("PT + TI (check)", "C3", "d"),
+}
+TITLES = {
+    "sk": "Sherrington–Kirkpatrick",
+    "rfim": "random-field Ising",
+    "ea": r"Edwards–Anderson $\pm J$",
+}
 KEYS = ["model", "N", "reference"]
-columns = sorted(df[KEYS].drop_duplicates().itertuples(index=False),
-                 key=lambda c: (c.reference != "exact", list(TITLES).index(c.model), c.N))
+columns = sorted(
+    df[KEYS].drop_duplicates().itertuples(index=False),
+    key=lambda c: (c.reference != "exact", list(TITLES).index(c.model), c.N),
+)
 
 
 def sem(x: pd.Series) -> float:
@@ -41,24 +51,52 @@ def sem(x: pd.Series) -> float:
 # Mean field and PT: every run; TAP and BP: converged runs only (see the docstring).
 usable = df[df.method.isin(["mf", "pt"]) | df.converged]
 fraction = df.groupby([*KEYS, "method", "T"]).converged.mean().rename("converged")
-stats = (usable.groupby([*KEYS, "method", "T"])
-         .agg(f_error=("f_error", "mean"), f_sem=("f_error", sem), rmse=("marginal_rmse", "mean"),
-              rmse_sem=("marginal_rmse", sem), ref_err=("f_ref_err", "mean"), n=("f_error", "size"))
-         .join(fraction).reset_index())
+stats = (
+    usable.groupby([*KEYS, "method", "T"])
+    .agg(
+        f_error=("f_error", "mean"),
+        f_sem=("f_error", sem),
+        rmse=("marginal_rmse", "mean"),
+        rmse_sem=("marginal_rmse", sem),
+        ref_err=("f_ref_err", "mean"),
+        n=("f_error", "size"),
+    )
+    .join(fraction)
+    .reset_index()
+)
 stats = stats[stats.converged >= 0.5]
 for (model, N, reference, method), g in stats.groupby([*KEYS, "method"]):
-    log.info("%-4s N=%-3d (vs %s) %-3s over %d instances: mean |f - f_ref| max %.3g, marginal RMSE max %.3g, "
-             "converged fraction min %.2f", model, N, reference, method, int(g.n.max()), g.f_error.abs().max(),
-             g.rmse.max(), g.converged.min())
+    log.info(
+        "%-4s N=%-3d (vs %s) %-3s over %d instances: mean |f - f_ref| max %.3g, marginal RMSE max %.3g, "
+        "converged fraction min %.2f",
+        model,
+        N,
+        reference,
+        method,
+        int(g.n.max()),
+        g.f_error.abs().max(),
+        g.rmse.max(),
+        g.converged.min(),
+    )
 check = df[df.method == "pt"]
 if len(check):
     z = check.f_error / check.f_err
-    log.info("PT + TI vs enumeration over %d (instance, T): max |z| of f = %.2f, mean z = %.2f, max marginal RMSE %.3g",
-             len(check), z.abs().max(), z.mean(), check.marginal_rmse.max())
+    log.info(
+        "PT + TI vs enumeration over %d (instance, T): max |z| of f = %.2f, mean z = %.2f, max marginal RMSE %.3g",
+        len(check),
+        z.abs().max(),
+        z.mean(),
+        check.marginal_rmse.max(),
+    )
 
 plots.set_style()
-fig, axes = plt.subplots(2, len(columns), figsize=(plots.TEXT_WIDTH, 0.62 * plots.TEXT_WIDTH), sharex="col",
-                         squeeze=False)
+fig, axes = plt.subplots(
+    2,
+    len(columns),
+    figsize=(plots.TEXT_WIDTH, 0.62 * plots.TEXT_WIDTH),
+    sharex="col",
+    squeeze=False,
+)
 for col, (model, N, reference) in enumerate(columns):
     rows = df[(df.model == model) & (df.N == N) & (df.reference == reference)]
     n_inst = rows.disorder.nunique()
@@ -66,16 +104,26 @@ for col, (model, N, reference) in enumerate(columns):
     versus = "vs exact" if reference == "exact" else "vs PT + TI"
     axes[0, col].set_title(f"{TITLES[model]}\n{size}, {n_inst} inst., {versus}", fontsize="x-small")
     for method, (label, colour, marker) in STYLE.items():
-        g = stats[(stats.model == model) & (stats.N == N) & (stats.reference == reference)
-                  & (stats.method == method)].sort_values("T")
+        g = stats[
+            (stats.model == model)
+            & (stats.N == N)
+            & (stats.reference == reference)
+            & (stats.method == method)
+        ].sort_values("T")
         if g.empty:
             continue
         kw = dict(color=colour, marker=marker, ms=2.5, lw=1.0, elinewidth=0.8, label=label)
         axes[0, col].errorbar(g["T"], g.f_error, yerr=g.f_sem, **kw)
         axes[1, col].errorbar(g["T"], g.rmse, yerr=g.rmse_sem, **kw)
         if reference != "exact" and method == "mf":
-            axes[0, col].fill_between(g["T"], -2 * g.ref_err, 2 * g.ref_err, color="0.8", lw=0,
-                                      label=r"reference $\pm 2\sigma$")
+            axes[0, col].fill_between(
+                g["T"],
+                -2 * g.ref_err,
+                2 * g.ref_err,
+                color="0.8",
+                lw=0,
+                label=r"reference $\pm 2\sigma$",
+            )
     axes[0, col].axhline(0.0, color="black", lw=1.0)
     axes[1, col].set_xlabel(r"$T$  [$J/k_B$]")
 # the panel letters go with the row labels: above the axes they would run into the column titles
@@ -86,7 +134,13 @@ for ax in axes[0]:  # every method and the band, each once
     for h, lab in zip(*ax.get_legend_handles_labels()):
         handles.setdefault(lab, h)
 fig.tight_layout(rect=(0, 0.07, 1, 1))
-fig.legend(list(handles.values()), list(handles), loc="lower center", ncol=len(handles), bbox_to_anchor=(0.5, 0.0),
-           fontsize="x-small")
-written = plots.save_figure(fig, snakemake.output.pdf)  # noqa: F821
+fig.legend(
+    list(handles.values()),
+    list(handles),
+    loc="lower center",
+    ncol=len(handles),
+    bbox_to_anchor=(0.5, 0.0),
+    fontsize="x-small",
+)
+written = plots.save_figure(fig, snakemake.output.pdf)
 log.info("wrote %s", ", ".join(map(str, written)))

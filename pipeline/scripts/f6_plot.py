@@ -6,9 +6,10 @@ ln p(x | θ_new) − ELBO(q_old, θ_new) ≥ 0 on a log axis; (c) the final ln p
 from isingvi and from scikit-learn started from the same parameters, with ln p under the true
 mixture. The log repeats the checks.
 """
+
 from isingvi.results import script_log
 
-log = script_log(snakemake.log[0], "f6_plot")  # noqa: F821 (before anything can fail)
+log = script_log(snakemake.log[0], "f6_plot")
 
 import matplotlib  # noqa: E402
 
@@ -18,17 +19,19 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
+from isingvi import plots  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.ticker import FormatStrFormatter, NullFormatter  # noqa: E402
 
-from isingvi import plots  # noqa: E402
-
-traces = pd.read_csv(snakemake.input.traces)  # noqa: F821
-restarts = pd.read_csv(snakemake.input.restarts)  # noqa: F821
+traces = pd.read_csv(snakemake.input.traces)
+restarts = pd.read_csv(snakemake.input.restarts)
 log.info("%d trace rows, %d restarts", len(traces), len(restarts))
-log.info("check ELBO_E == ln p: max |diff| = %.2e; KL gap >= 0: min = %.2e; |isingvi - sklearn| final ln p: max %.2e",
-         (traces.elbo_e - traces.log_likelihood).abs().max(), traces.kl_gap.min(),
-         (restarts.log_likelihood - restarts.sklearn_log_likelihood).abs().max())
+log.info(
+    "check ELBO_E == ln p: max |diff| = %.2e; KL gap >= 0: min = %.2e; |isingvi - sklearn| final ln p: max %.2e",
+    (traces.elbo_e - traces.log_likelihood).abs().max(),
+    traces.kl_gap.min(),
+    (restarts.log_likelihood - restarts.sklearn_log_likelihood).abs().max(),
+)
 
 plots.set_style()
 colors = dict(zip(restarts.restart, sns.color_palette("colorblind", len(restarts))))
@@ -41,20 +44,49 @@ true_ll = float(restarts.true_log_likelihood.iloc[0])
 for r, g in traces.groupby("restart"):
     g = g.sort_values("iteration")
     final = restarts.set_index("restart").loc[r]
-    it = g.iteration.to_numpy().astype(float)  # iteration t (from 1): E-step at t, M-step at t + 1/2
+    it = g.iteration.to_numpy().astype(
+        float
+    )  # iteration t (from 1): E-step at t, M-step at t + 1/2
     # the sawtooth: E-step (ELBO = ln p), M-step (ELBO with old q), next E-step (ELBO rises to ln p)
     x = np.ravel(np.column_stack([it, it + 0.5]))
     y = np.ravel(np.column_stack([g.elbo_e, g.elbo_m]))
     x, y = np.append(x, it[-1] + 1), np.append(y, final.log_likelihood)
     ax_ll.plot(x, y, color=colors[r], lw=0.8, alpha=0.8)
-    ax_ll.plot(np.append(it, it[-1] + 1), np.append(g.log_likelihood, final.log_likelihood), ls="none",
-               marker="o", ms=2.2, color=colors[r])
-    ax_ll.plot(it + 0.5, g.elbo_m, ls="none", marker="v", ms=2.6, mfc="white", mew=0.6, color=colors[r])
-    ax_ll.plot(it[-1] + 1, final.sklearn_log_likelihood, ls="none", marker="x", ms=6, mew=1.2, color="black")
+    ax_ll.plot(
+        np.append(it, it[-1] + 1),
+        np.append(g.log_likelihood, final.log_likelihood),
+        ls="none",
+        marker="o",
+        ms=2.2,
+        color=colors[r],
+    )
+    ax_ll.plot(
+        it + 0.5, g.elbo_m, ls="none", marker="v", ms=2.6, mfc="white", mew=0.6, color=colors[r]
+    )
+    ax_ll.plot(
+        it[-1] + 1,
+        final.sklearn_log_likelihood,
+        ls="none",
+        marker="x",
+        ms=6,
+        mew=1.2,
+        color="black",
+    )
     pos = g.kl_gap > 0  # exact zeros (converged to machine precision) cannot be drawn on a log axis
-    ax_gap.plot(it[pos] + 0.5, g.kl_gap[pos], color=colors[r], lw=0.9, marker="v", ms=2.4, mfc="white", mew=0.6)
+    ax_gap.plot(
+        it[pos] + 0.5,
+        g.kl_gap[pos],
+        color=colors[r],
+        lw=0.9,
+        marker="v",
+        ms=2.4,
+        mfc="white",
+        mew=0.6,
+    )
     ax_fin.plot(r, final.log_likelihood, ls="none", marker="o", ms=6, color=colors[r])
-    ax_fin.plot(r, final.sklearn_log_likelihood, ls="none", marker="x", ms=7, mew=1.3, color="black")
+    ax_fin.plot(
+        r, final.sklearn_log_likelihood, ls="none", marker="x", ms=7, mew=1.3, color="black"
+    )
 
 lo = min(traces.log_likelihood.quantile(0.02), true_ll)
 hi = max(restarts.log_likelihood.max(), true_ll)
@@ -75,22 +107,57 @@ ax_fin.set_ylabel(r"final $\ln p(x\,|\,\theta)/n$  [nats]")
 ax_fin.set_xticks(list(restarts.restart))
 ax_fin.set_xlim(restarts.restart.min() - 0.6, restarts.restart.max() + 0.6)
 span = max(restarts.log_likelihood.max(), true_ll) - min(restarts.log_likelihood.min(), true_ll)
-ax_fin.set_ylim(min(restarts.log_likelihood.min(), true_ll) - 0.1 * span - 1e-3,
-                max(restarts.log_likelihood.max(), true_ll) + 0.1 * span + 1e-3)
+ax_fin.set_ylim(
+    min(restarts.log_likelihood.min(), true_ll) - 0.1 * span - 1e-3,
+    max(restarts.log_likelihood.max(), true_ll) + 0.1 * span + 1e-3,
+)
 for ax, letter in zip(axes, "abc"):
     plots.panel_label(ax, f"({letter})")
 
 handles = [
-    Line2D([], [], ls="none", marker="o", ms=4, color="0.3", label=r"$\ln p(x|\theta)$ = ELBO after E-step"),
-    Line2D([], [], ls="none", marker="v", ms=4, mfc="white", color="0.3", label="ELBO after M-step (old $q$)"),
-    Line2D([], [], ls="none", marker="x", ms=6, mew=1.2, color="black", label="scikit-learn, same start"),
+    Line2D(
+        [],
+        [],
+        ls="none",
+        marker="o",
+        ms=4,
+        color="0.3",
+        label=r"$\ln p(x|\theta)$ = ELBO after E-step",
+    ),
+    Line2D(
+        [],
+        [],
+        ls="none",
+        marker="v",
+        ms=4,
+        mfc="white",
+        color="0.3",
+        label="ELBO after M-step (old $q$)",
+    ),
+    Line2D(
+        [],
+        [],
+        ls="none",
+        marker="x",
+        ms=6,
+        mew=1.2,
+        color="black",
+        label="scikit-learn, same start",
+    ),
     Line2D([], [], color="0.4", ls=":", label=r"true mixture $\ln p(x)$"),
 ]
 handles += [Line2D([], [], color=colors[r], lw=1.6, label=f"restart {r}") for r in restarts.restart]
 fig.tight_layout(rect=(0, 0.1, 1, 1), h_pad=1.0, w_pad=1.5)
-fig.legend(handles=handles, loc="lower center", ncol=4, fontsize="small", bbox_to_anchor=(0.5, -0.01),
-           columnspacing=1.4, handlelength=1.8)
+fig.legend(
+    handles=handles,
+    loc="lower center",
+    ncol=4,
+    fontsize="small",
+    bbox_to_anchor=(0.5, -0.01),
+    columnspacing=1.4,
+    handlelength=1.8,
+)
 
-written = plots.save_figure(fig, snakemake.output.pdf)  # noqa: F821
-assert {str(p) for p in written} == {snakemake.output.pdf, snakemake.output.png}, written  # noqa: F821
+written = plots.save_figure(fig, snakemake.output.pdf)
+assert {str(p) for p in written} == {snakemake.output.pdf, snakemake.output.png}, written
 log.info("wrote %s", ", ".join(map(str, written)))

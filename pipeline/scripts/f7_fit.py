@@ -7,31 +7,55 @@ H(p, p_model)/N = −E[ln p_model(x)]/N (= −ELBO of the exact posterior, the E
 their difference per sample, E[−ln p(z*|x)]/N ≥ 0, has its own (paired) error. The exact
 entropy per spin s(T) (enumeration or Kaufman) is in the same row: s ≤ CE ≤ −ELBO(hard).
 """
+
 from isingvi.results import script_log
 
-log = script_log(snakemake.log[0], "f7_fit")  # noqa: F821 (before anything can fail)
+log = script_log(snakemake.log[0], "f7_fit")
 
 import time  # noqa: E402
 
+import isingvi as iv  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-
-import isingvi as iv  # noqa: E402
 from isingvi.analysis import binned_mean  # noqa: E402
 from isingvi.results import derive_seed, with_provenance, write_table  # noqa: E402
 
-job = snakemake.params.job  # noqa: F821
-threads = snakemake.threads  # noqa: F821
+job = snakemake.params.job
+threads = snakemake.threads
 L, T = job["L"], np.asarray(job["T"], dtype=float)
 n_train, n_test, em = job["n_train"], job["n_test"], job["em"]
-log.info("L=%d replicate %d: %d temperatures in [%g, %g]; Wolff n_therm=%d, %d + %d configurations every %d "
-         "sweeps, seed=%d; K in %s, em=%s, threads=%d", L, job["replicate"], len(T), T.min(), T.max(),
-         job["n_therm"], n_train, n_test, job["every"], job["seed"], job["components"], em, threads)
+log.info(
+    "L=%d replicate %d: %d temperatures in [%g, %g]; Wolff n_therm=%d, %d + %d configurations every %d "
+    "sweeps, seed=%d; K in %s, em=%s, threads=%d",
+    L,
+    job["replicate"],
+    len(T),
+    T.min(),
+    T.max(),
+    job["n_therm"],
+    n_train,
+    n_test,
+    job["every"],
+    job["seed"],
+    job["components"],
+    em,
+    threads,
+)
 
 start = time.perf_counter()
 model = iv.SquareLattice(L)
-mc = iv.mc.run(model, T, algorithm="wolff", n_therm=job["n_therm"], n_measure=(n_train + n_test) * job["every"],
-               every=job["every"], seed=job["seed"], threads=threads, init="random", save_configs=True)
+mc = iv.mc.run(
+    model,
+    T,
+    algorithm="wolff",
+    n_therm=job["n_therm"],
+    n_measure=(n_train + n_test) * job["every"],
+    every=job["every"],
+    seed=job["seed"],
+    threads=threads,
+    init="random",
+    save_configs=True,
+)
 log.info("sampled %d temperatures in %.1f s", len(T), time.perf_counter() - start)
 exact = iv.exact.enumerate(model, T) if job["exact"] == "enumerate" else iv.exact.kaufman(L, T)
 s_exact = exact["s"].to_numpy()
@@ -41,36 +65,81 @@ for t, (temp, s) in enumerate(zip(T, s_exact)):
     train, test = mc.configs[t, :n_train], mc.configs[t, n_train:]
     for K in job["components"]:
         fit = iv.em.BernoulliMixture(
-            K, alpha=em["alpha"], weight_alpha=em["weight_alpha"], tol=em["tol"], max_iter=em["max_iter"],
-            n_init=em["n_init"], random_state=derive_seed(job["em_seed"], temp, K), threads=threads,
+            K,
+            alpha=em["alpha"],
+            weight_alpha=em["weight_alpha"],
+            tol=em["tol"],
+            max_iter=em["max_iter"],
+            n_init=em["n_init"],
+            random_state=derive_seed(job["em_seed"], temp, K),
+            threads=threads,
         ).fit(train)
         ce = -fit.elbo(test, "posterior", per_sample=True)
         hard = -fit.elbo(test, "hard", per_sample=True)
         (ce_mean, ce_err), (hard_mean, hard_err), (gap_mean, gap_err) = (
             binned_mean(x, job["n_blocks"]) for x in (ce, hard, hard - ce)
         )
-        rows.append({
-            "L": L, "T": temp, "K": K, "replicate": job["replicate"], "em_seed": job["em_seed"],
-            "n_train": n_train, "n_test": n_test, "every": job["every"], "n_blocks": job["n_blocks"],
-            "s_exact": s, "exact_method": job["exact"],
-            "cross_entropy": ce_mean, "cross_entropy_err": ce_err,
-            "neg_elbo_hard": hard_mean, "neg_elbo_hard_err": hard_err,
-            "hard_gap": gap_mean, "hard_gap_err": gap_err,
-            "train_cross_entropy": fit.cross_entropy(train),
-            "n_iter": fit.n_iter_, "converged": fit.converged_, "min_sample_hard_gap": float((hard - ce).min()),
-        })
+        rows.append(
+            {
+                "L": L,
+                "T": temp,
+                "K": K,
+                "replicate": job["replicate"],
+                "em_seed": job["em_seed"],
+                "n_train": n_train,
+                "n_test": n_test,
+                "every": job["every"],
+                "n_blocks": job["n_blocks"],
+                "s_exact": s,
+                "exact_method": job["exact"],
+                "cross_entropy": ce_mean,
+                "cross_entropy_err": ce_err,
+                "neg_elbo_hard": hard_mean,
+                "neg_elbo_hard_err": hard_err,
+                "hard_gap": gap_mean,
+                "hard_gap_err": gap_err,
+                "train_cross_entropy": fit.cross_entropy(train),
+                "n_iter": fit.n_iter_,
+                "converged": fit.converged_,
+                "min_sample_hard_gap": float((hard - ce).min()),
+            }
+        )
         r = rows[-1]
-        log.info("T=%.4f K=%2d: s=%.5f  CE=%.5f±%.5f (z=%+.1f)  -ELBO(hard)=%.5f±%.5f  gap=%.5f±%.5f  "
-                 "train CE=%.5f  %d it", temp, K, s, ce_mean, ce_err, (ce_mean - s) / ce_err, hard_mean, hard_err,
-                 gap_mean, gap_err, r["train_cross_entropy"], fit.n_iter_)
+        log.info(
+            "T=%.4f K=%2d: s=%.5f  CE=%.5f±%.5f (z=%+.1f)  -ELBO(hard)=%.5f±%.5f  gap=%.5f±%.5f  "
+            "train CE=%.5f  %d it",
+            temp,
+            K,
+            s,
+            ce_mean,
+            ce_err,
+            (ce_mean - s) / ce_err,
+            hard_mean,
+            hard_err,
+            gap_mean,
+            gap_err,
+            r["train_cross_entropy"],
+            fit.n_iter_,
+        )
 
 df = pd.DataFrame(rows)
 z = (df.cross_entropy - df.s_exact) / df.cross_entropy_err
-log.info("check s <= CE within error: min z = (CE - s)/err = %+.2f over %d (T, K)%s", z.min(), len(df),
-         "" if z.min() > -3 else "  <-- VIOLATED beyond 3 sigma")
-log.info("check CE <= -ELBO(hard) for every held-out sample: min per-sample gap = %.3g nats/spin%s",
-         df.min_sample_hard_gap.min(), "" if df.min_sample_hard_gap.min() >= 0 else "  <-- VIOLATED")
-log.info("check -ELBO(posterior) == CE: identical by construction (the E-step's q is the posterior)")
-df = with_provenance(df, job, path=snakemake.scriptdir)  # noqa: F821
-write_table(df, snakemake.output[0])  # noqa: F821
-log.info("wrote %d rows to %s (%.1f s in all)", len(df), snakemake.output[0], time.perf_counter() - start)  # noqa: F821
+log.info(
+    "check s <= CE within error: min z = (CE - s)/err = %+.2f over %d (T, K)%s",
+    z.min(),
+    len(df),
+    "" if z.min() > -3 else "  <-- VIOLATED beyond 3 sigma",
+)
+log.info(
+    "check CE <= -ELBO(hard) for every held-out sample: min per-sample gap = %.3g nats/spin%s",
+    df.min_sample_hard_gap.min(),
+    "" if df.min_sample_hard_gap.min() >= 0 else "  <-- VIOLATED",
+)
+log.info(
+    "check -ELBO(posterior) == CE: identical by construction (the E-step's q is the posterior)"
+)
+df = with_provenance(df, job, path=snakemake.scriptdir)
+write_table(df, snakemake.output[0])
+log.info(
+    "wrote %d rows to %s (%.1f s in all)", len(df), snakemake.output[0], time.perf_counter() - start
+)

@@ -5,26 +5,32 @@ H(p, p_model)/N (filled, solid) and −ELBO/N of hard assignments (open, dashed)
 Bottom row: the two gaps, CE − s = KL(p ‖ p_model)/N ≥ 0 and −ELBO(hard) − CE ≥ 0.
 Replicates are averaged (errors in quadrature); the log repeats the checks per (L, T, K).
 """
+
 from isingvi.results import script_log
 
-log = script_log(snakemake.log[0], "f7_plot")  # noqa: F821 (before anything can fail)
+log = script_log(snakemake.log[0], "f7_plot")
 
 import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
 
+import isingvi as iv  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
+from isingvi import plots  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
-import isingvi as iv  # noqa: E402
-from isingvi import plots  # noqa: E402
-
-fits = pd.read_csv(snakemake.input.fits)  # noqa: F821
-exact = pd.read_csv(snakemake.input.exact)  # noqa: F821
-log.info("%d fit rows (L %s, K %s, %d replicates), %d exact rows", len(fits), sorted(map(int, fits.L.unique())),
-         sorted(map(int, fits.K.unique())), fits.replicate.nunique(), len(exact))
+fits = pd.read_csv(snakemake.input.fits)
+exact = pd.read_csv(snakemake.input.exact)
+log.info(
+    "%d fit rows (L %s, K %s, %d replicates), %d exact rows",
+    len(fits),
+    sorted(map(int, fits.L.unique())),
+    sorted(map(int, fits.K.unique())),
+    fits.replicate.nunique(),
+    len(exact),
+)
 
 VALUES = ["cross_entropy", "neg_elbo_hard", "hard_gap"]
 # Independent replicates: averaged, standard errors in quadrature.
@@ -34,21 +40,37 @@ pts["kl"] = pts.cross_entropy - pts.s_exact
 # --- checks: s <= CE (within error) <= -ELBO(hard) --------------------------------------------
 for row in pts.itertuples():
     z = row.kl / row.cross_entropy_err
-    log.info("L=%d T=%.4f K=%2d: s=%.5f  CE=%.5f±%.5f (z=%+.1f)  -ELBO(hard)=%.5f±%.5f  gap=%.5f±%.5f%s",
-             row.L, row.T, row.K, row.s_exact, row.cross_entropy, row.cross_entropy_err, z, row.neg_elbo_hard,
-             row.neg_elbo_hard_err, row.hard_gap, row.hard_gap_err, "" if z > -3 else "  <-- CE < s beyond 3 sigma")
+    log.info(
+        "L=%d T=%.4f K=%2d: s=%.5f  CE=%.5f±%.5f (z=%+.1f)  -ELBO(hard)=%.5f±%.5f  gap=%.5f±%.5f%s",
+        row.L,
+        row.T,
+        row.K,
+        row.s_exact,
+        row.cross_entropy,
+        row.cross_entropy_err,
+        z,
+        row.neg_elbo_hard,
+        row.neg_elbo_hard_err,
+        row.hard_gap,
+        row.hard_gap_err,
+        "" if z > -3 else "  <-- CE < s beyond 3 sigma",
+    )
 z = pts.kl / pts.cross_entropy_err
 log.info("check s <= CE within error: min z = %+.2f over %d (L, T, K)", z.min(), len(pts))
-log.info("check CE <= -ELBO(hard): min gap = %.3g (every held-out sample: min %.3g)",
-         pts.hard_gap.min(), fits.min_sample_hard_gap.min())
+log.info(
+    "check CE <= -ELBO(hard): min gap = %.3g (every held-out sample: min %.3g)",
+    pts.hard_gap.min(),
+    fits.min_sample_hard_gap.min(),
+)
 
 # --- figure ------------------------------------------------------------------------------------
 plots.set_style()
 sizes = sorted(pts.L.unique())
 Ks = sorted(pts.K.unique())
 colors = dict(zip(Ks, sns.color_palette("viridis", len(Ks))))
-fig, axes = plt.subplots(2, len(sizes), figsize=(plots.TEXT_WIDTH, 0.8 * plots.TEXT_WIDTH), sharex=True,
-                         squeeze=False)
+fig, axes = plt.subplots(
+    2, len(sizes), figsize=(plots.TEXT_WIDTH, 0.8 * plots.TEXT_WIDTH), sharex=True, squeeze=False
+)
 dx = 0.012 * (pts["T"].max() - pts["T"].min())  # small horizontal offsets keep the K series apart
 for col, L in enumerate(sizes):
     top, bottom = axes[0, col], axes[1, col]
@@ -59,21 +81,61 @@ for col, L in enumerate(sizes):
         x = g["T"] + (j - (len(Ks) - 1) / 2) * dx
         c = colors[K]
         # -ELBO(hard) first and open: it nearly coincides with the cross-entropy drawn over it
-        top.errorbar(x, g.neg_elbo_hard, yerr=g.neg_elbo_hard_err, color=c, marker="o", ms=5.0, mfc="white",
-                     mew=0.9, ls="--", lw=1.0, zorder=3)
-        top.errorbar(x, g.cross_entropy, yerr=g.cross_entropy_err, color=c, marker="o", ms=2.8, lw=1.0, zorder=4)
+        top.errorbar(
+            x,
+            g.neg_elbo_hard,
+            yerr=g.neg_elbo_hard_err,
+            color=c,
+            marker="o",
+            ms=5.0,
+            mfc="white",
+            mew=0.9,
+            ls="--",
+            lw=1.0,
+            zorder=3,
+        )
+        top.errorbar(
+            x,
+            g.cross_entropy,
+            yerr=g.cross_entropy_err,
+            color=c,
+            marker="o",
+            ms=2.8,
+            lw=1.0,
+            zorder=4,
+        )
         # log axis: only positive gaps can be drawn (K = 1 has a hard gap of exactly 0)
-        for y, err, filled in ((g.kl, g.cross_entropy_err, True), (g.hard_gap, g.hard_gap_err, False)):
+        for y, err, filled in (
+            (g.kl, g.cross_entropy_err, True),
+            (g.hard_gap, g.hard_gap_err, False),
+        ):
             pos = (y > 0).to_numpy()
             if pos.any():
-                bottom.errorbar(x[pos], y[pos], yerr=err[pos], color=c, marker="o", ms=3.5, lw=1.0,
-                                mfc=c if filled else "white", mew=0.9, ls="-" if filled else "--")
+                bottom.errorbar(
+                    x[pos],
+                    y[pos],
+                    yerr=err[pos],
+                    color=c,
+                    marker="o",
+                    ms=3.5,
+                    lw=1.0,
+                    mfc=c if filled else "white",
+                    mew=0.9,
+                    ls="-" if filled else "--",
+                )
     for ax in (top, bottom):
         ax.axvline(iv.exact.T_C, color="0.35", ls=":", lw=1.1, zorder=1)
     bottom.set_yscale("log")
     method = "enumeration" if ex.method.iloc[0] == "enumerate" else "Kaufman"
-    top.text(0.97, 0.1, f"$L = {L}$, $N = {L * L}$\nexact $s$: {method}", transform=top.transAxes, ha="right",
-             va="bottom", fontsize="small")
+    top.text(
+        0.97,
+        0.1,
+        f"$L = {L}$, $N = {L * L}$\nexact $s$: {method}",
+        transform=top.transAxes,
+        ha="right",
+        va="bottom",
+        fontsize="small",
+    )
     top.set_ylabel("per spin  [nats]")
     bottom.set_ylabel("gap per spin  [nats]")
     bottom.set_xlabel(r"temperature $T$  [$J/k_B$]")
@@ -82,16 +144,32 @@ for ax, letter in zip(axes.flat, "abcdefgh"):
     plots.panel_label(ax, f"({letter})")
 
 handles = [Line2D([], [], color="black", lw=1.6, label=r"exact entropy $s(T)$")]
-handles += [Line2D([], [], color="0.3", marker="o", ms=4,
-                   label=r"cross-entropy $H(p, p_\mathrm{model})/N$; gap: CE $-\ s$"),
-            Line2D([], [], color="0.3", marker="o", ms=4, mfc="white", ls="--",
-                   label=r"$-$ELBO$/N$, hard $q(z|x)$; gap: $-$ELBO $-$ CE")]
+handles += [
+    Line2D(
+        [],
+        [],
+        color="0.3",
+        marker="o",
+        ms=4,
+        label=r"cross-entropy $H(p, p_\mathrm{model})/N$; gap: CE $-\ s$",
+    ),
+    Line2D(
+        [],
+        [],
+        color="0.3",
+        marker="o",
+        ms=4,
+        mfc="white",
+        ls="--",
+        label=r"$-$ELBO$/N$, hard $q(z|x)$; gap: $-$ELBO $-$ CE",
+    ),
+]
 k_handles = [Line2D([], [], color=colors[K], lw=2.0, label=f"$K = {K}$") for K in Ks]
 fig.tight_layout(rect=(0, 0.1, 1, 1), h_pad=0.8, w_pad=1.2)
 common = dict(loc="lower center", fontsize="small", columnspacing=1.4, handlelength=2.2)
 fig.legend(handles=handles, ncol=len(handles), bbox_to_anchor=(0.5, 0.035), **common)
 fig.legend(handles=k_handles, ncol=len(k_handles), bbox_to_anchor=(0.5, -0.005), **common)
 
-written = plots.save_figure(fig, snakemake.output.pdf)  # noqa: F821
-assert {str(p) for p in written} == {snakemake.output.pdf, snakemake.output.png}, written  # noqa: F821
+written = plots.save_figure(fig, snakemake.output.pdf)
+assert {str(p) for p in written} == {snakemake.output.pdf, snakemake.output.png}, written
 log.info("wrote %s", ", ".join(map(str, written)))

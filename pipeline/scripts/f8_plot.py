@@ -11,9 +11,10 @@ measured within one benchmark process: Monte Carlo vs NumPy (bench_mc.py), AIS v
 graph path, BP and mean field vs NumPy (bench_variational.py), EM vs scikit-learn
 (bench_em.py). The log prints this table.
 """
+
 from isingvi.results import script_log
 
-log = script_log(snakemake.log[0], "f8_plot")  # noqa: F821 (before anything can fail)
+log = script_log(snakemake.log[0], "f8_plot")
 
 import matplotlib  # noqa: E402
 
@@ -22,17 +23,25 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from isingvi import plots  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
-from isingvi import plots  # noqa: E402
-
-bench = pd.read_csv(snakemake.input.bench)  # noqa: F821
+bench = pd.read_csv(snakemake.input.bench)
 met = bench[bench.algorithm == "metropolis"].copy()
-log.info("%d rows, %d Metropolis; T = %s, L = %s", len(bench), len(met), sorted(met["T"].unique()),
-         sorted(met.L.unique()))
+log.info(
+    "%d rows, %d Metropolis; T = %s, L = %s",
+    len(bench),
+    len(met),
+    sorted(met["T"].unique()),
+    sorted(met.L.unique()),
+)
 
-numpy = (met[met.impl.str.startswith("numpy")].sort_values("spins_per_ns_best")
-         .groupby(["T", "L"], as_index=False).last())
+numpy = (
+    met[met.impl.str.startswith("numpy")]
+    .sort_values("spins_per_ns_best")
+    .groupby(["T", "L"], as_index=False)
+    .last()
+)
 core = met[met.impl == "core"]
 
 ISA_COLOURS = {"scalar": "#4c72b0", "avx2": "#dd8452", "avx512": "#c44e52"}
@@ -51,10 +60,24 @@ for ax, T, letter in zip(axes[0], temps, "abcdef"):
     ax.plot(g.L, g.spins_per_ns_best, color="0.5", marker="D", ms=3.5, lw=1.2)
     for (kernel, simd, threads), c in core[core["T"] == T].groupby(["kernel", "simd", "threads"]):
         c = c.sort_values("L")
-        ax.plot(c.L, c.spins_per_ns_best, color=ISA_COLOURS.get(simd, "k"), marker=KERNEL_MARKERS.get(kernel, "^"),
-                ms=3.8, lw=1.2, ls="-" if threads == 1 else "--", mfc="white" if threads > 1 else None)
-        log.info("T=%g %-9s %-6s x%d: %s", T, kernel, simd, threads,
-                 ", ".join(f"L={L}: {v:.3g}" for L, v in zip(c.L, c.spins_per_ns_best)))
+        ax.plot(
+            c.L,
+            c.spins_per_ns_best,
+            color=ISA_COLOURS.get(simd, "k"),
+            marker=KERNEL_MARKERS.get(kernel, "^"),
+            ms=3.8,
+            lw=1.2,
+            ls="-" if threads == 1 else "--",
+            mfc="white" if threads > 1 else None,
+        )
+        log.info(
+            "T=%g %-9s %-6s x%d: %s",
+            T,
+            kernel,
+            simd,
+            threads,
+            ", ".join(f"L={L}: {v:.3g}" for L, v in zip(c.L, c.spins_per_ns_best)),
+        )
     ax.set_xscale("log", base=2)
     ax.set_yscale("log")
     ax.set_xlabel(r"linear size $L$")
@@ -63,28 +86,59 @@ for ax, T, letter in zip(axes[0], temps, "abcdef"):
 axes[0, 0].set_ylabel("spin-flip attempts per ns")
 
 for r in core[core.threads > 1].sort_values(["T", "kernel", "simd", "L"]).itertuples():
-    log.info("T=%g %s %s L=%d: %d threads / 1 thread = %.2f (median of paired wall times)", r.T, r.kernel,
-             r.simd, r.L, r.threads, r.speedup)
+    log.info(
+        "T=%g %s %s L=%d: %d threads / 1 thread = %.2f (median of paired wall times)",
+        r.T,
+        r.kernel,
+        r.simd,
+        r.L,
+        r.threads,
+        r.speedup,
+    )
 
 # ---- bottom row: speed-ups over the baselines, one thread ----------------------------------
-variational = pd.read_csv(snakemake.input.variational)  # noqa: F821
-em = pd.read_csv(snakemake.input.em)  # noqa: F821
+variational = pd.read_csv(snakemake.input.variational)
+em = pd.read_csv(snakemake.input.em)
 one = core[(core.threads == 1) & (core["T"] == temps[0])]
 parts = [  # (label, rows with columns L and ratio)
-    ("Monte Carlo\nvs NumPy", one.groupby("L", as_index=False).vs_numpy.max().rename(columns={"vs_numpy": "ratio"})),
-    ("AIS\nvs generic path", variational[(variational.section == "ais") & variational.impl.str.startswith("lattice")]
-     .groupby("L", as_index=False).vs_baseline.max().rename(columns={"vs_baseline": "ratio"})),
-    ("BP\nvs NumPy", variational[(variational.section == "bp") & (variational.impl == "core")
-                                  & (variational.variant == "parallel")][["L", "vs_numpy"]]
-     .rename(columns={"vs_numpy": "ratio"})),
-    ("mean field\nvs NumPy", variational[(variational.section == "meanfield") & (variational.impl == "core")
-                                          & (variational.variant == "parallel")][["L", "vs_numpy"]]
-     .rename(columns={"vs_numpy": "ratio"})),
+    (
+        "Monte Carlo\nvs NumPy",
+        one.groupby("L", as_index=False).vs_numpy.max().rename(columns={"vs_numpy": "ratio"}),
+    ),
+    (
+        "AIS\nvs generic path",
+        variational[(variational.section == "ais") & variational.impl.str.startswith("lattice")]
+        .groupby("L", as_index=False)
+        .vs_baseline.max()
+        .rename(columns={"vs_baseline": "ratio"}),
+    ),
+    (
+        "BP\nvs NumPy",
+        variational[
+            (variational.section == "bp")
+            & (variational.impl == "core")
+            & (variational.variant == "parallel")
+        ][["L", "vs_numpy"]].rename(columns={"vs_numpy": "ratio"}),
+    ),
+    (
+        "mean field\nvs NumPy",
+        variational[
+            (variational.section == "meanfield")
+            & (variational.impl == "core")
+            & (variational.variant == "parallel")
+        ][["L", "vs_numpy"]].rename(columns={"vs_numpy": "ratio"}),
+    ),
 ]
 for ctype in ("full", "diag"):
     r = em[em.covariance_type == ctype]
-    parts.append((f"EM ({ctype})\nvs scikit-learn", pd.DataFrame({"L": [np.nan] * len(r), "ratio": r.sklearn_over_core,
-                                                                   "n": r.n, "d": r.d, "K": r.K})))
+    parts.append(
+        (
+            f"EM ({ctype})\nvs scikit-learn",
+            pd.DataFrame(
+                {"L": [np.nan] * len(r), "ratio": r.sklearn_over_core, "n": r.n, "d": r.d, "K": r.K}
+            ),
+        )
+    )
 ax = fig.add_subplot(grid[1, :])
 sizes = sorted({int(L) for _, rows in parts for L in rows.L.dropna()})
 palette = plots.size_palette(sizes)
@@ -96,27 +150,53 @@ for x, (label, rows) in enumerate(parts):
     for dx, r in zip(offsets, rows.itertuples()):
         colour = "0.25" if np.isnan(r.L) else palette[int(r.L)]
         ax.plot(x + dx, r.ratio, marker="o", ms=5, color=colour, ls="none")
-        log.info("speed-up %-28s %s: %.3g", label.replace("\n", " "),
-                 f"L={int(r.L)}" if not np.isnan(r.L) else f"n={r.n} d={r.d} K={r.K}", r.ratio)
+        log.info(
+            "speed-up %-28s %s: %.3g",
+            label.replace("\n", " "),
+            f"L={int(r.L)}" if not np.isnan(r.L) else f"n={r.n} d={r.d} K={r.K}",
+            r.ratio,
+        )
 ax.axhline(1.0, color="0.5", lw=0.8, ls="--")
 ax.set_yscale("log")
 ax.set_xticks(range(len(parts)), [label for label, _ in parts], fontsize="small")
 ax.set_xlim(-0.6, len(parts) - 0.4)
 ax.set_ylabel("speed-up over baseline\n(one thread)")
 plots.panel_label(ax, f"({'abcdef'[len(temps)]})")
-ax.legend(handles=[Line2D([], [], color=palette[L], marker="o", ls="none", label=f"$L = {L}$") for L in sizes],
-          loc="upper right", fontsize="x-small", ncol=min(4, len(sizes)), frameon=False)
+ax.legend(
+    handles=[
+        Line2D([], [], color=palette[L], marker="o", ls="none", label=f"$L = {L}$") for L in sizes
+    ],
+    loc="upper right",
+    fontsize="x-small",
+    ncol=min(4, len(sizes)),
+    frameon=False,
+)
 
 handles = [Line2D([], [], color="0.5", marker="D", ms=3.5, label="NumPy")]
-handles += [Line2D([], [], color="0.3", ls="none", marker=m, label=f"{k} kernel") for k, m in KERNEL_MARKERS.items()]
-handles += [Line2D([], [], color=c, lw=1.8, label=ISA_LABELS[s]) for s, c in ISA_COLOURS.items()
-            if s in set(core.simd)]
-handles += [Line2D([], [], color="0.3", lw=1.2, label="1 thread"),
-            Line2D([], [], color="0.3", lw=1.2, ls="--", label="2 threads (wall)")]
+handles += [
+    Line2D([], [], color="0.3", ls="none", marker=m, label=f"{k} kernel")
+    for k, m in KERNEL_MARKERS.items()
+]
+handles += [
+    Line2D([], [], color=c, lw=1.8, label=ISA_LABELS[s])
+    for s, c in ISA_COLOURS.items()
+    if s in set(core.simd)
+]
+handles += [
+    Line2D([], [], color="0.3", lw=1.2, label="1 thread"),
+    Line2D([], [], color="0.3", lw=1.2, ls="--", label="2 threads (wall)"),
+]
 fig.tight_layout(w_pad=1.0, h_pad=4.5)
-fig.legend(handles=handles, loc="center", ncol=4, fontsize="small", columnspacing=1.4, handlelength=2.0,
-           bbox_to_anchor=(0.5, 0.47))
+fig.legend(
+    handles=handles,
+    loc="center",
+    ncol=4,
+    fontsize="small",
+    columnspacing=1.4,
+    handlelength=2.0,
+    bbox_to_anchor=(0.5, 0.47),
+)
 
-written = plots.save_figure(fig, snakemake.output.pdf)  # noqa: F821
-assert {str(p) for p in written} == {snakemake.output.pdf, snakemake.output.png}, written  # noqa: F821
+written = plots.save_figure(fig, snakemake.output.pdf)
+assert {str(p) for p in written} == {snakemake.output.pdf, snakemake.output.png}, written
 log.info("wrote %s", ", ".join(map(str, written)))

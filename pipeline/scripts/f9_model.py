@@ -1,4 +1,5 @@
 """The models of F9 from their job spec (shared by the F9 scripts)."""
+
 import isingvi as iv
 
 

@@ -18,8 +18,8 @@ the ``neural`` extra: JAX).
 Every call checks, before it allocates, that its arrays fit in :func:`memory_limit` (half the
 physical memory unless :func:`set_memory_limit` or ``ISINGVI_MEMORY_LIMIT`` says otherwise).
 """
-from . import _core
-from . import analysis, bp, em, exact, freeenergy, mc, meanfield, models, neural, results
+
+from . import _core, analysis, bp, em, exact, freeenergy, mc, meanfield, models, neural, results
 from ._validate import memory_limit, set_memory_limit
 from .models import CubicLattice, Graph, SquareLattice
 from .sweep import sweep
@@ -27,21 +27,21 @@ from .sweep import sweep
 __version__: str = _core.__version__
 
 __all__ = [
-    "SquareLattice",
     "CubicLattice",
     "Graph",
-    "models",
+    "SquareLattice",
+    "__version__",
+    "analysis",
+    "bp",
+    "em",
     "exact",
+    "freeenergy",
     "mc",
     "meanfield",
-    "analysis",
-    "em",
+    "memory_limit",
+    "models",
     "neural",
     "results",
-    "bp",
-    "freeenergy",
-    "sweep",
-    "memory_limit",
     "set_memory_limit",
-    "__version__",
+    "sweep",
 ]

@@ -7,6 +7,7 @@ whose message starts with the parameter's name.
 Conventions: spins s_i in {-1, +1}; E(s) = -sum_{i<j} J_ij s_i s_j - sum_i h_i s_i;
 k_B = 1; every thermodynamic quantity is per spin.
 """
+
 from collections.abc import Callable, Sequence
 from typing import Any, SupportsFloat, SupportsIndex, SupportsInt, overload
 
@@ -330,11 +331,18 @@ def mean_field_solve(
     threads: _Int = 1,
     progress: Callable[[int, int], object] | None = None,
 ) -> dict[str, Any]: ...
-def mean_field_free_energy(graph: Graph, T: _Float, m: npt.ArrayLike, method: str = "mf") -> npt.NDArray[np.float64]:
+def mean_field_free_energy(
+    graph: Graph, T: _Float, m: npt.ArrayLike, method: str = "mf"
+) -> npt.NDArray[np.float64]:
     """Per-spin F_MF (or F_TAP) at magnetisations m of shape (N,) or (k, N); returns shape (k,)."""
 
 def uniform_lattice(
-    T: Sequence[_Float], z: _Int, J: _Float = 1.0, h: _Float = 0.0, method: str = "mf", branch: str = "ordered"
+    T: Sequence[_Float],
+    z: _Int,
+    J: _Float = 1.0,
+    h: _Float = 0.0,
+    method: str = "mf",
+    branch: str = "ordered",
 ) -> dict[str, npt.NDArray[np.float64]]:
     """Uniform mean-field ("mf") or Bethe ("bethe") solution of the infinite lattice with coordination z.
 

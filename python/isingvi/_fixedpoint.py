@@ -1,11 +1,19 @@
 """What the fixed-point solvers' results share (mean field, TAP and BP): the tidy summary."""
+
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
 from . import _core
-from ._validate import as_float, as_real_array, as_temperatures, check_energy_scale, check_memory, energy_bound
+from ._validate import (
+    as_float,
+    as_real_array,
+    as_temperatures,
+    check_energy_scale,
+    check_memory,
+    energy_bound,
+)
 
 
 def check_model_and_temperatures(model, temps: np.ndarray, *, squares: bool = False) -> None:
@@ -15,14 +23,20 @@ def check_model_and_temperatures(model, temps: np.ndarray, *, squares: bool = Fa
     check_energy_scale(energy_bound(model), model.n, temps, squares=squares, entropy=True)
     n_edges = model.dim * model.n if isinstance(model, _core.Lattice) else model.n_edges
     parts = {"T": 8.0 * temps.size * (model.n + n_edges), "model": 64.0 * (model.n + n_edges)}
-    check_memory(sum(parts.values()), max(parts, key=parts.get), f"{temps.size} temperatures of {model.n} spins")
+    check_memory(
+        sum(parts.values()),
+        max(parts, key=parts.get),
+        f"{temps.size} temperatures of {model.n} spins",
+    )
 
 
 def summary_table(result, settings: tuple[str, ...], **fixed) -> pd.DataFrame:
     """One row per temperature: T, beta, the ``fixed`` columns, the solver's ``settings`` (names of
     attributes of ``result``, in order), f, u (per spin), m (mean of m_i), abs_m (mean of |m_i|),
     converged, n_iter."""
-    missing = [a for a in ("T", "f", "u", "m", "converged", "n_iter", *settings) if not hasattr(result, a)]
+    missing = [
+        a for a in ("T", "f", "u", "m", "converged", "n_iter", *settings) if not hasattr(result, a)
+    ]
     if missing:  # e.g. a result made by __new__ without __init__
         raise ValueError(f"result: lacks the attributes {', '.join(missing)}")
     # The result classes store what they are given: check it before tabulating.
@@ -31,8 +45,10 @@ def summary_table(result, settings: tuple[str, ...], **fixed) -> pd.DataFrame:
     for name, ndim in (("f", 1), ("u", 1), ("m", 2), ("converged", 1), ("n_iter", 1)):
         arr = as_real_array(getattr(result, name), f"result.{name}")
         if arr.ndim != ndim or arr.shape[0] != T.size or not np.all(np.isfinite(arr)):
-            raise ValueError(f"result.{name}: must be finite, {ndim}-D, with one row per temperature ({T.size}); "
-                             f"got shape {arr.shape}")
+            raise ValueError(
+                f"result.{name}: must be finite, {ndim}-D, with one row per temperature ({T.size}); "
+                f"got shape {arr.shape}"
+            )
         columns[name] = arr
     for name in settings:  # labels: a string or one finite number each
         if not isinstance(getattr(result, name), str):

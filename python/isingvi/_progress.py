@@ -5,6 +5,7 @@ calls a reporter every 50 ms with ``(done, total)``; ``total`` is 0 where the am
 is not known in advance (solvers that stop when converged). Ctrl-C stops every such call
 within about a second, whatever ``progress`` is.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -33,7 +34,15 @@ def reporter(progress, desc: str, unit: str) -> Iterator[Reporter | None]:
 
         def update(done: int, total: int) -> None:
             if not bars:
-                bars.append(tqdm(desc=desc, unit=unit, total=total or None, file=sys.stderr, dynamic_ncols=True))
+                bars.append(
+                    tqdm(
+                        desc=desc,
+                        unit=unit,
+                        total=total or None,
+                        file=sys.stderr,
+                        dynamic_ncols=True,
+                    )
+                )
             bar = bars[0]
             bar.update(done - bar.n)
 

@@ -1,4 +1,5 @@
 """Argument checks shared by the public API: each raises ValueError naming the parameter."""
+
 from __future__ import annotations
 
 import numbers
@@ -9,9 +10,27 @@ import numpy as np
 
 from . import _core
 
-__all__ = ["INT32_MAX", "INT64_MAX", "MAX_SCALED", "MAX_SQUARED_ENERGY", "as_int", "as_float", "as_seed",
-           "as_real_array", "as_temperatures", "as_bool", "as_choice", "as_iteration_settings", "as_model", "energy_bound",
-           "check_energy_bound", "check_energy_scale", "memory_limit", "set_memory_limit", "check_memory"]
+__all__ = [
+    "INT32_MAX",
+    "INT64_MAX",
+    "MAX_SCALED",
+    "MAX_SQUARED_ENERGY",
+    "as_bool",
+    "as_choice",
+    "as_float",
+    "as_int",
+    "as_iteration_settings",
+    "as_model",
+    "as_real_array",
+    "as_seed",
+    "as_temperatures",
+    "check_energy_bound",
+    "check_energy_scale",
+    "check_memory",
+    "energy_bound",
+    "memory_limit",
+    "set_memory_limit",
+]
 
 
 INT32_MAX = 2**31 - 1  # the core's int parameters (sizes, counts of spins, threads)
@@ -61,7 +80,9 @@ def as_real_array(value, name: str) -> np.ndarray:
         arr = np.asarray(value)
     except (TypeError, ValueError):  # ragged nesting
         raise ValueError(f"{name}: must be an array of real numbers, got {_short(value)}") from None
-    if arr.dtype.kind == "O" and any(isinstance(x, (complex, np.complexfloating)) for x in arr.flat):
+    if arr.dtype.kind == "O" and any(
+        isinstance(x, (complex, np.complexfloating)) for x in arr.flat
+    ):
         arr = arr.astype(complex)
     if arr.dtype.kind == "c":  # NumPy would drop the imaginary part with only a warning
         raise ValueError(f"{name}: must be real, got complex values")
@@ -89,7 +110,9 @@ def as_temperatures(T, name: str = "T") -> np.ndarray:
     bad = ~(np.isfinite(arr) & (arr > 0))
     if bad.any():
         k = int(np.argmax(bad))
-        raise ValueError(f"{name}: every temperature must be finite and > 0, got {float(arr[k])!r} at index {k}")
+        raise ValueError(
+            f"{name}: every temperature must be finite and > 0, got {float(arr[k])!r} at index {k}"
+        )
     k = int(np.argmin(arr))
     if arr[k] < 1.0 / np.finfo(float).max:  # everything works in beta = 1/T
         raise ValueError(f"{name}: too small, 1/T overflows: got {float(arr[k])!r} at index {k}")
@@ -98,15 +121,21 @@ def as_temperatures(T, name: str = "T") -> np.ndarray:
 
 def as_bool(value, name: str) -> bool:
     """A flag: True or False (NumPy booleans and the integers 0 and 1 too)."""
-    if isinstance(value, (bool, np.bool_)) or (isinstance(value, (numbers.Integral, np.integer)) and value in (0, 1)):
+    if isinstance(value, (bool, np.bool_)) or (
+        isinstance(value, (numbers.Integral, np.integer)) and value in (0, 1)
+    ):
         return bool(value)
     raise ValueError(f"{name}: must be True or False, got {_short(value)}")
 
 
 def as_choice(value, name: str, choices: tuple[str, ...]) -> str:
     """One of a fixed set of strings."""
-    if not isinstance(value, str) or value not in choices:  # `in` would compare an array elementwise
-        raise ValueError(f"{name}: must be one of {', '.join(map(repr, choices))}, got {_short(value)}")
+    if (
+        not isinstance(value, str) or value not in choices
+    ):  # `in` would compare an array elementwise
+        raise ValueError(
+            f"{name}: must be one of {', '.join(map(repr, choices))}, got {_short(value)}"
+        )
     return value
 
 
@@ -133,7 +162,9 @@ def as_model(model, name: str = "model"):
     if not isinstance(model, (_core.Lattice, _core.Graph)):
         raise ValueError(f"{name}: must be {_MODEL_KINDS}, got {type(model).__name__}")
     if not _core.is_constructed(model):
-        raise ValueError(f"{name}: this {type(model).__name__} was never constructed (__new__ without __init__)")
+        raise ValueError(
+            f"{name}: this {type(model).__name__} was never constructed (__new__ without __init__)"
+        )
     return model
 
 
@@ -160,12 +191,21 @@ def check_energy_bound(bound: float, name: str, limit: float = MAX_SCALED) -> fl
     """``bound`` (an energy bound sum |J_ij| + sum |h_i|) if it is at most ``limit``; else
     ValueError naming ``name``."""
     if not bound <= limit:
-        raise ValueError(f"{name}: too large: the energy bound sum |J_ij| + sum |h_i| = {bound:.3g} exceeds {limit:.0e}")
+        raise ValueError(
+            f"{name}: too large: the energy bound sum |J_ij| + sum |h_i| = {bound:.3g} exceeds {limit:.0e}"
+        )
     return bound
 
 
-def check_energy_scale(bound: float, n_spins: int, temps: np.ndarray, *, squares: bool = False,
-                       entropy: bool = False, name: str = "model") -> None:
+def check_energy_scale(
+    bound: float,
+    n_spins: int,
+    temps: np.ndarray,
+    *,
+    squares: bool = False,
+    entropy: bool = False,
+    name: str = "model",
+) -> None:
     """The supported range of a model of ``n_spins`` spins with energy bound ``bound`` (see
     :func:`energy_bound`) at temperatures ``temps`` (validated by :func:`as_temperatures`):
 
@@ -180,12 +220,16 @@ def check_energy_scale(bound: float, n_spins: int, temps: np.ndarray, *, squares
     scaled = bound / float(temps[k]) * (bound if squares else 1.0)
     if scaled > MAX_SCALED:
         what = "beta E_max^2" if squares else "beta E_max"
-        raise ValueError(f"T: too small for this model: {what} = {scaled:.3g} exceeds {MAX_SCALED:.0e} "
-                         f"(E_max = sum |J_ij| + sum |h_i| = {bound:.3g}) at T = {float(temps[k])!r}, index {k}")
+        raise ValueError(
+            f"T: too small for this model: {what} = {scaled:.3g} exceeds {MAX_SCALED:.0e} "
+            f"(E_max = sum |J_ij| + sum |h_i| = {bound:.3g}) at T = {float(temps[k])!r}, index {k}"
+        )
     k = int(np.argmax(temps))
     if entropy and float(temps[k]) * n_spins > MAX_SCALED:
-        raise ValueError(f"T: too large for this model: T N = {float(temps[k]) * n_spins:.3g} exceeds {MAX_SCALED:.0e} "
-                         f"at T = {float(temps[k])!r}, index {k}")
+        raise ValueError(
+            f"T: too large for this model: T N = {float(temps[k]) * n_spins:.3g} exceeds {MAX_SCALED:.0e} "
+            f"at T = {float(temps[k])!r}, index {k}"
+        )
 
 
 # --------------------------------------------------------------------------- memory
@@ -202,7 +246,9 @@ def _parse_bytes(value, name: str) -> int:
         try:
             number = float(text[: len(text) - len(unit)])
         except ValueError:
-            raise ValueError(f"{name}: must be a number of bytes such as 8G or 512M, got {value!r}") from None
+            raise ValueError(
+                f"{name}: must be a number of bytes such as 8G or 512M, got {value!r}"
+            ) from None
         value = number * _UNITS[unit]
     value = as_float(value, name)
     if value < 1:
@@ -241,5 +287,7 @@ def check_memory(nbytes: float, name: str, what: str) -> None:
     """ValueError naming ``name`` if ``what`` would need more than :func:`memory_limit` bytes."""
     limit = memory_limit()
     if nbytes > limit:
-        raise ValueError(f"{name}: {what} would need {nbytes / 2**30:.3g} GiB, more than the memory limit of "
-                         f"{limit / 2**30:.3g} GiB (isingvi.set_memory_limit or ISINGVI_MEMORY_LIMIT)")
+        raise ValueError(
+            f"{name}: {what} would need {nbytes / 2**30:.3g} GiB, more than the memory limit of "
+            f"{limit / 2**30:.3g} GiB (isingvi.set_memory_limit or ISINGVI_MEMORY_LIMIT)"
+        )

@@ -21,22 +21,57 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
 from ._validate import as_float, as_real_array, as_temperatures
-from .reweighting import binder_crossing, fss_extrapolate, multihistogram, peak, reweight, supported_range
+from .reweighting import (
+    binder_crossing,
+    fss_extrapolate,
+    multihistogram,
+    peak,
+    reweight,
+    supported_range,
+)
 
-__all__ = ["binned_mean", "tau_int", "tau_sweeps", "jackknife", "summarise", "combine_replicates",
-           # histogram reweighting (isingvi.reweighting), with the other estimators
-           "reweight", "multihistogram", "binder_crossing", "peak", "supported_range", "fss_extrapolate"]
+__all__ = [
+    "binder_crossing",
+    "binned_mean",
+    "combine_replicates",
+    "fss_extrapolate",
+    "jackknife",
+    "multihistogram",
+    "peak",
+    # histogram reweighting (isingvi.reweighting), with the other estimators
+    "reweight",
+    "summarise",
+    "supported_range",
+    "tau_int",
+    "tau_sweeps",
+]
 
 COLUMNS = [
-    "T", "beta", "n_samples", "u", "u_err", "c", "c_err", "abs_m", "abs_m_err",
-    "m2", "m2_err", "m4", "m4_err", "chi", "chi_err", "u4", "u4_err",
-    "tau_e", "tau_abs_m",
+    "T",
+    "beta",
+    "n_samples",
+    "u",
+    "u_err",
+    "c",
+    "c_err",
+    "abs_m",
+    "abs_m_err",
+    "m2",
+    "m2_err",
+    "m4",
+    "m4_err",
+    "chi",
+    "chi_err",
+    "u4",
+    "u4_err",
+    "tau_e",
+    "tau_abs_m",
 ]
 
 
@@ -73,7 +108,7 @@ def _blocks(x: np.ndarray, n_blocks: int) -> np.ndarray:
     """Reshape to (n_blocks, block_size), dropping the first len % n_blocks samples."""
     n_blocks = min(n_blocks, x.size)
     size = x.size // n_blocks
-    return x[x.size - n_blocks * size:].reshape(n_blocks, size)
+    return x[x.size - n_blocks * size :].reshape(n_blocks, size)
 
 
 def binned_mean(x, n_blocks: int = 32) -> tuple[float, float]:
@@ -169,7 +204,9 @@ def jackknife(estimator: Callable[..., float], *series, n_blocks: int = 32) -> t
     n_blocks = _check_n_blocks(n_blocks)
     # Block sums of each series over its scale (exact, see _scale), so that they cannot overflow.
     scales = np.array([_scale(a) for a in arrays])
-    sums = np.array([_blocks(a / s, n_blocks).sum(axis=1) for a, s in zip(arrays, scales)])  # (k, n)
+    sums = np.array(
+        [_blocks(a / s, n_blocks).sum(axis=1) for a, s in zip(arrays, scales)]
+    )  # (k, n)
     n = sums.shape[1]
     size = arrays[0].size // n
     total = sums.sum(axis=1)
@@ -196,12 +233,19 @@ def _result_series(result) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
         T, E, M, N = result.T, result.E, result.M, result.n_spins
     except AttributeError as exc:
         raise ValueError(f"result: lacks an attribute: {exc}") from None
-    T, E, M = as_temperatures(T, "result.T"), as_real_array(E, "result.E"), as_real_array(M, "result.M")
+    T, E, M = (
+        as_temperatures(T, "result.T"),
+        as_real_array(E, "result.E"),
+        as_real_array(M, "result.M"),
+    )
     if E.ndim != 2 or E.shape != M.shape:
         raise ValueError(
-            f"result.E: result.E and result.M must be 2-D of equal shape, got {E.shape} and {M.shape}")
+            f"result.E: result.E and result.M must be 2-D of equal shape, got {E.shape} and {M.shape}"
+        )
     if T.shape != (E.shape[0],):
-        raise ValueError(f"result.T: needs one temperature per row of result.E, {E.shape[0]}, got {T.size}")
+        raise ValueError(
+            f"result.T: needs one temperature per row of result.E, {E.shape[0]}, got {T.size}"
+        )
     if E.shape[1] < 2 or not (np.all(np.isfinite(E)) and np.all(np.isfinite(M))):
         raise ValueError("result.E: result.E and result.M need >= 2 samples, all finite")
     if isinstance(N, bool) or not isinstance(N, numbers.Integral) or N < 1:
@@ -245,11 +289,17 @@ def tau_sweeps(result, c: float = 6.0) -> pd.DataFrame:
     if isinstance(every, bool) or not isinstance(every, numbers.Integral) or every < 1:
         raise ValueError(f"result.every: must be a positive int (sweeps per sample), got {every!r}")
     flips = getattr(result, "flips_per_sweep", None)
-    flips = np.full(T.size, np.nan) if flips is None else as_real_array(flips, "result.flips_per_sweep")
+    flips = (
+        np.full(T.size, np.nan) if flips is None else as_real_array(flips, "result.flips_per_sweep")
+    )
     if flips.shape != T.shape:
-        raise ValueError(f"result.flips_per_sweep: needs one value per temperature, {T.size}, got {flips.shape}")
-    rows = [(t, int(every), f, every * tau_int(e / N, c), every * tau_int(np.abs(m) / N, c))
-            for t, f, e, m in zip(T, flips, E, M)]
+        raise ValueError(
+            f"result.flips_per_sweep: needs one value per temperature, {T.size}, got {flips.shape}"
+        )
+    rows = [
+        (t, int(every), f, every * tau_int(e / N, c), every * tau_int(np.abs(m) / N, c))
+        for t, f, e, m in zip(T, flips, E, M)
+    ]
     return pd.DataFrame(rows, columns=["T", "every", "flips_per_sweep", "tau_e", "tau_abs_m"])
 
 
@@ -291,19 +341,47 @@ def summarise(result, n_blocks: int = 32) -> pd.DataFrame:
         # c = N (beta sigma_e)^2 from e / s (exact, see _scale): no overflow of e^2 or beta^2,
         # and exactly 0 when sigma_e = 0 even where beta^2 overflows
         s = _scale(e)
-        c, c_err = jackknife(lambda a, b: N * (beta * (math.sqrt(max(b - a * a, 0.0)) * s)) ** 2,
-                             e / s, (e / s) ** 2, n_blocks=n_blocks)
-        chi, chi_err = jackknife(lambda a, b: beta * (b - a * a) * N, am, m2s, n_blocks=n_blocks)
+        # the lambdas run inside jackknife, before beta or s change
+        c, c_err = jackknife(
+            lambda a, b: N * (beta * (math.sqrt(max(b - a * a, 0.0)) * s)) ** 2,  # noqa: B023
+            e / s,
+            (e / s) ** 2,
+            n_blocks=n_blocks,
+        )
+        chi, chi_err = jackknife(lambda a, b: beta * (b - a * a) * N, am, m2s, n_blocks=n_blocks)  # noqa: B023
         if m2 == 0:  # U4 = 1 - 0/0 is undefined
             u4 = u4_err = np.nan
         else:
             try:
-                u4, u4_err = jackknife(lambda b, d: 1 - d / (3 * b * b), m2s, m2s * m2s, n_blocks=n_blocks)
+                u4, u4_err = jackknife(
+                    lambda b, d: 1 - d / (3 * b * b), m2s, m2s * m2s, n_blocks=n_blocks
+                )
             except ValueError:
-                raise ValueError(f"result: U4's jackknife error is undefined at T = {t!r}: only one block "
-                                 "has nonzero m") from None
-        row = [t, beta, e.size, u, u_err, c, c_err, abs_m, abs_m_err, m2, m2_err,
-               m4, m4_err, chi, chi_err, u4, u4_err, tau_int(e), tau_int(am)]
+                raise ValueError(
+                    f"result: U4's jackknife error is undefined at T = {t!r}: only one block "
+                    "has nonzero m"
+                ) from None
+        row = [
+            t,
+            beta,
+            e.size,
+            u,
+            u_err,
+            c,
+            c_err,
+            abs_m,
+            abs_m_err,
+            m2,
+            m2_err,
+            m4,
+            m4_err,
+            chi,
+            chi_err,
+            u4,
+            u4_err,
+            tau_int(e),
+            tau_int(am),
+        ]
         if not np.all(np.isfinite(row[:15])):  # only for E far beyond any model's supported range
             raise ValueError(f"result.E: the specific heat or its error overflows at T = {t!r}")
         rows.append(row)
@@ -317,13 +395,17 @@ def _column_names(df: pd.DataFrame, names, param: str) -> list:
         names = list(names)
         missing = [c for c in names if c not in df.columns]
     except TypeError:  # not iterable, or an unhashable name
-        raise ValueError(f"{param}: must be a column name or a list of them, got {names!r}") from None
+        raise ValueError(
+            f"{param}: must be a column name or a list of them, got {names!r}"
+        ) from None
     if missing:
         raise ValueError(f"{param}: no such columns {missing}")
     return names
 
 
-def combine_replicates(df: pd.DataFrame, by: list[str], values: list[str], keep: tuple[str, ...] = ()) -> pd.DataFrame:
+def combine_replicates(
+    df: pd.DataFrame, by: list[str], values: list[str], keep: tuple[str, ...] = ()
+) -> pd.DataFrame:
     """Average independent replicates of each ``by`` group.
 
     For every q in ``values`` the mean of q and its standard error
@@ -334,7 +416,10 @@ def combine_replicates(df: pd.DataFrame, by: list[str], values: list[str], keep:
     """
     if not isinstance(df, pd.DataFrame) or df.empty:
         raise ValueError(f"df: must be a non-empty DataFrame, got {type(df).__name__}")
-    by, values, keep = (_column_names(df, arg, name) for arg, name in ((by, "by"), (values, "values"), (keep, "keep")))
+    by, values, keep = (
+        _column_names(df, arg, name)
+        for arg, name in ((by, "by"), (values, "values"), (keep, "keep"))
+    )
     if not by:
         raise ValueError("by: needs at least one column")
     if set(values) & set(by) or set(keep) & set(by):
@@ -343,13 +428,17 @@ def combine_replicates(df: pd.DataFrame, by: list[str], values: list[str], keep:
         if not isinstance(q, str):
             raise ValueError(f"values: column names must be strings (q and q + '_err'), got {q!r}")
         for col in (q, q + "_err"):
-            if col not in df or not np.all(np.isfinite(as_real_array(df[col].to_numpy(), "values"))):
+            if col not in df or not np.all(
+                np.isfinite(as_real_array(df[col].to_numpy(), "values"))
+            ):
                 raise ValueError(f"values: needs finite numeric columns {q!r} and {q + '_err'!r}")
 
     def one(g: pd.DataFrame) -> pd.Series:
         n = len(g)
         out = {"n_rep": n, **{k: g[k].iloc[0] for k in keep}}
-        for q in values:  # over the values' scale (see _scale): no overflow where the answer is finite
+        for (
+            q
+        ) in values:  # over the values' scale (see _scale): no overflow where the answer is finite
             x, err = g[q].to_numpy(float), g[q + "_err"].to_numpy(float)
             s, t = _scale(x), _scale(err)
             out[q] = (x / s).mean() * s

@@ -19,6 +19,7 @@ E(s) = -sum J_ij s_i s_j - sum h_i s_i, k_B = 1; f and u are per spin.
 On the infinite square lattice at h = 0 the Bethe solution orders below
 T_c^Bethe = 2 J / ln(z / (z - 2)) = 2 J / ln 2 with z = 4 (:data:`T_C_SQUARE`).
 """
+
 from __future__ import annotations
 
 import math
@@ -28,12 +29,12 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._progress import reporter
 from ._fixedpoint import check_model_and_temperatures, summary_table
+from ._progress import reporter
 from ._validate import as_choice, as_int, as_iteration_settings, as_model, as_seed, as_temperatures
 from .models import as_graph
 
-__all__ = ["solve", "BPResult", "INITS", "SCHEDULES", "T_C_SQUARE"]
+__all__ = ["INITS", "SCHEDULES", "T_C_SQUARE", "BPResult", "solve"]
 
 INITS = ("paramagnetic", "up", "down", "random")
 SCHEDULES = ("parallel", "sequential", "random")
@@ -146,8 +147,26 @@ def solve(
     seed = as_seed(seed)
     threads = as_int(threads, "threads", minimum=1)
     with reporter(progress, "bp.solve", "iteration") as report:
-        d = _core.belief_propagation(core_model, temps.tolist(), damping, init, schedule, seed, tol, max_iter, threads, report)
-    trace = pd.DataFrame({"T": d["trace_T"], "iteration": d["trace_iter"], "f": d["trace_f"], "max_du": d["trace_max_du"]})
+        d = _core.belief_propagation(
+            core_model,
+            temps.tolist(),
+            damping,
+            init,
+            schedule,
+            seed,
+            tol,
+            max_iter,
+            threads,
+            report,
+        )
+    trace = pd.DataFrame(
+        {
+            "T": d["trace_T"],
+            "iteration": d["trace_iter"],
+            "f": d["trace_f"],
+            "max_du": d["trace_max_du"],
+        }
+    )
     return BPResult(
         T=temps,
         m=d["m"],

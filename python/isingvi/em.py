@@ -28,9 +28,11 @@ Bernoulli mixture's ``cross_entropy`` and ``elbo`` are per *variable* (per spin)
 
 Same data, arguments and ``random_state``: bit-identical results for any ``threads``.
 """
+
 from __future__ import annotations
 
 import inspect
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -39,7 +41,7 @@ from . import _core
 from ._progress import reporter
 from ._validate import as_bool, as_choice, as_float, as_int, as_real_array, as_seed, check_memory
 
-__all__ = ["GaussianMixture", "BernoulliMixture", "TRACE_COLUMNS"]
+__all__ = ["TRACE_COLUMNS", "BernoulliMixture", "GaussianMixture"]
 
 #: Columns of ``GaussianMixture.trace_``; ``BernoulliMixture.trace_`` adds log_prior, objective.
 TRACE_COLUMNS = ["restart", "iteration", "log_likelihood", "elbo_e", "elbo_m", "kl_gap"]
@@ -62,7 +64,9 @@ def _as_matrix(X, name: str = "X") -> np.ndarray:
     if arr.ndim != 2:
         raise ValueError(f"{name}: must be 2-D (n_samples, n_features), got shape {arr.shape}")
     if arr.shape[0] == 0 or arr.shape[1] == 0:
-        raise ValueError(f"{name}: needs at least one sample and one feature, got shape {arr.shape}")
+        raise ValueError(
+            f"{name}: needs at least one sample and one feature, got shape {arr.shape}"
+        )
     if not np.isfinite(arr).all():
         raise ValueError(f"{name}: every value must be finite (no NaN or inf)")
     return np.ascontiguousarray(arr)
@@ -75,7 +79,9 @@ def _as_binary(X, name: str = "X") -> tuple[np.ndarray, str]:
     bad = ~(is_one | is_zero | is_minus)
     if bad.any():
         i, j = np.argwhere(bad)[0]
-        raise ValueError(f"{name}: values must be +-1 spins or 0/1 bits, got {arr[i, j]!r} at ({i}, {j})")
+        raise ValueError(
+            f"{name}: values must be +-1 spins or 0/1 bits, got {arr[i, j]!r} at ({i}, {j})"
+        )
     spins = bool(is_minus.any())
     if spins and is_zero.any():
         raise ValueError(f"{name}: mixes -1 and 0; pass +-1 spins or 0/1 bits, not both")
@@ -88,7 +94,11 @@ def _check_em_memory(n: int, d: int, K: int, per_component: int) -> None:
     covariances) in a few copies plus the core's partial sums, one set per block of 512 samples."""
     blocks = -(-n // 512)
     parts = {"n_components": 16.0 * n * K, "X": 8.0 * (n * d + (blocks + 3) * K * per_component)}
-    check_memory(sum(parts.values()), max(parts, key=parts.get), f"EM on {n} samples x {d} features with {K} components")
+    check_memory(
+        sum(parts.values()),
+        max(parts, key=parts.get),
+        f"EM on {n} samples x {d} features with {K} components",
+    )
 
 
 def _optional_array(value, name: str, shape: tuple[int, ...]) -> np.ndarray | None:
@@ -118,7 +128,9 @@ class _Mixture:
         # Only reached for attributes never set: a constructor parameter is missing when the
         # object was made by __new__ without __init__.
         if not name.startswith("_") and name in inspect.signature(type(self).__init__).parameters:
-            raise ValueError(f"{name}: not set; this {type(self).__name__} was never constructed (__new__ without __init__)")
+            raise ValueError(
+                f"{name}: not set; this {type(self).__name__} was never constructed (__new__ without __init__)"
+            )
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     # --- scikit-learn conventions
@@ -143,7 +155,9 @@ class _Mixture:
     # --- fitted state
     def _check_fitted(self) -> None:
         if not hasattr(self, "weights_"):
-            raise ValueError(f"fit: this {type(self).__name__} is not fitted yet; call fit(X) first")
+            raise ValueError(
+                f"fit: this {type(self).__name__} is not fitted yet; call fit(X) first"
+            )
 
     def _store_summary(self, d: dict) -> None:
         self.converged_ = bool(d["converged"])
@@ -177,14 +191,22 @@ class _Mixture:
         """fit(X), then predict(X)."""
         return self.fit(X).predict(X)
 
-    def _sample_labels(self, n_samples, random_state) -> tuple[int, np.random.Generator, np.ndarray]:
+    def _sample_labels(
+        self, n_samples, random_state
+    ) -> tuple[int, np.random.Generator, np.ndarray]:
         self._check_fitted()
         n = as_int(n_samples, "n_samples", minimum=1)
-        check_memory(8.0 * n * (self.n_features_in_ + 2), "n_samples", f"{n} samples of {self.n_features_in_} features")
+        check_memory(
+            8.0 * n * (self.n_features_in_ + 2),
+            "n_samples",
+            f"{n} samples of {self.n_features_in_} features",
+        )
         seed = as_seed(self.random_state if random_state is None else random_state, "random_state")
         rng = np.random.default_rng(seed)
         cdf = np.cumsum(self.weights_)
-        labels = np.minimum(np.searchsorted(cdf / cdf[-1], rng.random(n), side="right"), len(cdf) - 1)
+        labels = np.minimum(
+            np.searchsorted(cdf / cdf[-1], rng.random(n), side="right"), len(cdf) - 1
+        )
         return n, rng, labels
 
 
@@ -272,8 +294,10 @@ class GaussianMixture(_Mixture):
         threads = as_int(self.threads, "threads", minimum=1)
         X = _as_matrix(X)
         d = X.shape[1]
-        if K > X.shape[0]:
-            raise ValueError(f"n_components: must be <= the number of samples {X.shape[0]}, got {K}")
+        if X.shape[0] < K:
+            raise ValueError(
+                f"n_components: must be <= the number of samples {X.shape[0]}, got {K}"
+            )
         _check_em_memory(X.shape[0], d, K, d * d if ctype == "full" else d)
         prec_shape = (K, d, d) if ctype == "full" else (K, d)
         inits = (
@@ -282,7 +306,9 @@ class GaussianMixture(_Mixture):
             _optional_array(self.precisions_init, "precisions_init", prec_shape),
         )
         with reporter(self.progress, "GaussianMixture.fit", "iteration") as report:
-            out = _core.gaussian_mixture_fit(X, K, ctype, tol, reg_covar, max_iter, n_init, seed, threads, *inits, report)
+            out = _core.gaussian_mixture_fit(
+                X, K, ctype, tol, reg_covar, max_iter, n_init, seed, threads, *inits, report
+            )
         self.weights_ = out["weights"]
         self.means_ = out["means"]
         self.covariances_ = out["covariances"]
@@ -297,18 +323,27 @@ class GaussianMixture(_Mixture):
         self._check_fitted()
         X = _as_matrix(X)
         if X.shape[1] != self.n_features_in_:
-            raise ValueError(f"X: has {X.shape[1]} features but the model was fitted with {self.n_features_in_}")
+            raise ValueError(
+                f"X: has {X.shape[1]} features but the model was fitted with {self.n_features_in_}"
+            )
         threads = as_int(self.threads, "threads", minimum=1)
         _check_em_memory(X.shape[0], X.shape[1], self.weights_.size, 0)
         return _core.gaussian_mixture_posterior(
-            X, self.weights_, self.means_, self.precisions_cholesky_, self._fitted_covariance_type(), threads
+            X,
+            self.weights_,
+            self.means_,
+            self.precisions_cholesky_,
+            self._fitted_covariance_type(),
+            threads,
         )
 
     def _fitted_covariance_type(self) -> str:
         """From the fitted arrays, so that set_params after fit cannot mismatch them."""
         return "full" if self.precisions_cholesky_.ndim == 3 else "diag"
 
-    def sample(self, n_samples: int = 1, random_state: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def sample(
+        self, n_samples: int = 1, random_state: int | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Draw (X, labels) from the fitted mixture: labels ~ weights, x ~ N(mean, covariance).
 
         random_state: integer seed; None uses the estimator's ``random_state``.
@@ -360,7 +395,12 @@ class BernoulliMixture(_Mixture):
     trace_ (TRACE_COLUMNS + log_prior, objective).
     """
 
-    _trace_columns = TRACE_COLUMNS[:3] + ["log_prior", "objective"] + TRACE_COLUMNS[3:]
+    _trace_columns: ClassVar[list[str]] = [
+        *TRACE_COLUMNS[:3],
+        "log_prior",
+        "objective",
+        *TRACE_COLUMNS[3:],
+    ]
 
     def __init__(
         self,
@@ -404,11 +444,15 @@ class BernoulliMixture(_Mixture):
         seed = as_seed(self.random_state, "random_state")
         threads = as_int(self.threads, "threads", minimum=1)
         bits, encoding = _as_binary(X)
-        if K > bits.shape[0]:
-            raise ValueError(f"n_components: must be <= the number of samples {bits.shape[0]}, got {K}")
+        if bits.shape[0] < K:
+            raise ValueError(
+                f"n_components: must be <= the number of samples {bits.shape[0]}, got {K}"
+            )
         _check_em_memory(bits.shape[0], bits.shape[1], K, bits.shape[1])
         with reporter(self.progress, "BernoulliMixture.fit", "iteration") as report:
-            out = _core.bernoulli_mixture_fit(bits, K, a, b, weight_alpha, tol, max_iter, n_init, seed, threads, report)
+            out = _core.bernoulli_mixture_fit(
+                bits, K, a, b, weight_alpha, tol, max_iter, n_init, seed, threads, report
+            )
         self.weights_ = out["weights"]
         self.probs_ = out["probs"]
         self.encoding_ = encoding
@@ -421,7 +465,9 @@ class BernoulliMixture(_Mixture):
         self._check_fitted()
         bits, _ = _as_binary(X)
         if bits.shape[1] != self.n_features_in_:
-            raise ValueError(f"X: has {bits.shape[1]} variables but the model was fitted with {self.n_features_in_}")
+            raise ValueError(
+                f"X: has {bits.shape[1]} variables but the model was fitted with {self.n_features_in_}"
+            )
         threads = as_int(self.threads, "threads", minimum=1)
         _check_em_memory(bits.shape[0], bits.shape[1], self.weights_.size, 0)
         return _core.bernoulli_mixture_posterior(bits, self.weights_, self.probs_, threads)
@@ -448,7 +494,9 @@ class BernoulliMixture(_Mixture):
         values = values / self.n_features_in_
         return values if per_sample else float(np.mean(values))
 
-    def sample(self, n_samples: int = 1, random_state: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def sample(
+        self, n_samples: int = 1, random_state: int | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Draw (X, labels): labels ~ weights, x_j ~ Bernoulli(probs[label, j]); X is int8 in the
         training data's encoding (±1 spins or 0/1 bits). random_state None: the estimator's."""
         n, rng, labels = self._sample_labels(n_samples, random_state)

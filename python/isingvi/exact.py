@@ -4,6 +4,7 @@ All quantities are per spin: ``ln_z`` = ln Z / N, ``f`` = -T ln_z, ``u`` = <E>/N
 ``c`` = beta^2 (<E^2> - <E>^2) / N, ``s`` = beta (u - f), ``abs_m`` = <|M|>/N,
 ``m2`` = <M^2>/N^2, ``m4`` = <M^4>/N^4. Natural logarithms, k_B = 1.
 """
+
 from __future__ import annotations
 
 import math
@@ -13,11 +14,19 @@ import pandas as pd
 
 from . import _core
 from ._progress import reporter
-from ._validate import (as_bool, as_float, as_int, as_model, as_temperatures, check_energy_scale, check_memory,
-                        energy_bound)
+from ._validate import (
+    as_bool,
+    as_float,
+    as_int,
+    as_model,
+    as_temperatures,
+    check_energy_scale,
+    check_memory,
+    energy_bound,
+)
 from .models import as_graph
 
-__all__ = ["enumerate", "kaufman", "onsager", "T_C", "MAX_ENUMERATION_SPINS"]
+__all__ = ["MAX_ENUMERATION_SPINS", "T_C", "enumerate", "kaufman", "onsager"]
 
 #: Critical temperature of the square lattice at J = 1: 2 / ln(1 + sqrt 2).
 T_C = 2.0 / math.log1p(math.sqrt(2.0))
@@ -61,7 +70,9 @@ def enumerate(
     """
     n = as_model(model).n
     if n > MAX_ENUMERATION_SPINS:
-        raise ValueError(f"model: exact enumeration needs N <= {MAX_ENUMERATION_SPINS} spins, got N = {n}")
+        raise ValueError(
+            f"model: exact enumeration needs N <= {MAX_ENUMERATION_SPINS} spins, got N = {n}"
+        )
     g = as_graph(model)
     temps, threads = as_temperatures(T), as_int(threads, "threads", 1)
     check_energy_scale(energy_bound(g), g.n, temps, squares=True)
@@ -109,6 +120,8 @@ def onsager(T, J: float = 1.0) -> pd.DataFrame:
     temps = as_temperatures(T)
     check_energy_scale(2 * J, 1, temps, name="J")  # per spin: two bonds of energy J
     if J / temps.max() < np.finfo(float).tiny:  # the formulas work in K = J/T
-        raise ValueError(f"T: too large for J = {J!r}: J/T underflows at T = {float(temps.max())!r}")
+        raise ValueError(
+            f"T: too large for J = {J!r}: J/T underflows at T = {float(temps.max())!r}"
+        )
     df = _frame(_core.onsager(temps.tolist(), J))
     return df.rename(columns={"abs_m": "m"})

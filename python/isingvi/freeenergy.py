@@ -12,6 +12,7 @@ spin: ``ln_z`` = ln Z / N, ``f`` = -T ln_z (the conventions of README), natural 
   quadrature (:func:`ti_integrate`). Any model, with fields; with ``tempering=True`` the grid
   is one parallel-tempering ladder, for models (spin glasses) where single chains get stuck.
 """
+
 from __future__ import annotations
 
 import math
@@ -22,14 +23,32 @@ import pandas as pd
 
 from . import _core
 from ._progress import reporter
-from ._validate import (INT64_MAX, as_bool, as_choice, as_int, as_model, as_real_array, as_seed, as_temperatures,
-                        check_energy_scale, check_memory, energy_bound)
+from ._validate import (
+    INT64_MAX,
+    as_bool,
+    as_choice,
+    as_int,
+    as_model,
+    as_real_array,
+    as_seed,
+    as_temperatures,
+    check_energy_scale,
+    check_memory,
+    energy_bound,
+)
 from .analysis import _scale, binned_mean
 from .mc import ALGORITHMS, KERNELS, SIMD, run
 from .models import as_graph
 from .tempering import TEMPERING_ALGORITHMS, parallel_tempering
 
-__all__ = ["ais", "thermodynamic_integration", "ti_grid", "ti_integrate", "AIS_ALGORITHMS", "AISErrorWarning"]
+__all__ = [
+    "AIS_ALGORITHMS",
+    "AISErrorWarning",
+    "ais",
+    "thermodynamic_integration",
+    "ti_grid",
+    "ti_integrate",
+]
 
 #: Samplers AIS can use between steps: sequential single-spin sweeps.
 AIS_ALGORITHMS = ("heatbath", "metropolis")
@@ -176,14 +195,28 @@ def ais(
     n_chains = as_int(n_chains, "n_chains", 2, INT64_MAX)
     log_weights = as_bool(log_weights, "log_weights")
     # each chain's spins and local fields; its log-weight at every T (and their table)
-    check_memory(n_chains * (9.0 * g.n + 40.0 * temps.size), "n_chains", f"{n_chains} chains of {g.n} spins")
+    check_memory(
+        n_chains * (9.0 * g.n + 40.0 * temps.size), "n_chains", f"{n_chains} chains of {g.n} spins"
+    )
     algorithm = as_choice(algorithm, "algorithm", AIS_ALGORITHMS)
     seed = as_seed(seed)
     threads = as_int(threads, "threads", 1)
     simd = as_choice(simd, "simd", SIMD)
     kernel = as_choice(kernel, "kernel", KERNELS)
     with reporter(progress, "freeenergy.ais", "step") as report:
-        d = _core.ais(g, temps.tolist(), n_steps, n_sweeps, n_chains, algorithm, seed, threads, report, simd, kernel)
+        d = _core.ais(
+            g,
+            temps.tolist(),
+            n_steps,
+            n_sweeps,
+            n_chains,
+            algorithm,
+            seed,
+            threads,
+            report,
+            simd,
+            kernel,
+        )
     lw = np.asarray(d["log_weights"]).reshape(len(temps), n_chains)
     err, down, up, reliable = _ais_errors(lw, np.asarray(d["ln_z_err"]) * g.n)
     ln_z = np.asarray(d["ln_z"])
@@ -208,9 +241,13 @@ def ais(
     )
     if not reliable.all():
         bad = ", ".join(f"{t:.6g}" for t in temps[~reliable])
-        warnings.warn(f"ais: too few effective chains at T = {bad} (ess {np.min(d['ess'][~reliable]):.3g}): "
-                      "ln Z has no upper bound there (ln_z_hi = inf) and ln_z is likely low by more than ln_z_err; "
-                      "use more steps or chains", AISErrorWarning, stacklevel=2)
+        warnings.warn(
+            f"ais: too few effective chains at T = {bad} (ess {np.min(d['ess'][~reliable]):.3g}): "
+            "ln Z has no upper bound there (ln_z_hi = inf) and ln_z is likely low by more than ln_z_err; "
+            "use more steps or chains",
+            AISErrorWarning,
+            stacklevel=2,
+        )
     if not log_weights:
         return table
     weights = pd.DataFrame(
@@ -283,10 +320,12 @@ def ti_grid(model, T, n_grid: int = 48) -> np.ndarray:
     n_grid = as_int(n_grid, "n_grid", max(3, pins.size), MAX_GRID)
     beta_c = _critical_beta(model)
     if beta_c is None:
-        cumulative = lambda b: b  # noqa: E731
+        cumulative = lambda b: b
     else:
         width = _WIDTH * beta_c
-        cumulative = lambda b: b + _PEAK * width * (np.arctan((b - beta_c) / width) + np.arctan(beta_c / width))  # noqa: E731
+        cumulative = lambda b: (
+            b + _PEAK * width * (np.arctan((b - beta_c) / width) + np.arctan(beta_c / width))
+        )
     # Pin the targets in the warped variable t = cumulative(beta), space evenly there, map back
     # by interpolating a table that holds the targets themselves (so they come back exact).
     table = np.union1d(np.linspace(0.0, pins[-1], 8193), pins)
@@ -299,7 +338,9 @@ def ti_grid(model, T, n_grid: int = 48) -> np.ndarray:
     at = np.searchsorted(t_nodes, t_pins)
     nodes[at] = pins
     if nodes[0] < 1.0 / np.finfo(float).max:  # the grid's temperatures 1/beta must be finite
-        raise ValueError(f"T: too large for a grid of {n_grid} points: its smallest beta {nodes[0]:.3g} has no finite 1/beta")
+        raise ValueError(
+            f"T: too large for a grid of {n_grid} points: its smallest beta {nodes[0]:.3g} has no finite 1/beta"
+        )
     return np.concatenate([[0.0], nodes])
 
 
@@ -364,7 +405,9 @@ def ti_integrate(beta, u, u_err=None) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError("beta: must start at 0 and increase strictly")
     for name, arr in (("u", u), ("u_err", u_err)):
         if arr.shape != beta.shape:
-            raise ValueError(f"{name}: needs one value per beta, shape {beta.shape}, got {arr.shape}")
+            raise ValueError(
+                f"{name}: needs one value per beta, shape {beta.shape}, got {arr.shape}"
+            )
     if np.any(u_err < 0):
         raise ValueError("u_err: must be >= 0")
     W = _cumulative_weights(beta)
@@ -372,7 +415,9 @@ def ti_integrate(beta, u, u_err=None) -> tuple[np.ndarray, np.ndarray]:
         ln_z = _LN2 - W @ u
     if not np.all(np.isfinite(ln_z)):
         raise ValueError("u: too large for these beta: the integral of u d(beta) overflows")
-    terms = W * u_err  # error terms, scaled before squaring so that the root is finite where the error is
+    terms = (
+        W * u_err
+    )  # error terms, scaled before squaring so that the root is finite where the error is
     s = _scale(terms)
     err = np.sqrt(((terms / s) ** 2).sum(axis=1)) * s
     if not np.all(np.isfinite(err)):
@@ -471,7 +516,9 @@ def thermodynamic_integration(
     n_measure = as_int(n_measure, "n_measure", 2, INT64_MAX)
     n_blocks = as_int(n_blocks, "n_blocks", 2)
     if n_measure < n_blocks:
-        raise ValueError(f"n_measure: needs at least n_blocks = {n_blocks} samples, got {n_measure}")
+        raise ValueError(
+            f"n_measure: needs at least n_blocks = {n_blocks} samples, got {n_measure}"
+        )
     seed = as_seed(seed)
     nodes = ti_grid(model, temps, n_grid)
     n_grid = nodes.size - 1
@@ -480,11 +527,27 @@ def thermodynamic_integration(
     T_mc = 1.0 / nodes[1:]
     T_mc[at - 1] = temps
     if tempering:
-        res = parallel_tempering(model, T_mc, n_therm=n_therm, n_measure=n_measure, algorithm=algorithm, seed=seed,
-                                 threads=threads, progress=progress)
+        res = parallel_tempering(
+            model,
+            T_mc,
+            n_therm=n_therm,
+            n_measure=n_measure,
+            algorithm=algorithm,
+            seed=seed,
+            threads=threads,
+            progress=progress,
+        )
     else:
-        res = run(model, T_mc, algorithm, n_therm=n_therm, n_measure=n_measure, seed=seed, threads=threads,
-                  progress=progress)
+        res = run(
+            model,
+            T_mc,
+            algorithm,
+            n_therm=n_therm,
+            n_measure=n_measure,
+            seed=seed,
+            threads=threads,
+            progress=progress,
+        )
     e = res.E / res.n_spins
     u = np.zeros(nodes.size)
     u_err = np.zeros(nodes.size)
@@ -517,7 +580,9 @@ def thermodynamic_integration(
         table["sampler"] = res.sampler
         table["swap_acceptance"] = float(np.nanmin(res.swap_acceptance))
     if marginals:
-        spins = pd.DataFrame(res.marginals[rows - 1], columns=[f"marginal_{i}" for i in range(res.n_spins)])
+        spins = pd.DataFrame(
+            res.marginals[rows - 1], columns=[f"marginal_{i}" for i in range(res.n_spins)]
+        )
         table = pd.concat([table, spins], axis=1)
     if grid:
         table["target"] = np.isin(rows, at)

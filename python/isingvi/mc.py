@@ -14,6 +14,7 @@ into clusters (about N/2 spins flipped). Autocorrelation times in these units,
 Parallel tempering (replica exchange over a ladder of temperatures) is
 :func:`parallel_tempering`, from :mod:`isingvi.tempering`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -23,12 +24,30 @@ import pandas as pd
 
 from . import _core
 from ._progress import reporter
-from ._validate import (INT64_MAX, as_bool, as_choice, as_int, as_model, as_seed, as_temperatures, check_energy_scale,
-                        check_memory, energy_bound)
+from ._validate import (
+    INT64_MAX,
+    as_bool,
+    as_choice,
+    as_int,
+    as_model,
+    as_seed,
+    as_temperatures,
+    check_energy_scale,
+    check_memory,
+    energy_bound,
+)
 from .tempering import TemperingResult, parallel_tempering
 
-__all__ = ["run", "MCResult", "ALGORITHMS", "SIMD", "KERNELS", "available_simd", "parallel_tempering",
-           "TemperingResult"]
+__all__ = [
+    "ALGORITHMS",
+    "KERNELS",
+    "SIMD",
+    "MCResult",
+    "TemperingResult",
+    "available_simd",
+    "parallel_tempering",
+    "run",
+]
 
 ALGORITHMS = ("metropolis", "heatbath", "wolff", "swendsen-wang")
 INITS = ("random", "up", "down")
@@ -99,11 +118,17 @@ def _check_run_memory(model, n_T: int, n_samples: int, save_configs: bool) -> No
     """Refuse a run whose output cannot fit, naming the parameter behind the largest part."""
     parts = {
         "n_measure": 16.0 * n_T * n_samples,  # E and M, 8 bytes each per sample
-        "save_configs": float(n_T) * n_samples * model.n if save_configs else 0.0,  # a byte per spin
-        "model": 2.0 * n_T * model.n,  # the spins of each temperature's chain, and their neighbours' sums
+        "save_configs": float(n_T) * n_samples * model.n
+        if save_configs
+        else 0.0,  # a byte per spin
+        "model": 2.0
+        * n_T
+        * model.n,  # the spins of each temperature's chain, and their neighbours' sums
     }
     name = max(parts, key=parts.get)
-    check_memory(sum(parts.values()), name, f"{n_T} temperatures x {n_samples} samples of {model.n} spins")
+    check_memory(
+        sum(parts.values()), name, f"{n_T} temperatures x {n_samples} samples of {model.n} spins"
+    )
 
 
 def run(
@@ -192,8 +217,21 @@ def run(
     save_configs = as_bool(save_configs, "save_configs")
     _check_run_memory(model, temps.size, n_measure // every, save_configs)
     with reporter(progress, "mc.run", "sweep") as report:
-        d = _core.mc_sweep(model, algorithm, temps.tolist(), n_therm, n_measure, every, seed, threads, init,
-                           save_configs, simd, kernel, report)
+        d = _core.mc_sweep(
+            model,
+            algorithm,
+            temps.tolist(),
+            n_therm,
+            n_measure,
+            every,
+            seed,
+            threads,
+            init,
+            save_configs,
+            simd,
+            kernel,
+            report,
+        )
     return MCResult(
         T=temps,
         E=d["E"],

@@ -28,6 +28,7 @@ Iterations (:func:`solve`):
   has many solutions). Non-convergence within ``max_iter`` is reported as ``converged=False``
   with the last (finite) iterate, never an exception or NaN.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -36,12 +37,23 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._progress import reporter
 from ._fixedpoint import check_model_and_temperatures, summary_table
-from ._validate import (INT32_MAX, MAX_SCALED, as_choice, as_float, as_int, as_iteration_settings, as_model, as_real_array, as_seed,
-                        as_temperatures, check_energy_scale)
+from ._progress import reporter
+from ._validate import (
+    INT32_MAX,
+    MAX_SCALED,
+    as_choice,
+    as_float,
+    as_int,
+    as_iteration_settings,
+    as_model,
+    as_real_array,
+    as_seed,
+    as_temperatures,
+    check_energy_scale,
+)
 
-__all__ = ["solve", "free_energy", "uniform", "critical_temperature", "MeanFieldResult"]
+__all__ = ["MeanFieldResult", "critical_temperature", "free_energy", "solve", "uniform"]
 
 METHODS = ("mf", "tap")
 UPDATES = ("sequential", "parallel")
@@ -94,11 +106,15 @@ class MeanFieldResult:
 def _magnetisations(m, n: int, name: str) -> np.ndarray:
     arr = as_real_array(m, name)
     if arr.ndim not in (1, 2) or arr.shape[-1] != n:
-        raise ValueError(f"{name}: needs one magnetisation per spin, shape ({n},) or (k, {n}); got shape {arr.shape}")
+        raise ValueError(
+            f"{name}: needs one magnetisation per spin, shape ({n},) or (k, {n}); got shape {arr.shape}"
+        )
     bad = ~((arr >= -1.0) & (arr <= 1.0))  # NaN fails both comparisons
     if bad.any():
         k = int(np.argmax(bad.ravel()))
-        raise ValueError(f"{name}: every m_i must be finite and lie in [-1, 1], got {arr.ravel()[k]!r} at flat index {k}")
+        raise ValueError(
+            f"{name}: every m_i must be finite and lie in [-1, 1], got {arr.ravel()[k]!r} at flat index {k}"
+        )
     return np.ascontiguousarray(arr)
 
 
@@ -164,7 +180,18 @@ def solve(
         init_name, m0 = "given", arr.tolist()
     with reporter(progress, "meanfield.solve", "iteration") as report:
         d = _core.mean_field_solve(
-            model, temps.tolist(), method, update, damping, init_name, m0, seed, tol, max_iter, threads, report
+            model,
+            temps.tolist(),
+            method,
+            update,
+            damping,
+            init_name,
+            m0,
+            seed,
+            tol,
+            max_iter,
+            threads,
+            report,
         )
     lengths = d["trace_len"]
     trace = pd.DataFrame(
@@ -221,13 +248,23 @@ def _coordination(z, dim) -> int:
     if dim is not None:
         dim = as_int(dim, "dim", 1, INT32_MAX // 2)  # z = 2 dim is a 32-bit int in the core
         if z is not None and as_int(z, "z", 1) != 2 * dim:
-            raise ValueError(f"z: conflicts with dim = {dim} (a hypercubic lattice has z = 2 dim), got {z}")
+            raise ValueError(
+                f"z: conflicts with dim = {dim} (a hypercubic lattice has z = 2 dim), got {z}"
+            )
         return 2 * dim
     return 4 if z is None else as_int(z, "z", 1)
 
 
-def uniform(T, *, z: int | None = None, dim: int | None = None, J: float = 1.0, h: float = 0.0,
-            method: str = "mf", branch: str = "ordered") -> pd.DataFrame:
+def uniform(
+    T,
+    *,
+    z: int | None = None,
+    dim: int | None = None,
+    J: float = 1.0,
+    h: float = 0.0,
+    method: str = "mf",
+    branch: str = "ordered",
+) -> pd.DataFrame:
     """Uniform mean-field or Bethe solution of the infinite lattice (per spin).
 
     Parameters
@@ -259,7 +296,9 @@ def uniform(T, *, z: int | None = None, dim: int | None = None, J: float = 1.0, 
     zz = _coordination(z, dim)
     J = as_float(J, "J")
     if J <= 0:
-        raise ValueError(f"J: the uniform solutions are implemented for ferromagnets J > 0, got {J}")
+        raise ValueError(
+            f"J: the uniform solutions are implemented for ferromagnets J > 0, got {J}"
+        )
     h = as_float(h, "h")
     method = as_choice(method, "method", UNIFORM_METHODS)
     branch = as_choice(branch, "branch", BRANCHES)
@@ -267,11 +306,22 @@ def uniform(T, *, z: int | None = None, dim: int | None = None, J: float = 1.0, 
     check_energy_scale(zz / 2 * J, 1, temps, name="J", entropy=True)
     check_energy_scale(zz / 2 * J + abs(h), 1, temps, name="h")
     d = _core.uniform_lattice(temps.tolist(), zz, J, h, method, branch)
-    return pd.DataFrame({"T": d["T"], "beta": d["beta"], "method": method, "branch": branch,
-                         "m": d["m"], "f": d["f"], "u": d["u"]})
+    return pd.DataFrame(
+        {
+            "T": d["T"],
+            "beta": d["beta"],
+            "method": method,
+            "branch": branch,
+            "m": d["m"],
+            "f": d["f"],
+            "u": d["u"],
+        }
+    )
 
 
-def critical_temperature(z: int | None = None, *, dim: int | None = None, J: float = 1.0, method: str = "mf") -> float:
+def critical_temperature(
+    z: int | None = None, *, dim: int | None = None, J: float = 1.0, method: str = "mf"
+) -> float:
     """T_c of the uniform solution at h = 0: z J (mean field) or 2 J / ln(z / (z - 2)) (Bethe; 0
     for z <= 2). Square lattice (z = 4): 4 and 2 / ln 2; cubic (z = 6): 6 and 2 / ln(3/2)."""
     zz = _coordination(z, dim)

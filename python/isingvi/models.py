@@ -4,24 +4,33 @@ Energy E(s) = -sum_{i<j} J_ij s_i s_j - sum_i h_i s_i with s_i in {-1, +1}; J > 
 ferromagnetic. Every generator draws its disorder from an explicit ``seed``: the same
 arguments always give the same instance.
 """
+
 from __future__ import annotations
 
 import numpy as np
 
 from . import _core
-from ._validate import (as_float, as_int, as_model, as_real_array, as_seed, check_memory,
-                        check_energy_bound, energy_bound)
+from ._validate import (
+    as_float,
+    as_int,
+    as_model,
+    as_real_array,
+    as_seed,
+    check_energy_bound,
+    check_memory,
+    energy_bound,
+)
 
 __all__ = [
-    "SquareLattice",
     "CubicLattice",
     "Graph",
+    "SquareLattice",
     "as_graph",
-    "sk",
     "edwards_anderson",
     "random_field",
     "random_regular",
     "random_tree",
+    "sk",
 ]
 
 
@@ -92,8 +101,11 @@ _GRAPH_BYTES_PER_EDGE = 200
 
 
 def _check_graph_memory(n_spins: float, n_edges: float, name: str) -> None:
-    check_memory(_GRAPH_BYTES_PER_SPIN * n_spins + _GRAPH_BYTES_PER_EDGE * n_edges, name,
-                 f"a graph of {n_spins:.0f} spins and {n_edges:.0f} edges")
+    check_memory(
+        _GRAPH_BYTES_PER_SPIN * n_spins + _GRAPH_BYTES_PER_EDGE * n_edges,
+        name,
+        f"a graph of {n_spins:.0f} spins and {n_edges:.0f} edges",
+    )
 
 
 class Graph(_core.Graph):
@@ -124,7 +136,9 @@ class Graph(_core.Graph):
             e = e.reshape(0, 2)
         if e.ndim != 2 or e.shape[1] != 2:
             raise ValueError(f"edges: must have shape (m, 2), got shape {e.shape}")
-        integral = e.dtype.kind in "iu" or (e.dtype.kind == "f" and np.all(np.isfinite(e) & (e == np.round(e))))
+        integral = e.dtype.kind in "iu" or (
+            e.dtype.kind == "f" and np.all(np.isfinite(e) & (e == np.round(e)))
+        )
         if e.dtype.kind == "b" or not integral:
             raise ValueError(f"edges: must hold integer spin indices, got dtype {e.dtype}")
         if e.size and (e.min() < 0 or e.max() >= n):
@@ -178,7 +192,9 @@ def as_graph(model) -> Graph:
     if isinstance(model, _core.Lattice):
         _check_graph_memory(model.n, model.dim * model.n, "model")
         model = model.to_graph()
-    return Graph(model.n, np.column_stack([model.edge_i, model.edge_j]), model.couplings, model.fields)
+    return Graph(
+        model.n, np.column_stack([model.edge_i, model.edge_j]), model.couplings, model.fields
+    )
 
 
 def sk(N: int, seed: int) -> Graph:
@@ -209,7 +225,12 @@ def random_field(model, sigma: float, seed: int) -> Graph:
 
 def random_regular(N: int, k: int, seed: int, J: float = 1.0) -> Graph:
     """Random simple k-regular graph on N spins with uniform coupling J (ferromagnet for J > 0)."""
-    N, k, seed, J = as_int(N, "N", minimum=2), as_int(k, "k", minimum=1), as_seed(seed), as_float(J, "J")
+    N, k, seed, J = (
+        as_int(N, "N", minimum=2),
+        as_int(k, "k", minimum=1),
+        as_seed(seed),
+        as_float(J, "J"),
+    )
     if k < N:  # else the core names k
         _check_graph_memory(N, N * k / 2, "N")
         check_energy_bound(N * k / 2 * abs(J), "J")

@@ -8,6 +8,7 @@ leaves either no figure or a complete one, never half a PDF.
 matplotlib and seaborn are imported lazily: ``import isingvi`` does not need them
 (they come with the ``workflow`` extra).
 """
+
 from __future__ import annotations
 
 import os
@@ -18,14 +19,14 @@ from ._validate import as_choice, as_float, as_real_array
 from .results import atomic_open
 
 __all__ = [
-    "set_style",
-    "CONTEXTS",
-    "size_palette",
-    "ALGORITHM_MARKERS",
     "ALGORITHM_LABELS",
+    "ALGORITHM_MARKERS",
+    "CONTEXTS",
     "TEXT_WIDTH",
-    "save_figure",
     "panel_label",
+    "save_figure",
+    "set_style",
+    "size_palette",
 ]
 
 #: Width of a full-page (two-column) figure, inches.
@@ -37,8 +38,12 @@ CONTEXTS = ("paper", "notebook", "talk", "poster")
 #: Marker per Monte Carlo algorithm, the same in every figure.
 ALGORITHM_MARKERS = {"wolff": "o", "metropolis": "s", "heatbath": "^", "swendsen-wang": "v"}
 #: Legend label per Monte Carlo algorithm.
-ALGORITHM_LABELS = {"wolff": "Wolff", "metropolis": "Metropolis", "heatbath": "heat bath",
-                    "swendsen-wang": "Swendsen-Wang"}
+ALGORITHM_LABELS = {
+    "wolff": "Wolff",
+    "metropolis": "Metropolis",
+    "heatbath": "heat bath",
+    "swendsen-wang": "Swendsen-Wang",
+}
 
 
 def set_style(context: str = "paper", font_scale: float = 1.15) -> None:
@@ -102,7 +107,9 @@ def panel_label(ax, label: str) -> None:
     ax.text(-0.16, 1.04, label, transform=ax.transAxes, fontweight="bold", va="bottom", ha="left")
 
 
-def save_figure(fig, path: str | os.PathLike, formats: Sequence[str] | None = None, dpi: int = 300) -> list[Path]:
+def save_figure(
+    fig, path: str | os.PathLike, formats: Sequence[str] | None = None, dpi: int = 300
+) -> list[Path]:
     """Write ``fig`` atomically to ``path`` and its siblings in other formats.
 
     Parameters
@@ -124,7 +131,9 @@ def save_figure(fig, path: str | os.PathLike, formats: Sequence[str] | None = No
     path = Path(path)
     first = path.suffix.lstrip(".").lower()
     if not first:
-        raise ValueError(f"path: needs a suffix naming the format (.pdf, .png, ...), got {str(path)!r}")
+        raise ValueError(
+            f"path: needs a suffix naming the format (.pdf, .png, ...), got {str(path)!r}"
+        )
     if formats is None:
         formats = ["png"] if first == "pdf" else []
     elif isinstance(formats, str):  # one format, not a sequence of letters
@@ -133,17 +142,25 @@ def save_figure(fig, path: str | os.PathLike, formats: Sequence[str] | None = No
         raise ValueError(f"formats: must be a format name or a list of them, got {formats!r}")
     supported = fig.canvas.get_supported_filetypes()
     if first not in supported:
-        raise ValueError(f"path: matplotlib cannot write format {first!r}; it writes {', '.join(sorted(supported))}")
+        raise ValueError(
+            f"path: matplotlib cannot write format {first!r}; it writes {', '.join(sorted(supported))}"
+        )
     formats = [f.lstrip(".").lower() for f in formats]
     for fmt in formats:
         if fmt not in supported:
-            raise ValueError(f"formats: matplotlib cannot write {fmt!r}; it writes {', '.join(sorted(supported))}")
+            raise ValueError(
+                f"formats: matplotlib cannot write {fmt!r}; it writes {', '.join(sorted(supported))}"
+            )
     if not as_float(dpi, "dpi") > 0:
         raise ValueError(f"dpi: must be > 0, got {dpi!r}")
     size = fig.get_size_inches()
-    if not (1 <= min(size) * dpi and max(size) * dpi < 2**16):  # matplotlib's raster limits per side
-        raise ValueError(f"dpi: gives {min(size) * dpi:.3g} to {max(size) * dpi:.3g} pixels per side for this figure; "
-                         "matplotlib draws 1 to 65535")
+    if not (
+        min(size) * dpi >= 1 and max(size) * dpi < 2**16
+    ):  # matplotlib's raster limits per side
+        raise ValueError(
+            f"dpi: gives {min(size) * dpi:.3g} to {max(size) * dpi:.3g} pixels per side for this figure; "
+            "matplotlib draws 1 to 65535"
+        )
     written = []
     for fmt in dict.fromkeys([first, *formats]):  # each format once, the path's first
         target = path.with_suffix("." + fmt)

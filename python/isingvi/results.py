@@ -1,4 +1,5 @@
 """Results tables: provenance columns, deterministic seeds and atomic writes."""
+
 from __future__ import annotations
 
 import hashlib
@@ -41,7 +42,9 @@ def config_hash(section) -> str:
 def derive_seed(master_seed: int, *parts) -> int:
     """A 63-bit seed from the master seed (an integer >= 0; 1.7 is refused, not truncated) and
     a job's parameters (by their text), never from time or order."""
-    text = json.dumps([as_seed(master_seed, "master_seed"), *map(str, parts)], separators=(",", ":"))
+    text = json.dumps(
+        [as_seed(master_seed, "master_seed"), *map(str, parts)], separators=(",", ":")
+    )
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little") >> 1
 
 
@@ -77,7 +80,9 @@ def git_commit(path: str | os.PathLike = ".") -> str:
     path = _as_path(path)
 
     def git(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(["git", "-C", str(path), *args], capture_output=True, text=True, timeout=30)
+        return subprocess.run(
+            ["git", "-C", str(path), *args], capture_output=True, text=True, timeout=30
+        )
 
     try:
         head = git("rev-parse", "HEAD")
@@ -104,10 +109,14 @@ def provenance(job: Mapping, path: str | os.PathLike = ".") -> dict:
     from . import __version__
 
     if not isinstance(job, Mapping):
-        raise ValueError(f"job: must be a mapping of the job's parameters, got {type(job).__name__}")
+        raise ValueError(
+            f"job: must be a mapping of the job's parameters, got {type(job).__name__}"
+        )
     missing = [key for key in JOB_PROVENANCE if key not in job]
     if missing:
-        raise ValueError(f"job: needs the provenance keys {list(JOB_PROVENANCE)}; missing {missing}")
+        raise ValueError(
+            f"job: needs the provenance keys {list(JOB_PROVENANCE)}; missing {missing}"
+        )
     columns = {"isingvi_version": __version__, "git_commit": git_commit(path)}
     columns.update((key, job[key]) for key in JOB_PROVENANCE)
     return columns
@@ -138,8 +147,11 @@ def script_log(path: str | os.PathLike, name: str) -> logging.Logger:
     path = _as_path(path)
     if not isinstance(name, str):
         raise ValueError(f"name: must be a str, got {type(name).__name__}")
-    sys.stdout = sys.stderr = open(path, "w", buffering=1)
-    logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
+    # open for the rest of the process: a rule script's prints and warnings all go to its log
+    sys.stdout = sys.stderr = open(path, "w", buffering=1)  # noqa: SIM115
+    logging.basicConfig(
+        stream=sys.stderr, level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s"
+    )
     log = logging.getLogger(name)
     log.setLevel(logging.INFO)
     return log
@@ -159,8 +171,10 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", **kwargs) -> Iterator:
     whole, so reading or appending modes would silently lose the old contents.
     """
     if not isinstance(mode, str) or mode not in _ATOMIC_MODES:
-        raise ValueError(f"mode: atomic_open writes a whole new file, so mode must be one of "
-                         f"{sorted(_ATOMIC_MODES)}; got {mode!r}")
+        raise ValueError(
+            f"mode: atomic_open writes a whole new file, so mode must be one of "
+            f"{sorted(_ATOMIC_MODES)}; got {mode!r}"
+        )
     path = _as_path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -209,9 +223,13 @@ def check_table(
     path = _as_path(path)
     rows = as_int(rows, "rows", 0, 2**62)
     if values is not None and not isinstance(values, Mapping):
-        raise ValueError(f"values: must be a mapping of column -> value, got {type(values).__name__}")
+        raise ValueError(
+            f"values: must be a mapping of column -> value, got {type(values).__name__}"
+        )
     values = dict(values or {})
-    if isinstance(columns, str) or not all(isinstance(c, str) for c in _iterable(columns, "columns")):
+    if isinstance(columns, str) or not all(
+        isinstance(c, str) for c in _iterable(columns, "columns")
+    ):
         raise ValueError(f"columns: must be a list of column names, got {columns!r}")
 
     def fail(what: str) -> NoReturn:
@@ -243,5 +261,7 @@ def check_table(
     for column, value in values.items():
         wrong = df[column] != value
         if wrong.any():
-            fail(f"column {column!r} holds {df[column][wrong].tolist()[0]!r}; its job's {column} is {value!r}")
+            fail(
+                f"column {column!r} holds {df[column][wrong].tolist()[0]!r}; its job's {column} is {value!r}"
+            )
     return df

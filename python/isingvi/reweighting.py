@@ -31,23 +31,59 @@ number over the runs): ``supported`` is ``ess >= min_ess`` (default 0.1). For a 
 energy histogram of width sigma_E this fraction is ``exp(-(delta_beta sigma_E)^2)``, so 0.1
 allows a shift of the mean energy by about 1.5 sigma_E.
 """
+
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
 import warnings
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from ._validate import as_bool, as_choice, as_float, as_int, as_real_array, as_temperatures, check_memory
+from ._validate import (
+    as_bool,
+    as_choice,
+    as_float,
+    as_int,
+    as_real_array,
+    as_temperatures,
+    check_memory,
+)
 
-__all__ = ["reweight", "multihistogram", "binder_crossing", "peak", "supported_range", "fss_extrapolate"]
+__all__ = [
+    "binder_crossing",
+    "fss_extrapolate",
+    "multihistogram",
+    "peak",
+    "reweight",
+    "supported_range",
+]
 
 #: Columns of :func:`reweight` (which adds ``T_source``) and :func:`multihistogram`.
-COLUMNS = ["T", "beta", "u", "u_err", "c", "c_err", "abs_m", "abs_m_err", "m2", "m2_err", "m4", "m4_err",
-           "chi", "chi_err", "u4", "u4_err", "ess", "supported"]
+COLUMNS = [
+    "T",
+    "beta",
+    "u",
+    "u_err",
+    "c",
+    "c_err",
+    "abs_m",
+    "abs_m_err",
+    "m2",
+    "m2_err",
+    "m4",
+    "m4_err",
+    "chi",
+    "chi_err",
+    "u4",
+    "u4_err",
+    "ess",
+    "supported",
+]
 _OBSERVABLES = ("u", "c", "abs_m", "m2", "m4", "chi", "u4")
 _PEAK_QUANTITIES = ("c", "chi")
 _CHUNK = 1 << 22  # elements of one (temperatures x samples) weight matrix
@@ -62,7 +98,9 @@ class Crossing(NamedTuple):
     u4: float  #: U4 at the crossing
     u4_err: float
     supported: bool  #: both curves supported at T (see the module docstring)
-    replicates: np.ndarray  #: T of the crossing on each jackknife replicate (empty for exact curves)
+    replicates: (
+        np.ndarray
+    )  #: T of the crossing on each jackknife replicate (empty for exact curves)
 
 
 class Peak(NamedTuple):
@@ -102,7 +140,9 @@ def _lse(a: np.ndarray, axis: int = -1) -> np.ndarray:
     return np.squeeze(out, axis=axis)
 
 
-def _brentq(f: Callable[[float], float], a: float, b: float, xtol: float = 1e-13, maxiter: int = 200) -> float:
+def _brentq(
+    f: Callable[[float], float], a: float, b: float, xtol: float = 1e-13, maxiter: int = 200
+) -> float:
     """A root of ``f`` in [a, b], where f(a) and f(b) differ in sign (Brent 1973, as scipy.optimize.brentq)."""
     rtol = 4 * np.finfo(float).eps
     xpre, xcur = float(a), float(b)
@@ -169,7 +209,10 @@ def _check_T_range(T_range) -> tuple[float, float] | None:
         lo, hi = T_range
     except (TypeError, ValueError):
         raise ValueError(f"T_range: must be None or a pair (T_lo, T_hi), got {T_range!r}") from None
-    lo, hi = (float(t) for t in as_temperatures([as_float(lo, "T_range"), as_float(hi, "T_range")], "T_range"))
+    lo, hi = (
+        float(t)
+        for t in as_temperatures([as_float(lo, "T_range"), as_float(hi, "T_range")], "T_range")
+    )
     if not lo < hi:
         raise ValueError(f"T_range: needs T_lo < T_hi, got ({lo!r}, {hi!r})")
     return lo, hi
@@ -185,7 +228,9 @@ def _check_beta_e(T: np.ndarray, top: float, name: str) -> None:
     """beta * max|E| <= _MAX_BETA_E at every temperature of ``T``, else ValueError naming ``name``."""
     k = int(np.argmin(T))
     if top / T[k] > _MAX_BETA_E:
-        raise ValueError(f"{name}: too small: beta |E| = {top / T[k]:.3g} exceeds {_MAX_BETA_E:.0e} at T = {T[k]!r}")
+        raise ValueError(
+            f"{name}: too small: beta |E| = {top / T[k]:.3g} exceeds {_MAX_BETA_E:.0e} at T = {T[k]!r}"
+        )
 
 
 def _is_result(obj) -> bool:
@@ -199,13 +244,17 @@ def _rows(results, name: str) -> tuple[list[tuple[float, np.ndarray, np.ndarray]
     elif isinstance(results, (list, tuple)) and results:
         objs, labels = list(results), [f"{name}[{k}]" for k in range(len(results))]
     else:
-        raise ValueError(f"{name}: must be a Monte Carlo result (with T, E, M, n_spins) or a non-empty list of "
-                         f"them, got {type(results).__name__}")
+        raise ValueError(
+            f"{name}: must be a Monte Carlo result (with T, E, M, n_spins) or a non-empty list of "
+            f"them, got {type(results).__name__}"
+        )
     rows, sizes = [], []
     for obj, label in zip(objs, labels):
         if not _is_result(obj):
-            raise ValueError(f"{label}: must be a Monte Carlo result with T, E, M and n_spins, "
-                             f"got {type(obj).__name__}")
+            raise ValueError(
+                f"{label}: must be a Monte Carlo result with T, E, M and n_spins, "
+                f"got {type(obj).__name__}"
+            )
         N = obj.n_spins
         if isinstance(N, bool) or not isinstance(N, (numbers.Integral, np.integer)) or N < 1:
             raise ValueError(f"{label}.n_spins: must be a positive int, got {N!r}")
@@ -218,9 +267,13 @@ def _rows(results, name: str) -> tuple[list[tuple[float, np.ndarray, np.ndarray]
         if E.ndim != 2:
             raise ValueError(f"{label}.E: must be 2-D (temperature, sample), got shape {E.shape}")
         if M.shape != E.shape:
-            raise ValueError(f"{label}.M: must have the shape of {label}.E, {E.shape}, got {M.shape}")
+            raise ValueError(
+                f"{label}.M: must have the shape of {label}.E, {E.shape}, got {M.shape}"
+            )
         if T.size != E.shape[0]:
-            raise ValueError(f"{label}.T: needs one temperature per row of {label}.E ({E.shape[0]}), got {T.size}")
+            raise ValueError(
+                f"{label}.T: needs one temperature per row of {label}.E ({E.shape[0]}), got {T.size}"
+            )
         if not (np.all(np.isfinite(E)) and np.all(np.isfinite(M))):
             raise ValueError(f"{label}.E: {label}.E and {label}.M must be finite")
         if np.any(np.abs(M) > N):
@@ -232,7 +285,9 @@ def _rows(results, name: str) -> tuple[list[tuple[float, np.ndarray, np.ndarray]
         rows += [(float(t), e, m) for t, e, m in zip(T, E, M)]
         sizes.append(int(N))
     if len(set(sizes)) > 1:
-        raise ValueError(f"{name}: every run must have the same n_spins (one system size), got {sizes}")
+        raise ValueError(
+            f"{name}: every run must have the same n_spins (one system size), got {sizes}"
+        )
     return rows, sizes[0]
 
 
@@ -255,21 +310,36 @@ class _Histograms:
         size = np.array([e.size for _, e, _ in rows]) // n_blocks  # block size per run
         if np.any(size < 1):
             k = int(np.argmin(size))
-            raise ValueError(f"n_blocks: {n_blocks} blocks need at least {n_blocks} samples per temperature; "
-                             f"{name} has {rows[k][1].size} at T = {rows[k][0]!r}")
+            raise ValueError(
+                f"n_blocks: {n_blocks} blocks need at least {n_blocks} samples per temperature; "
+                f"{name} has {rows[k][1].size} at T = {rows[k][0]!r}"
+            )
         self.block_size = size.astype(float)
         self.n_run = size * n_blocks  # kept samples per run
         n = float(self.n_run.sum())
         # the rows and their moments, weight matrices, Newton's (runs x rows) arrays; log weights per replicate
-        parts = {name: 8.0 * n * (12 + 4 * len(rows)) + 3 * 8.0 * min(_CHUNK, 64 * n),
-                 "n_blocks": 8.0 * n * (n_blocks + 1)}
-        check_memory(sum(parts.values()), max(parts, key=parts.get),
-                     f"reweighting {int(n)} samples with {n_blocks} jackknife blocks")
+        parts = {
+            name: 8.0 * n * (12 + 4 * len(rows)) + 3 * 8.0 * min(_CHUNK, 64 * n),
+            "n_blocks": 8.0 * n * (n_blocks + 1),
+        }
+        check_memory(
+            sum(parts.values()),
+            max(parts, key=parts.get),
+            f"reweighting {int(n)} samples with {n_blocks} jackknife blocks",
+        )
         parts = []
         for k, ((_, e, m), s) in enumerate(zip(rows, size)):
             keep = slice(e.size - s * n_blocks, None)  # drop the earliest samples, as analysis does
-            parts.append(np.column_stack([np.full(s * n_blocks, k), np.repeat(np.arange(n_blocks), s),
-                                          e[keep], np.abs(m[keep])]))
+            parts.append(
+                np.column_stack(
+                    [
+                        np.full(s * n_blocks, k),
+                        np.repeat(np.arange(n_blocks), s),
+                        e[keep],
+                        np.abs(m[keep]),
+                    ]
+                )
+            )
         # identical (run, block, E, |M|) rows weigh the same: small systems shrink to a few rows
         rows_ = np.concatenate(parts)
         order = np.lexsort(rows_.T[::-1])  # (much faster than np.unique(axis=0))
@@ -322,8 +392,14 @@ class _Histograms:
         if R == 1:
             return np.zeros(1)
         c, n = np.exp(self._log_c(rep)), self._n(rep)
-        A = np.log(n)[:, None] - np.outer(self.beta, self.Es)  # (R, rows): reductions over R run along memory
-        g = self._ln_z[None].copy() if rep is not None and None in self._ln_z else self._initial_ln_z(rep)
+        A = np.log(n)[:, None] - np.outer(
+            self.beta, self.Es
+        )  # (R, rows): reductions over R run along memory
+        g = (
+            self._ln_z[None].copy()
+            if rep is not None and None in self._ln_z
+            else self._initial_ln_z(rep)
+        )
 
         def parts(g):
             X = A - g[:, None]
@@ -335,24 +411,33 @@ class _Histograms:
             cw = W * c[None, :]
             col = cw.sum(axis=1)
             grad = n - col
-            if np.max(np.abs(grad) / n) < 1e-10:  # ln Z_k to ~1e-10, far below any statistical error
+            if (
+                np.max(np.abs(grad) / n) < 1e-10
+            ):  # ln Z_k to ~1e-10, far below any statistical error
                 break
             H = np.diag(col) - cw @ W.T
             step = np.zeros(R)
-            step[1:] = np.linalg.lstsq(H[1:, 1:], grad[1:], rcond=None)[0]  # g_0 = 0 fixes the constant
+            step[1:] = np.linalg.lstsq(H[1:, 1:], grad[1:], rcond=None)[
+                0
+            ]  # g_0 = 0 fixes the constant
             t = 1.0
             X_new, L_new = parts(g - step)
             # backtracking far from the minimum only: there a full Newton step may increase F;
             # near it the decrease of F is below rounding and the full step is right
             if np.max(np.abs(grad) / n) > 1e-6:
-                while c @ (L_new - L) - t * (n @ step) > 0 and t > 1e-8:  # the change of F, row by row
+                while (
+                    c @ (L_new - L) - t * (n @ step) > 0 and t > 1e-8
+                ):  # the change of F, row by row
                     t /= 2
                     X_new, L_new = parts(g - t * step)
             g, X, L = g - t * step, X_new, L_new
         if np.max(np.abs(grad) / n) > 1e-6:
-            warnings.warn(f"multihistogram: the free energies did not converge (replicate {rep}, relative "
-                          f"gradient {np.max(np.abs(grad) / n):.2g}); do the runs' histograms overlap?",
-                          RuntimeWarning, stacklevel=4)
+            warnings.warn(
+                f"multihistogram: the free energies did not converge (replicate {rep}, relative "
+                f"gradient {np.max(np.abs(grad) / n):.2g}); do the runs' histograms overlap?",
+                RuntimeWarning,
+                stacklevel=4,
+            )
         return g
 
     def _initial_ln_z(self, rep) -> np.ndarray:
@@ -360,9 +445,11 @@ class _Histograms:
         log_c = self._log_c(rep)
         order = np.argsort(self.beta, kind="stable")
         g = np.zeros(self.beta.size)
-        for a, b in zip(order[:-1], order[1:]):
+        for a, b in itertools.pairwise(order):
             own = self.run == a
-            d = _lse(log_c[own] - (self.beta[b] - self.beta[a]) * self.Es[own]) - math.log(self._n(rep)[a])
+            d = _lse(log_c[own] - (self.beta[b] - self.beta[a]) * self.Es[own]) - math.log(
+                self._n(rep)[a]
+            )
             g[b] = g[a] + d  # ln Z_b / Z_a = ln <exp(-(beta_b - beta_a) E)>_a
         return g - g[0]
 
@@ -383,7 +470,7 @@ class _Histograms:
         out = np.empty((T.size, 8 if ess else 7))
         step = max(1, _CHUNK // max(1, self.Es.size))
         for s in range(0, T.size, step):
-            beta = 1.0 / T[s:s + step]
+            beta = 1.0 / T[s : s + step]
             lw = base[None, :] - np.outer(beta, self.Es)
             w = np.exp(lw - np.max(lw, axis=1, keepdims=True))  # largest weight 1: no overflow
             total = w.sum(axis=1)
@@ -391,12 +478,19 @@ class _Histograms:
             var_e, var_a = np.maximum(e2 - de * de, 0.0), np.maximum(a2 - da * da, 0.0)
             with np.errstate(divide="ignore", invalid="ignore"):
                 u4 = np.where(m2 > 0, 1.0 - m4 / (3.0 * m2 * m2), np.nan)
-            block = [self.E_ref / self.N + de, self.N * (beta * np.sqrt(var_e)) ** 2, self.am_ref + da, m2, m4,
-                     beta * self.N * var_a, u4]
+            block = [
+                self.E_ref / self.N + de,
+                self.N * (beta * np.sqrt(var_e)) ** 2,
+                self.am_ref + da,
+                m2,
+                m4,
+                beta * self.N * var_a,
+                u4,
+            ]
             if ess:  # Kish: (sum w)^2 / sum w^2 over samples (a row holds c_i samples), per mean run length
                 k = total**2 / ((w * w) @ (1.0 / self.count))
                 block.append(k / (self.n_run.sum() / self.n_run.size))
-            out[s:s + step] = np.column_stack(block)
+            out[s : s + step] = np.column_stack(block)
         return out
 
     def quantity(self, name: str, T: np.ndarray, rep=None) -> np.ndarray:
@@ -423,7 +517,9 @@ class _Histograms:
         from the lowest and highest simulated temperatures (0 or inf if it never does)."""
 
         def h(beta):
-            return math.log(max(float(self.ess(np.array([1.0 / beta]))[0]), 1e-300)) - math.log(min_ess)
+            return math.log(max(float(self.ess(np.array([1.0 / beta]))[0]), 1e-300)) - math.log(
+                min_ess
+            )
 
         span = float(np.ptp(self.Es))
         bounds = []
@@ -431,7 +527,9 @@ class _Histograms:
             b0 = float(self.beta[k])
             own = self.run == k
             mean = self.count[own] @ self.Es[own] / self.count[own].sum()
-            sigma = math.sqrt(max(self.count[own] @ (self.Es[own] - mean) ** 2 / self.count[own].sum(), 0.0))
+            sigma = math.sqrt(
+                max(self.count[own] @ (self.Es[own] - mean) ** 2 / self.count[own].sum(), 0.0)
+            )
             # For a Gaussian histogram ess = exp(-(dbeta sigma)^2) reaches min_ess at
             # dbeta = sqrt(-ln min_ess) / sigma. Small systems (few energy levels, the ground
             # state sampled often) keep a large ess much further, but their histogram says
@@ -456,8 +554,11 @@ class _Histograms:
                     break
                 inside, step = t, 2 * step
             if found is None:  # still supported at the end of the reach
-                found = (b0 + limit if math.isfinite(limit) else math.inf) if up else (
-                    b0 - limit if reach < b0 else 0.0)
+                found = (
+                    (b0 + limit if math.isfinite(limit) else math.inf)
+                    if up
+                    else (b0 - limit if reach < b0 else 0.0)
+                )
             bounds.append(1.0 / found if found > 0 else math.inf)
         return bounds[0], bounds[1]
 
@@ -478,13 +579,17 @@ def _source(results, name: str, n_blocks: int) -> _Histograms:
     return _Histograms(rows, N, n_blocks, name)
 
 
-def _warn_or_raise(df: pd.DataFrame, support: tuple[float, float], strict: bool, min_ess: float, what: str) -> None:
+def _warn_or_raise(
+    df: pd.DataFrame, support: tuple[float, float], strict: bool, min_ess: float, what: str
+) -> None:
     bad = df.loc[~df["supported"], "T"].to_numpy()
     if bad.size == 0:
         return
-    msg = (f"T_new: {bad.size} temperature(s) {np.round(bad, 6).tolist()[:8]}{' ...' if bad.size > 8 else ''} "
-           f"outside the supported range [{support[0]:.6g}, {support[1]:.6g}] of {what} (effective sample size of "
-           f"the weights below min_ess = {min_ess:g} of a run)")
+    msg = (
+        f"T_new: {bad.size} temperature(s) {np.round(bad, 6).tolist()[:8]}{' ...' if bad.size > 8 else ''} "
+        f"outside the supported range [{support[0]:.6g}, {support[1]:.6g}] of {what} (effective sample size of "
+        f"the weights below min_ess = {min_ess:g} of a run)"
+    )
     if strict:
         raise ValueError(msg)
     warnings.warn(msg, RuntimeWarning, stacklevel=3)
@@ -493,8 +598,15 @@ def _warn_or_raise(df: pd.DataFrame, support: tuple[float, float], strict: bool,
 # --------------------------------------------------------------------------- public API
 
 
-def reweight(result, T_new, *, source="nearest", n_blocks: int = 32, min_ess: float = 0.1,
-             strict: bool = False) -> pd.DataFrame:
+def reweight(
+    result,
+    T_new,
+    *,
+    source="nearest",
+    n_blocks: int = 32,
+    min_ess: float = 0.1,
+    strict: bool = False,
+) -> pd.DataFrame:
     """Single-histogram (Ferrenberg–Swendsen) reweighting to nearby temperatures.
 
     Parameters
@@ -525,7 +637,11 @@ def reweight(result, T_new, *, source="nearest", n_blocks: int = 32, min_ess: fl
         ``supported``. At T_new equal to the simulated T the values equal
         :func:`isingvi.analysis.summarise` (same kept samples and blocks).
     """
-    n_blocks, min_ess, strict = _check_n_blocks(n_blocks), _check_min_ess(min_ess), as_bool(strict, "strict")
+    n_blocks, min_ess, strict = (
+        _check_n_blocks(n_blocks),
+        _check_min_ess(min_ess),
+        as_bool(strict, "strict"),
+    )
     T_new = as_temperatures(T_new, "T_new")
     rows, N = _rows(result, "result")
     _check_beta_e(T_new, max(float(np.max(np.abs(e), initial=0.0)) for _, e, _ in rows), "T_new")
@@ -543,13 +659,20 @@ def reweight(result, T_new, *, source="nearest", n_blocks: int = 32, min_ess: fl
         df = hist.table(T_new[mask], min_ess)
         df.insert(2, "T_source", rows[k][0])
         df.index = np.flatnonzero(mask)
-        _warn_or_raise(df, hist.support(min_ess) if not df["supported"].all() else (0, 0), strict, min_ess,
-                       f"the run at T = {rows[k][0]:.6g}")
+        _warn_or_raise(
+            df,
+            hist.support(min_ess) if not df["supported"].all() else (0, 0),
+            strict,
+            min_ess,
+            f"the run at T = {rows[k][0]:.6g}",
+        )
         frames.append(df)
     return pd.concat(frames).sort_index().reset_index(drop=True)
 
 
-def multihistogram(results, T_new, *, n_blocks: int = 32, min_ess: float = 0.1, strict: bool = False) -> pd.DataFrame:
+def multihistogram(
+    results, T_new, *, n_blocks: int = 32, min_ess: float = 0.1, strict: bool = False
+) -> pd.DataFrame:
     """Multiple-histogram (Ferrenberg–Swendsen 1989, WHAM) reweighting of runs of one size.
 
     Parameters
@@ -580,13 +703,22 @@ def multihistogram(results, T_new, *, n_blocks: int = 32, min_ess: float = 0.1, 
     found by Newton's method on the equivalent convex minimisation, in log space; one run reduces
     to :func:`reweight`.
     """
-    n_blocks, min_ess, strict = _check_n_blocks(n_blocks), _check_min_ess(min_ess), as_bool(strict, "strict")
+    n_blocks, min_ess, strict = (
+        _check_n_blocks(n_blocks),
+        _check_min_ess(min_ess),
+        as_bool(strict, "strict"),
+    )
     T_new = as_temperatures(T_new, "T_new")
     hist = _source(results, "results", n_blocks)
     _check_beta_e(T_new, hist.top, "T_new")
     df = hist.table(T_new, min_ess)
-    _warn_or_raise(df, hist.support(min_ess) if not df["supported"].all() else (0, 0), strict, min_ess,
-                   f"the runs at T = {np.round(hist.T, 6).tolist()}")
+    _warn_or_raise(
+        df,
+        hist.support(min_ess) if not df["supported"].all() else (0, 0),
+        strict,
+        min_ess,
+        f"the runs at T = {np.round(hist.T, 6).tolist()}",
+    )
     return df
 
 
@@ -618,8 +750,15 @@ def _grid_roots(T: np.ndarray, d: np.ndarray) -> list[int]:
     return [k for k in range(T.size - 1) if s[k] == 0 or s[k] * s[k + 1] < 0]
 
 
-def binder_crossing(result_small, result_large, T_range=None, *, n_blocks: int = 32, min_ess: float = 0.1,
-                    n_grid: int = 64) -> Crossing:
+def binder_crossing(
+    result_small,
+    result_large,
+    T_range=None,
+    *,
+    n_blocks: int = 32,
+    min_ess: float = 0.1,
+    n_grid: int = 64,
+) -> Crossing:
     """Temperature where the Binder cumulants U4(T) of two sizes cross, with a jackknife error.
 
     Parameters
@@ -651,7 +790,10 @@ def binder_crossing(result_small, result_large, T_range=None, *, n_blocks: int =
     n_blocks, min_ess = _check_n_blocks(n_blocks), _check_min_ess(min_ess)
     n_grid = as_int(n_grid, "n_grid", 3, _MAX_GRID)
     T_range = _check_T_range(T_range)
-    small, large = _curve(result_small, "result_small", n_blocks), _curve(result_large, "result_large", n_blocks)
+    small, large = (
+        _curve(result_small, "result_small", n_blocks),
+        _curve(result_large, "result_large", n_blocks),
+    )
     hists = [h for h in (small, large) if isinstance(h, _Histograms)]
     if T_range is not None:
         for h in hists:
@@ -662,8 +804,10 @@ def binder_crossing(result_small, result_large, T_range=None, *, n_blocks: int =
         ranges = [h.support(min_ess) for h in hists]
         T_range = (max(r[0] for r in ranges), min(r[1] for r in ranges))
         if not T_range[0] < T_range[1] or not np.isfinite(T_range).all():
-            raise ValueError(f"T_range: the supported ranges {ranges} of the two sizes do not overlap in a finite "
-                             "interval; simulate closer temperatures or give T_range")
+            raise ValueError(
+                f"T_range: the supported ranges {ranges} of the two sizes do not overlap in a finite "
+                "interval; simulate closer temperatures or give T_range"
+            )
     grid = np.linspace(*T_range, n_grid)
 
     def diff(T, rep=None):
@@ -671,23 +815,34 @@ def binder_crossing(result_small, result_large, T_range=None, *, n_blocks: int =
 
     d = diff(grid)
     if not np.all(np.isfinite(d)):
-        raise ValueError(f"T_range: U4 is undefined (<m^2> = 0) somewhere in [{T_range[0]:.6g}, {T_range[1]:.6g}]")
+        raise ValueError(
+            f"T_range: U4 is undefined (<m^2> = 0) somewhere in [{T_range[0]:.6g}, {T_range[1]:.6g}]"
+        )
     roots = _grid_roots(grid, d)
     if not roots:
-        raise ValueError(f"T_range: the U4 curves do not cross in [{T_range[0]:.6g}, {T_range[1]:.6g}] "
-                         f"(U4_small - U4_large from {d[0]:.4g} to {d[-1]:.4g})")
+        raise ValueError(
+            f"T_range: the U4 curves do not cross in [{T_range[0]:.6g}, {T_range[1]:.6g}] "
+            f"(U4_small - U4_large from {d[0]:.4g} to {d[-1]:.4g})"
+        )
     if len(roots) > 1:
-        raise ValueError(f"T_range: the U4 curves cross {len(roots)} times in [{T_range[0]:.6g}, {T_range[1]:.6g}], "
-                         f"near T = {[round(float(grid[k]), 6) for k in roots]}; narrow T_range")
+        raise ValueError(
+            f"T_range: the U4 curves cross {len(roots)} times in [{T_range[0]:.6g}, {T_range[1]:.6g}], "
+            f"near T = {[round(float(grid[k]), 6) for k in roots]}; narrow T_range"
+        )
 
     def solve(rep):
-        f = lambda t: float(diff(np.array([t]), rep)[0])  # noqa: E731
-        lo, hi = roots[0], roots[0] + 1  # the full data's bracket, widened until a replicate's sign changes
+        f = lambda t: float(diff(np.array([t]), rep)[0])
+        lo, hi = (
+            roots[0],
+            roots[0] + 1,
+        )  # the full data's bracket, widened until a replicate's sign changes
         f_lo, f_hi = (d[lo], d[hi]) if rep is None else (f(grid[lo]), f(grid[hi]))
         while f_lo * f_hi > 0:
             if lo == 0 and hi == grid.size - 1:
-                raise ValueError(f"n_blocks: the U4 curves do not cross in T_range without block {rep}; use fewer "
-                                 "blocks or more samples")
+                raise ValueError(
+                    f"n_blocks: the U4 curves do not cross in T_range without block {rep}; use fewer "
+                    "blocks or more samples"
+                )
             if lo > 0:
                 lo -= 1
                 f_lo = f(grid[lo])
@@ -705,14 +860,20 @@ def binder_crossing(result_small, result_large, T_range=None, *, n_blocks: int =
     u4_reps = np.array([large.quantity("u4", np.array([t]), b)[0] for b, t in zip(reps, T_reps)])
     supported = all(float(h.ess(np.array([T_star]))[0]) >= min_ess for h in hists)
     if not supported:
-        warnings.warn(f"T_range: the crossing at T = {T_star:.6g} is outside the supported range of a size "
-                      f"(effective sample size below min_ess = {min_ess:g})", RuntimeWarning, stacklevel=2)
+        warnings.warn(
+            f"T_range: the crossing at T = {T_star:.6g} is outside the supported range of a size "
+            f"(effective sample size below min_ess = {min_ess:g})",
+            RuntimeWarning,
+            stacklevel=2,
+        )
     err = float(_jackknife_err(T_reps)) if T_reps.size else 0.0
     u4_err = float(_jackknife_err(u4_reps)) if u4_reps.size else 0.0
     return Crossing(T_star, err, u4, u4_err, supported, T_reps)
 
 
-def _argmax_refined(f: Callable[[np.ndarray], np.ndarray], x0: float, h: float, rtol: float = 1e-10):
+def _argmax_refined(
+    f: Callable[[np.ndarray], np.ndarray], x0: float, h: float, rtol: float = 1e-10
+):
     """Position and value of the maximum of a smooth ``f`` near x0, within x0 +- h: the vertex of
     the parabola through x0 - h, x0, x0 + h, repeated with h / 8 until h < rtol * x0."""
     while h >= rtol * x0:
@@ -723,8 +884,15 @@ def _argmax_refined(f: Callable[[np.ndarray], np.ndarray], x0: float, h: float, 
     return float(x0), float(f(np.array([x0]))[0])
 
 
-def peak(result, quantity: str = "c", T_range=None, *, n_blocks: int = 32, min_ess: float = 0.1,
-         n_grid: int = 64) -> Peak:
+def peak(
+    result,
+    quantity: str = "c",
+    T_range=None,
+    *,
+    n_blocks: int = 32,
+    min_ess: float = 0.1,
+    n_grid: int = 64,
+) -> Peak:
     """Position and height of the maximum of the reweighted c(T) or chi(T) of one size.
 
     Parameters
@@ -767,20 +935,32 @@ def peak(result, quantity: str = "c", T_range=None, *, n_blocks: int = 32, min_e
             return locate(rep, None)
         if idx[j] in (0, grid.size - 1):
             who = "" if rep is None else f" without block {rep}"
-            raise ValueError(f"T_range: the maximum of {quantity}{who} lies at the end of [{T_range[0]:.6g}, "
-                             f"{T_range[1]:.6g}] (T = {grid[idx[j]]:.6g}); widen T_range or simulate closer to "
-                             "the peak")
-        return (*_argmax_refined(lambda T: hist.quantity(quantity, T, rep), grid[idx[j]], grid[1] - grid[0]),
-                int(idx[j]))
+            raise ValueError(
+                f"T_range: the maximum of {quantity}{who} lies at the end of [{T_range[0]:.6g}, "
+                f"{T_range[1]:.6g}] (T = {grid[idx[j]]:.6g}); widen T_range or simulate closer to "
+                "the peak"
+            )
+        return (
+            *_argmax_refined(
+                lambda T: hist.quantity(quantity, T, rep), grid[idx[j]], grid[1] - grid[0]
+            ),
+            int(idx[j]),
+        )
 
     T_max, value, k = locate(None)
     reps = np.array([locate(b, k)[:2] for b in hist.reps])
     supported = bool(hist.ess(np.array([T_max]))[0] >= min_ess)
     if not supported:
-        warnings.warn(f"T_range: the maximum of {quantity} at T = {T_max:.6g} is outside the supported range "
-                      f"(effective sample size below min_ess = {min_ess:g})", RuntimeWarning, stacklevel=2)
+        warnings.warn(
+            f"T_range: the maximum of {quantity} at T = {T_max:.6g} is outside the supported range "
+            f"(effective sample size below min_ess = {min_ess:g})",
+            RuntimeWarning,
+            stacklevel=2,
+        )
     err = _jackknife_err(reps)
-    return Peak(quantity, T_max, float(err[0]), value, float(err[1]), supported, reps[:, 0], reps[:, 1])
+    return Peak(
+        quantity, T_max, float(err[0]), value, float(err[1]), supported, reps[:, 0], reps[:, 1]
+    )
 
 
 def fss_extrapolate(L, values, errors, exponent: float, replicates=None) -> Extrapolation:
@@ -817,13 +997,17 @@ def fss_extrapolate(L, values, errors, exponent: float, replicates=None) -> Extr
         raise ValueError(f"values: needs {L.size} finite values (one per L), got shape {y.shape}")
     if e.shape != L.shape or not (np.all(np.isfinite(e)) and np.all(e > 0)):
         raise ValueError(f"errors: needs {L.size} finite errors > 0 (one per L), got {e.tolist()}")
-    X = np.column_stack([np.ones_like(L), L ** -exponent])
+    X = np.column_stack([np.ones_like(L), L**-exponent])
     w = 1.0 / e**2
     with np.errstate(all="ignore"):  # checked below
         normal = X.T @ (X * w[:, None])
         cov = np.linalg.inv(normal) if np.linalg.cond(normal) < 1e15 else None
-    if cov is None or not np.all(np.isfinite(cov)):  # equal sizes, or L^-exponent under- or overflowing
-        raise ValueError(f"L: the sizes must give at least 2 distinct, representable L^-exponent, got L = {L.tolist()}")
+    if cov is None or not np.all(
+        np.isfinite(cov)
+    ):  # equal sizes, or L^-exponent under- or overflowing
+        raise ValueError(
+            f"L: the sizes must give at least 2 distinct, representable L^-exponent, got L = {L.tolist()}"
+        )
 
     def fit(yy):
         return cov @ (X.T @ (w * yy))
@@ -834,10 +1018,14 @@ def fss_extrapolate(L, values, errors, exponent: float, replicates=None) -> Extr
     if replicates is not None:
         r = as_real_array(replicates, "replicates")
         if r.ndim != 2 or r.shape[0] != L.size or r.shape[1] < 2 or not np.all(np.isfinite(r)):
-            raise ValueError(f"replicates: must be finite, of shape ({L.size}, n_blocks >= 2), got {r.shape}")
+            raise ValueError(
+                f"replicates: must be finite, of shape ({L.size}, n_blocks >= 2), got {r.shape}"
+            )
         coef = np.array([fit(r[:, j]) for j in range(r.shape[1])])
         err_a, err_b = _jackknife_err(coef)
         reps = coef[:, 0]
     else:
         err_a, err_b = np.sqrt(np.diag(cov))
-    return Extrapolation(float(a), float(err_a), float(b), float(err_b), chi2, int(L.size - 2), reps)
+    return Extrapolation(
+        float(a), float(err_a), float(b), float(err_b), chi2, int(L.size - 2), reps
+    )

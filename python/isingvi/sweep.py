@@ -1,4 +1,5 @@
 """Tidy temperature sweeps: Monte Carlo plus analysis, one row per (model, T, algorithm, seed)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -9,18 +10,28 @@ from . import _core
 from ._validate import INT64_MAX, as_int, as_model
 from .mc import run
 
-__all__ = ["sweep", "describe_model"]
+__all__ = ["describe_model", "sweep"]
 
 
 def describe_model(model) -> dict:
     """Identifying columns of a model: kind, L (lattices), n_spins, J and h where uniform."""
     if isinstance(as_model(model), _core.Lattice):
-        return {"model": "square" if model.dim == 2 else "cubic", "L": model.L, "n_spins": model.n, "J": model.J, "h": model.h}
+        return {
+            "model": "square" if model.dim == 2 else "cubic",
+            "L": model.L,
+            "n_spins": model.n,
+            "J": model.J,
+            "h": model.h,
+        }
     return {"model": "graph", "L": pd.NA, "n_spins": model.n, "J": pd.NA, "h": pd.NA}
 
 
 def _as_list(x) -> list:
-    return list(x) if isinstance(x, Iterable) and not isinstance(x, (str, bytes, _core.Lattice, _core.Graph)) else [x]
+    return (
+        list(x)
+        if isinstance(x, Iterable) and not isinstance(x, (str, bytes, _core.Lattice, _core.Graph))
+        else [x]
+    )
 
 
 def sweep(
@@ -55,11 +66,17 @@ def sweep(
     """
     n_blocks = as_int(n_blocks, "n_blocks", 2)
     model_list, algorithm_list, seed_list = _as_list(models), _as_list(algorithms), _as_list(seeds)
-    for name, items in (("models", model_list), ("algorithms", algorithm_list), ("seeds", seed_list)):
+    for name, items in (
+        ("models", model_list),
+        ("algorithms", algorithm_list),
+        ("seeds", seed_list),
+    ):
         if not items:
             raise ValueError(f"{name}: needs at least one entry")
     if as_int(n_measure, "n_measure", 1, INT64_MAX) // as_int(every, "every", 1, INT64_MAX) < 2:
-        raise ValueError(f"n_measure: the analysis needs at least 2 samples (n_measure // every >= 2), got {n_measure} // {every}")
+        raise ValueError(
+            f"n_measure: the analysis needs at least 2 samples (n_measure // every >= 2), got {n_measure} // {every}"
+        )
     frames = []
     for model in model_list:
         ident = describe_model(model)
@@ -69,7 +86,9 @@ def sweep(
                 try:
                     df = res.summary(n_blocks=n_blocks)
                 except ValueError as exc:  # the run's own series: only too few samples can fail
-                    raise ValueError(f"n_measure: too few samples for the analysis ({exc})") from None
+                    raise ValueError(
+                        f"n_measure: too few samples for the analysis ({exc})"
+                    ) from None
                 df.insert(0, "every", res.every)
                 df.insert(0, "n_measure", res.n_measure)
                 df.insert(0, "n_therm", res.n_therm)

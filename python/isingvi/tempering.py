@@ -16,6 +16,7 @@ T_r; swap decisions draw from a separate stream in a fixed order; so results are
 for any ``threads``. With ``swap_every`` beyond the run (no swap round) every temperature's
 series is exactly ``mc.run``'s on the model's Graph with the same algorithm and seed.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -25,10 +26,21 @@ import pandas as pd
 
 from . import _core
 from ._progress import reporter
-from ._validate import (INT64_MAX, as_bool, as_choice, as_int, as_model, as_real_array, as_seed,
-                        as_temperatures, check_energy_scale, check_memory, energy_bound)
+from ._validate import (
+    INT64_MAX,
+    as_bool,
+    as_choice,
+    as_int,
+    as_model,
+    as_real_array,
+    as_seed,
+    as_temperatures,
+    check_energy_scale,
+    check_memory,
+    energy_bound,
+)
 
-__all__ = ["parallel_tempering", "TemperingResult", "TEMPERING_ALGORITHMS"]
+__all__ = ["TEMPERING_ALGORITHMS", "TemperingResult", "parallel_tempering"]
 
 #: Values of ``parallel_tempering(..., algorithm=...)``: the replicas' single-spin sweeps.
 TEMPERING_ALGORITHMS = ("metropolis", "heatbath")
@@ -89,7 +101,11 @@ class TemperingResult:
     def swap_acceptance(self) -> np.ndarray:
         """(n_T - 1,) fraction of tried swaps made per adjacent ladder pair (NaN if none tried)."""
         with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(self.swap_attempts > 0, self.swap_accepted / np.maximum(self.swap_attempts, 1), np.nan)
+            return np.where(
+                self.swap_attempts > 0,
+                self.swap_accepted / np.maximum(self.swap_attempts, 1),
+                np.nan,
+            )
 
     def summary(self, n_blocks: int = 32) -> pd.DataFrame:
         """Per-temperature estimates with errors (see :func:`isingvi.analysis.summarise`)."""
@@ -105,21 +121,32 @@ class TemperingResult:
         # The class stores what it is given: check it before tabulating.
         ladder = as_temperatures(self.ladder, "result.ladder")
         if ladder.size < 2 or np.any(np.diff(ladder) <= 0):
-            raise ValueError(f"result.ladder: must hold >= 2 increasing temperatures, got {ladder!r}")
+            raise ValueError(
+                f"result.ladder: must hold >= 2 increasing temperatures, got {ladder!r}"
+            )
         counts = {}
         for name in ("swap_attempts", "swap_accepted"):
             arr = as_real_array(getattr(self, name), f"result.{name}")
             if arr.shape != (ladder.size - 1,) or not np.all((arr >= 0) & (arr == np.round(arr))):
-                raise ValueError(f"result.{name}: needs a count >= 0 per adjacent ladder pair, "
-                                 f"{ladder.size - 1}, got {arr!r}")
+                raise ValueError(
+                    f"result.{name}: needs a count >= 0 per adjacent ladder pair, "
+                    f"{ladder.size - 1}, got {arr!r}"
+                )
             counts[name] = arr.astype(np.int64)
         attempts, accepted = counts["swap_attempts"], counts["swap_accepted"]
         if np.any(accepted > attempts):
             raise ValueError("result.swap_accepted: more swaps made than tried")
         with np.errstate(invalid="ignore", divide="ignore"):
             acceptance = np.where(attempts > 0, accepted / np.maximum(attempts, 1), np.nan)
-        return pd.DataFrame({"T_low": ladder[:-1], "T_high": ladder[1:], "attempts": attempts,
-                             "accepted": accepted, "acceptance": acceptance})
+        return pd.DataFrame(
+            {
+                "T_low": ladder[:-1],
+                "T_high": ladder[1:],
+                "attempts": attempts,
+                "accepted": accepted,
+                "acceptance": acceptance,
+            }
+        )
 
 
 def _as_ladder(T) -> np.ndarray:
@@ -128,8 +155,10 @@ def _as_ladder(T) -> np.ndarray:
         raise ValueError(f"T: parallel tempering needs at least 2 temperatures, got {temps.size}")
     values, counts = np.unique(temps, return_counts=True)
     if np.any(counts > 1):
-        raise ValueError(f"T: the temperatures must be distinct, got {float(values[np.argmax(counts > 1)])!r} "
-                         f"{int(counts.max())} times")
+        raise ValueError(
+            f"T: the temperatures must be distinct, got {float(values[np.argmax(counts > 1)])!r} "
+            f"{int(counts.max())} times"
+        )
     return temps
 
 
@@ -199,13 +228,28 @@ def parallel_tempering(
     save_configs = as_bool(save_configs, "save_configs")
     check_energy_scale(energy_bound(model), model.n, temps)
     n_T, n_samples = temps.size, n_measure // every
-    check_memory(16.0 * n_T * n_samples + 8.0 * n_T * model.n + (float(n_T) * n_samples * model.n if save_configs
-                                                                   else 0.0),
-                 "save_configs" if save_configs else "n_measure",
-                 f"{n_T} temperatures x {n_samples} samples of {model.n} spins")
+    check_memory(
+        16.0 * n_T * n_samples
+        + 8.0 * n_T * model.n
+        + (float(n_T) * n_samples * model.n if save_configs else 0.0),
+        "save_configs" if save_configs else "n_measure",
+        f"{n_T} temperatures x {n_samples} samples of {model.n} spins",
+    )
     with reporter(progress, "mc.parallel_tempering", "sweep") as report:
-        d = _core.parallel_tempering(model, temps.tolist(), algorithm, n_therm, n_measure, every, swap_every, seed,
-                                     threads, init, save_configs, report)
+        d = _core.parallel_tempering(
+            model,
+            temps.tolist(),
+            algorithm,
+            n_therm,
+            n_measure,
+            every,
+            swap_every,
+            seed,
+            threads,
+            init,
+            save_configs,
+            report,
+        )
     return TemperingResult(
         T=temps,
         E=d["E"],

@@ -11,10 +11,11 @@ runs the same code on an NVIDIA GPU). Each XLA operation runs on one CPU thread 
 ``XLA_FLAGS`` is set before JAX is first imported, so that results are bit-identical on any
 machine; importing this module without JAX works, and the first call says what to install.
 """
+
 from __future__ import annotations
 
 from .density import MADE
 from .vae import VAE
 from .van import VANResult, van
 
-__all__ = ["van", "VANResult", "VAE", "MADE"]
+__all__ = ["MADE", "VAE", "VANResult", "van"]

@@ -1,4 +1,5 @@
 """What the neural density models share: binary data in, minibatch Adam, the sklearn habits."""
+
 from __future__ import annotations
 
 import inspect
@@ -21,11 +22,17 @@ def check_training(model) -> dict:
     lr = as_float(model.lr, "lr")
     if lr <= 0:
         raise ValueError(f"lr: must be > 0, got {lr}")
-    return {"n_epochs": as_int(model.n_epochs, "n_epochs", 1, 10**7), "batch_size": as_int(model.batch_size, "batch_size", 1),
-            "lr": lr, "seed": as_seed(model.random_state, "random_state")}
+    return {
+        "n_epochs": as_int(model.n_epochs, "n_epochs", 1, 10**7),
+        "batch_size": as_int(model.batch_size, "batch_size", 1),
+        "lr": lr,
+        "seed": as_seed(model.random_state, "random_state"),
+    }
 
 
-def fit_minibatch(loss, params, X: np.ndarray, settings: dict, key, report) -> tuple[dict, np.ndarray]:
+def fit_minibatch(
+    loss, params, X: np.ndarray, settings: dict, key, report
+) -> tuple[dict, np.ndarray]:
     """Adam on loss(params, batch, key) over shuffled minibatches of X for n_epochs; returns the
     parameters and the mean loss of each epoch. report(done, total) counts epochs."""
     jax, jnp, optax = require_jax()
@@ -39,7 +46,9 @@ def fit_minibatch(loss, params, X: np.ndarray, settings: dict, key, report) -> t
         return optax.apply_updates(params, updates), state, value
 
     n, size = len(X), min(settings["batch_size"], len(X))
-    n_batches = n // size  # equal batches: one compiled step; the few left over join the next epoch's shuffle
+    n_batches = (
+        n // size
+    )  # equal batches: one compiled step; the few left over join the next epoch's shuffle
     data = jnp.asarray(X)
     losses = np.empty(settings["n_epochs"])
     for epoch in range(settings["n_epochs"]):
@@ -48,7 +57,9 @@ def fit_minibatch(loss, params, X: np.ndarray, settings: dict, key, report) -> t
         total = 0.0
         for b in range(n_batches):
             key, step_key = jax.random.split(key)
-            params, state, value = step(params, state, data[order[b * size:(b + 1) * size]], step_key)
+            params, state, value = step(
+                params, state, data[order[b * size : (b + 1) * size]], step_key
+            )
             total += float(value)
         losses[epoch] = total / n_batches
         if report is not None:
@@ -76,8 +87,12 @@ class Estimator:
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "params_"):
-            raise ValueError(f"fit: this {type(self).__name__} is not fitted yet; call fit(X) first")
+            raise ValueError(
+                f"fit: this {type(self).__name__} is not fitted yet; call fit(X) first"
+            )
 
     def _check_features(self, x: np.ndarray) -> None:
         if x.shape[1] != self.n_features_in_:
-            raise ValueError(f"X: has {x.shape[1]} features but the model was fitted with {self.n_features_in_}")
+            raise ValueError(
+                f"X: has {x.shape[1]} features but the model was fitted with {self.n_features_in_}"
+            )

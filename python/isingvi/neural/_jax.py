@@ -5,6 +5,7 @@ differently; one intra-op thread makes a run bit-identical whatever the machine'
 (set ``XLA_FLAGS`` yourself before the first import to choose otherwise). On a GPU install
 (``pip install "jax[cuda12]"``) the same code runs on the GPU.
 """
+
 from __future__ import annotations
 
 import os

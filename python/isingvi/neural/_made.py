@@ -13,6 +13,7 @@ unit costs O(width + N) (its output row and direct path), O(N (width + N)) per s
 than a full pass per unit; deeper networks need a full pass per unit, O(N · network) per
 sample (:func:`sample_naive`).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -23,7 +24,9 @@ from ._jax import require_jax
 def masks(n: int, width: int, depth: int) -> dict:
     """The fixed 0/1 masks of a MADE with ``depth`` hidden layers of ``width`` units."""
     d_in = np.arange(1, n + 1)
-    hidden = [np.arange(width) % max(n - 1, 1) + 1 for _ in range(depth)]  # degrees 1 .. N-1, cyclic
+    hidden = [
+        np.arange(width) % max(n - 1, 1) + 1 for _ in range(depth)
+    ]  # degrees 1 .. N-1, cyclic
     out = {"direct": np.tril(np.ones((n, n), np.float32), k=-1)}
     prev = d_in
     for layer, m in enumerate(hidden):
@@ -88,7 +91,9 @@ def sample(params: dict, mask: dict, key, batch: int):
         i, u = inputs
         logit = params["c"][i] + V[i] @ jnp.tanh(pre) + A[i] @ x
         xi = jnp.where(u < jax.nn.sigmoid(logit), 1.0, -1.0)
-        return (pre + W[:, i][:, None] * xi[None, :], x.at[i].set(xi)), jax.nn.log_sigmoid(xi * logit)
+        return (pre + W[:, i][:, None] * xi[None, :], x.at[i].set(xi)), jax.nn.log_sigmoid(
+            xi * logit
+        )
 
     start = (jnp.broadcast_to(params["b0"][:, None], (W.shape[0], batch)), jnp.zeros((n, batch)))
     (_, x), lps = jax.lax.scan(step, start, (jnp.arange(n), uniforms))

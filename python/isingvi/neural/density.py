@@ -5,6 +5,7 @@ H(p_D, q) = −E_{p_D}[ln q(x)] is computed, not bounded: on samples of a Boltzm
 distribution it sits above the exact entropy, s ≤ H(p_D, q) / N, with equality only for
 q = p.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -35,8 +36,17 @@ class MADE(Estimator):
     (DataFrame: epoch, nll = mean training −ln q(x) per spin in nats).
     """
 
-    def __init__(self, hidden: int = 64, depth: int = 1, *, n_epochs: int = 50, batch_size: int = 256,
-                 lr: float = 1e-3, random_state: int = 0, progress=False):
+    def __init__(
+        self,
+        hidden: int = 64,
+        depth: int = 1,
+        *,
+        n_epochs: int = 50,
+        batch_size: int = 256,
+        lr: float = 1e-3,
+        random_state: int = 0,
+        progress=False,
+    ):
         self.hidden = hidden
         self.depth = depth
         self.n_epochs = n_epochs
@@ -47,7 +57,10 @@ class MADE(Estimator):
 
     def _mask(self):
         _, jnp, _ = require_jax()
-        return {k: jnp.asarray(v) for k, v in _made.masks(self.n_features_in_, self.hidden_, self.depth_).items()}
+        return {
+            k: jnp.asarray(v)
+            for k, v in _made.masks(self.n_features_in_, self.hidden_, self.depth_).items()
+        }
 
     def fit(self, X, y=None) -> MADE:
         """Maximum likelihood on X (n_samples, D); returns self."""
@@ -66,7 +79,9 @@ class MADE(Estimator):
 
         with reporter(self.progress, "MADE.fit", "epoch") as report:
             self.params_, losses = fit_minibatch(loss, params, x, settings, key, report)
-        self.trace_ = pd.DataFrame({"epoch": np.arange(1, len(losses) + 1), "nll": losses / x.shape[1]})
+        self.trace_ = pd.DataFrame(
+            {"epoch": np.arange(1, len(losses) + 1), "nll": losses / x.shape[1]}
+        )
         return self
 
     def score_samples(self, X) -> np.ndarray:
@@ -75,7 +90,9 @@ class MADE(Estimator):
         _, jnp, _ = require_jax()
         x, _ = as_spins(X)
         self._check_features(x)
-        return np.asarray(_made.log_prob(self.params_, self._mask(), jnp.asarray(x)), dtype=np.float64)
+        return np.asarray(
+            _made.log_prob(self.params_, self._mask(), jnp.asarray(x)), dtype=np.float64
+        )
 
     def score(self, X, y=None) -> float:
         """Mean ln q(x), nats per sample."""
@@ -91,6 +108,8 @@ class MADE(Estimator):
         jax, _, _ = require_jax()
         n = as_int(n_samples, "n_samples", 1, INT64_MAX)
         seed = as_seed(self.random_state if random_state is None else random_state, "random_state")
-        x, _ = _made.sample(self.params_, self._mask(), jax.random.fold_in(jax.random.PRNGKey(seed), 1), n)
+        x, _ = _made.sample(
+            self.params_, self._mask(), jax.random.fold_in(jax.random.PRNGKey(seed), 1), n
+        )
         x = np.asarray(x).astype(np.int8)
         return x if self.encoding_ == "spins" else ((x + 1) // 2).astype(np.uint8)

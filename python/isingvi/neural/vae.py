@@ -14,6 +14,7 @@ satisfies ELBO = IWAE_1 ≤ IWAE_k ≤ IWAE_{k'} ≤ ln p(x) for k ≤ k' (Burda
 tends to ln p(x) as k grows. Every value is returned per spin (divided by the number of
 features), in nats.
 """
+
 from __future__ import annotations
 
 import math
@@ -33,7 +34,10 @@ _LOG_2PI = math.log(2.0 * math.pi)
 
 def _dense(key, fan_in: int, fan_out: int):
     jax, jnp, _ = require_jax()
-    return {"W": jax.random.normal(key, (fan_in, fan_out)) / np.sqrt(fan_in), "b": jnp.zeros(fan_out)}
+    return {
+        "W": jax.random.normal(key, (fan_in, fan_out)) / np.sqrt(fan_in),
+        "b": jnp.zeros(fan_out),
+    }
 
 
 def _encode(p, x):
@@ -91,8 +95,17 @@ class VAE(Estimator):
     elbo = the mean training ELBO per spin of that epoch).
     """
 
-    def __init__(self, n_latent: int = 2, hidden: int = 64, *, n_epochs: int = 100, batch_size: int = 128,
-                 lr: float = 1e-3, random_state: int = 0, progress=False):
+    def __init__(
+        self,
+        n_latent: int = 2,
+        hidden: int = 64,
+        *,
+        n_epochs: int = 100,
+        batch_size: int = 128,
+        lr: float = 1e-3,
+        random_state: int = 0,
+        progress=False,
+    ):
         self.n_latent = n_latent
         self.hidden = hidden
         self.n_epochs = n_epochs
@@ -105,14 +118,21 @@ class VAE(Estimator):
         """Maximise the ELBO of X (n_samples, D); returns self."""
         jax, jnp, _ = require_jax()
         settings = check_training(self)
-        n_latent, hidden = as_int(self.n_latent, "n_latent", 1, 2**12), as_int(self.hidden, "hidden", 1, 2**16)
+        n_latent, hidden = (
+            as_int(self.n_latent, "n_latent", 1, 2**12),
+            as_int(self.hidden, "hidden", 1, 2**16),
+        )
         x, self.encoding_ = as_spins(X)
         D = x.shape[1]
         self.n_features_in_ = D
         keys = jax.random.split(jax.random.PRNGKey(settings["seed"]), 6)
-        params = {"enc": _dense(keys[0], D, hidden), "mu": _dense(keys[1], hidden, n_latent),
-                  "log_sigma": _dense(keys[2], hidden, n_latent), "dec": _dense(keys[3], n_latent, hidden),
-                  "out": _dense(keys[4], hidden, D)}
+        params = {
+            "enc": _dense(keys[0], D, hidden),
+            "mu": _dense(keys[1], hidden, n_latent),
+            "log_sigma": _dense(keys[2], hidden, n_latent),
+            "dec": _dense(keys[3], n_latent, hidden),
+            "out": _dense(keys[4], hidden, D),
+        }
         params["log_sigma"]["W"] = params["log_sigma"]["W"] * 0.1  # start near σ = 1
 
         def loss(p, batch, key):
@@ -129,16 +149,23 @@ class VAE(Estimator):
         x, _ = as_spins(X)
         self._check_features(x)
         key = jax.random.PRNGKey(as_seed(self.random_state if seed is None else seed, "seed"))
-        check_memory(4.0 * k * min(chunk, len(x)) * (self.n_features_in_ + 2 * self.hidden), "k",
-                     f"{k} latent draws for {min(chunk, len(x))} samples")
+        check_memory(
+            4.0 * k * min(chunk, len(x)) * (self.n_features_in_ + 2 * self.hidden),
+            "k",
+            f"{k} latent draws for {min(chunk, len(x))} samples",
+        )
         out = []
         for c, start in enumerate(range(0, len(x), chunk)):
-            batch, sub = jnp.asarray(x[start:start + chunk]), jax.random.fold_in(key, c)
+            batch, sub = jnp.asarray(x[start : start + chunk]), jax.random.fold_in(key, c)
             if elbo:
                 out.append(np.asarray(_elbo(self.params_, batch, sub, k), dtype=np.float64))
             else:
                 lw = _log_weights(self.params_, batch, sub, k)
-                out.append(np.asarray(jax.scipy.special.logsumexp(lw, axis=0) - math.log(k), dtype=np.float64))
+                out.append(
+                    np.asarray(
+                        jax.scipy.special.logsumexp(lw, axis=0) - math.log(k), dtype=np.float64
+                    )
+                )
         return np.concatenate(out) / self.n_features_in_
 
     def elbo(self, X, n_samples: int = 16, per_sample: bool = False, seed: int | None = None):
@@ -165,16 +192,22 @@ class VAE(Estimator):
         self._check_features(x)
         z = np.asarray(z, dtype=np.float32)
         if z.ndim != 2 or z.shape[1] != self.params_["dec"]["W"].shape[0]:
-            raise ValueError(f"z: must have shape (n_z, {self.params_['dec']['W'].shape[0]}), got {z.shape}")
-        return np.asarray(_log_px_given_z(self.params_, jnp.asarray(z)[:, None, :], jnp.asarray(x)[None]),
-                          dtype=np.float64)
+            raise ValueError(
+                f"z: must have shape (n_z, {self.params_['dec']['W'].shape[0]}), got {z.shape}"
+            )
+        return np.asarray(
+            _log_px_given_z(self.params_, jnp.asarray(z)[:, None, :], jnp.asarray(x)[None]),
+            dtype=np.float64,
+        )
 
     def sample(self, n_samples: int = 1, random_state: int | None = None) -> np.ndarray:
         """x ~ p(x | z), z ~ N(0, I): shape (n_samples, D), in the training data's encoding."""
         self._check_fitted()
-        jax, jnp, _ = require_jax()
+        jax, _jnp, _ = require_jax()
         n = as_int(n_samples, "n_samples", 1, INT64_MAX)
-        key = jax.random.PRNGKey(as_seed(self.random_state if random_state is None else random_state, "random_state"))
+        key = jax.random.PRNGKey(
+            as_seed(self.random_state if random_state is None else random_state, "random_state")
+        )
         kz, kx = jax.random.split(jax.random.fold_in(key, 2))
         z = jax.random.normal(kz, (n, self.params_["dec"]["W"].shape[0]))
         p1 = jax.nn.sigmoid(_decoder_logits(self.params_, z))

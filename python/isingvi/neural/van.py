@@ -15,6 +15,7 @@ The trained q also gives neural importance sampling: with K samples σ_k ~ q,
 Ẑ_K = (1/K) Σ_k e^{−βE(σ_k)} / q(σ_k) is unbiased for Z, so E[ln Ẑ_K] ≤ ln Z (the IWAE
 bound of q), non-decreasing in K and reaching ln Z as K → ∞: f_K = −T ln Ẑ_K / N.
 """
+
 from __future__ import annotations
 
 import math
@@ -25,12 +26,21 @@ import numpy as np
 import pandas as pd
 
 from .._progress import reporter
-from .._validate import INT64_MAX, as_bool, as_float, as_int, as_model, as_seed, as_temperatures, check_memory
+from .._validate import (
+    INT64_MAX,
+    as_bool,
+    as_float,
+    as_int,
+    as_model,
+    as_seed,
+    as_temperatures,
+    check_memory,
+)
 from ..models import as_graph
 from . import _made
 from ._jax import require_jax
 
-__all__ = ["van", "VANResult"]
+__all__ = ["VANResult", "van"]
 
 _LN2 = math.log(2.0)
 _CHUNK = 4096  # samples drawn per call when evaluating (bounds the memory of one draw)
@@ -104,7 +114,9 @@ class VANResult:
     def _at(self, T) -> _Trained:
         if T is None:
             if len(self._trained) != 1:
-                raise ValueError(f"T: this result holds {len(self._trained)} temperatures; name one of {list(self.T)}")
+                raise ValueError(
+                    f"T: this result holds {len(self._trained)} temperatures; name one of {list(self.T)}"
+                )
             return self._trained[0]
         T = as_float(T, "T")
         for t in self._trained:
@@ -114,7 +126,7 @@ class VANResult:
 
     def _draw(self, t: _Trained, n: int, seed: int | None):
         """n samples (float32 ±1) and ln q from q (or q_sym), in chunks."""
-        jax, jnp, _ = require_jax()
+        jax, _jnp, _ = require_jax()
         if seed is None:
             t.key_index += 1
             key = jax.random.fold_in(jax.random.PRNGKey(self.settings["seed"]), 2**31 + t.key_index)
@@ -124,7 +136,9 @@ class VANResult:
         xs, lqs = [], []
         for c, start in enumerate(range(0, n, _CHUNK)):
             size = min(_CHUNK, n - start)
-            x, lq = _compiled("sample")(t.params, self._mask, jax.random.fold_in(key, c), size, self.settings["z2"])
+            x, lq = _compiled("sample")(
+                t.params, self._mask, jax.random.fold_in(key, c), size, self.settings["z2"]
+            )
             xs.append(np.asarray(x))
             lqs.append(np.asarray(lq, dtype=np.float64))
         return np.concatenate(xs), np.concatenate(lqs)
@@ -142,11 +156,17 @@ class VANResult:
         _, jnp, _ = require_jax()
         t = self._at(T)
         x = _as_spins(configs, self.n_spins, "configs")
-        lq = np.asarray(_compiled("log_q")(t.params, self._mask, jnp.asarray(x.reshape(-1, self.n_spins)),
-                                           self.settings["z2"]), dtype=np.float64)
+        lq = np.asarray(
+            _compiled("log_q")(
+                t.params, self._mask, jnp.asarray(x.reshape(-1, self.n_spins)), self.settings["z2"]
+            ),
+            dtype=np.float64,
+        )
         return lq if x.ndim == 2 else lq[0]
 
-    def importance(self, K=(1, 10, 100, 1000), n_repeats: int = 16, seed: int | None = None) -> pd.DataFrame:
+    def importance(
+        self, K=(1, 10, 100, 1000), n_repeats: int = 16, seed: int | None = None
+    ) -> pd.DataFrame:
         """Neural importance sampling with the trained q, for each K: one row per (T, K).
 
         For each of ``n_repeats`` independent groups of K samples, ln Ẑ_K = ln((1/K) Σ_k
@@ -161,8 +181,11 @@ class VANResult:
             raise ValueError(f"K: must be a positive integer or a 1-D list of them, got {K!r}")
         Ks = [as_int(k, "K", 1, INT64_MAX) for k in Ks]
         n_repeats = as_int(n_repeats, "n_repeats", 2)
-        check_memory(12.0 * max(Ks) * n_repeats * self.n_spins, "K",
-                     f"{n_repeats} x {max(Ks)} samples of {self.n_spins} spins")
+        check_memory(
+            12.0 * max(Ks) * n_repeats * self.n_spins,
+            "K",
+            f"{n_repeats} x {max(Ks)} samples of {self.n_spins} spins",
+        )
         rows = []
         for t in self._trained:
             beta = 1.0 / t.T
@@ -173,16 +196,27 @@ class VANResult:
                 w = np.exp(log_w - top)
                 ln_z = (top[:, 0] + np.log(w.mean(axis=1))) / self.n_spins
                 ess = w.sum(axis=1) ** 2 / (w**2).sum(axis=1)
-                rows.append({"T": t.T, "beta": beta, "K": k, "ln_z": ln_z.mean(),
-                             "f_K": -t.T * ln_z.mean(), "f_K_err": t.T * ln_z.std(ddof=1) / math.sqrt(n_repeats),
-                             "ess": ess.mean(), "n_repeats": n_repeats})
+                rows.append(
+                    {
+                        "T": t.T,
+                        "beta": beta,
+                        "K": k,
+                        "ln_z": ln_z.mean(),
+                        "f_K": -t.T * ln_z.mean(),
+                        "f_K_err": t.T * ln_z.std(ddof=1) / math.sqrt(n_repeats),
+                        "ess": ess.mean(),
+                        "n_repeats": n_repeats,
+                    }
+                )
         return pd.DataFrame(rows)
 
 
 def _as_spins(configs, n: int, name: str) -> np.ndarray:
     x = np.asarray(configs)
     if np.iscomplexobj(x) or x.dtype == object or x.ndim not in (1, 2) or x.shape[-1] != n:
-        raise ValueError(f"{name}: must be real ±1 spins of shape (n, {n}) or ({n},), got shape {x.shape}")
+        raise ValueError(
+            f"{name}: must be real ±1 spins of shape (n, {n}) or ({n},), got shape {x.shape}"
+        )
     if not np.all((x == 1) | (x == -1)):
         raise ValueError(f"{name}: every spin must be -1 or +1")
     return x.astype(np.float32)
@@ -197,7 +231,7 @@ def _log_q(params, mask, x, z2: bool):
 
 def _sample_batch(params, mask, key, size: int, z2: bool):
     """Samples of q (or q_sym: a sample of q with its sign flipped with probability 1/2) and ln q."""
-    jax, jnp, _ = require_jax()
+    jax, _jnp, _ = require_jax()
     draw, flip = jax.random.split(key)
     x, lq = _made.sample(params, mask, draw, size)
     if not z2:
@@ -224,9 +258,21 @@ _STEPS: dict = {}
 def _make_step(energy: _Energy, mask: dict, s: dict):
     """One jitted Adam step of the score-function gradient of βF_q at a given β; the same model
     and settings reuse the compiled step (JAX compiles a new closure every time)."""
-    key = (energy.n, energy.i.tobytes(), energy.j.tobytes(), energy.J.tobytes(), energy.h.tobytes(),
-           s["width"], s["depth"], s["z2"], s["batch_size"], s["lr"], s["lr_end"],
-           s["n_steps"] if s["lr_end"] is not None else None, s["anneal"] if s["lr_end"] is not None else None)
+    key = (
+        energy.n,
+        energy.i.tobytes(),
+        energy.j.tobytes(),
+        energy.J.tobytes(),
+        energy.h.tobytes(),
+        s["width"],
+        s["depth"],
+        s["z2"],
+        s["batch_size"],
+        s["lr"],
+        s["lr_end"],
+        s["n_steps"] if s["lr_end"] is not None else None,
+        s["anneal"] if s["lr_end"] is not None else None,
+    )
     if key not in _STEPS:
         if len(_STEPS) >= 16:
             _STEPS.pop(next(iter(_STEPS)))
@@ -242,7 +288,9 @@ def _learning_rate(s: dict):
     if s["lr_end"] is None:
         return s["lr"]
     ramp = int(s["anneal"] * s["n_steps"])
-    decay = optax.cosine_decay_schedule(s["lr"], max(1, s["n_steps"] - ramp), alpha=s["lr_end"] / s["lr"])
+    decay = optax.cosine_decay_schedule(
+        s["lr"], max(1, s["n_steps"] - ramp), alpha=s["lr_end"] / s["lr"]
+    )
     return optax.join_schedules([optax.constant_schedule(s["lr"]), decay], [ramp])
 
 
@@ -271,7 +319,9 @@ def _new_step(energy: _Energy, mask: dict, s: dict):
     return opt, step
 
 
-def _train_one(energy: _Energy, T: float, s: dict, mask: dict, opt, step, tick) -> tuple[_Trained, pd.DataFrame]:
+def _train_one(
+    energy: _Energy, T: float, s: dict, mask: dict, opt, step, tick
+) -> tuple[_Trained, pd.DataFrame]:
     jax, jnp, _ = require_jax()
     n = energy.n
     key = jax.random.fold_in(jax.random.PRNGKey(s["seed"]), _stream(T))
@@ -288,8 +338,17 @@ def _train_one(energy: _Energy, T: float, s: dict, mask: dict, opt, step, tick) 
         rows[t, 1:] = np.asarray(stats, dtype=np.float64)
         if tick is not None:
             tick(1)
-    trace = pd.DataFrame({"T": T, "step": np.arange(1, s["n_steps"] + 1), "beta": rows[:, 0],
-                          "f_q": rows[:, 1] / n, "f_q_err": rows[:, 2] / n, "u": rows[:, 3] / n, "s": rows[:, 4] / n})
+    trace = pd.DataFrame(
+        {
+            "T": T,
+            "step": np.arange(1, s["n_steps"] + 1),
+            "beta": rows[:, 0],
+            "f_q": rows[:, 1] / n,
+            "f_q_err": rows[:, 2] / n,
+            "u": rows[:, 3] / n,
+            "s": rows[:, 4] / n,
+        }
+    )
     return _Trained(T, params), trace
 
 
@@ -368,13 +427,18 @@ def van(
     threads = as_int(threads, "threads", 1)
     n = energy.n
     params_per_layer = settings["width"] * max(n, settings["width"])
-    check_memory(4.0 * (n * n + (settings["depth"] + 1) * params_per_layer) * 8
-                 + 4.0 * settings["batch_size"] * (n + settings["width"]) * 8, "width",
-                 f"a MADE of depth {settings['depth']} and width {settings['width']} on {n} spins")
+    check_memory(
+        4.0 * (n * n + (settings["depth"] + 1) * params_per_layer) * 8
+        + 4.0 * settings["batch_size"] * (n + settings["width"]) * 8,
+        "width",
+        f"a MADE of depth {settings['depth']} and width {settings['width']} on {n} spins",
+    )
     check_memory(12.0 * min(n_eval, _CHUNK) * n, "n_eval", f"{n_eval} samples of {n} spins")
 
     _, jnp, _ = require_jax()
-    mask = {k: jnp.asarray(v) for k, v in _made.masks(n, settings["width"], settings["depth"]).items()}
+    mask = {
+        k: jnp.asarray(v) for k, v in _made.masks(n, settings["width"], settings["depth"]).items()
+    }
     opt, step = _make_step(energy, mask, settings)
     with reporter(progress, "neural.van", "step") as report:
         done, total = [0], len(temps) * settings["n_steps"]
@@ -384,7 +448,9 @@ def van(
             report(done[0], total)
 
         def train(T):
-            return _train_one(energy, float(T), settings, mask, opt, step, tick if report is not None else None)
+            return _train_one(
+                energy, float(T), settings, mask, opt, step, tick if report is not None else None
+            )
 
         if threads > 1 and len(temps) > 1:
             with ThreadPoolExecutor(max_workers=min(threads, len(temps))) as pool:
@@ -393,15 +459,33 @@ def van(
             outcomes = [train(T) for T in temps]
 
     trained = [o[0] for o in outcomes]
-    result = VANResult(T=temps, n_spins=n, trace=pd.concat([o[1] for o in outcomes], ignore_index=True),
-                       settings=settings, _energy=energy, _mask=mask, _trained=trained, _final=pd.DataFrame())
+    result = VANResult(
+        T=temps,
+        n_spins=n,
+        trace=pd.concat([o[1] for o in outcomes], ignore_index=True),
+        settings=settings,
+        _energy=energy,
+        _mask=mask,
+        _trained=trained,
+        _final=pd.DataFrame(),
+    )
     rows = []
     for t in trained:
         x, lq = result._draw(t, n_eval, settings["seed"])
         E = energy.numpy(x)
         F = E + t.T * lq
-        rows.append({"T": t.T, "beta": 1.0 / t.T, "f_q": F.mean() / n, "f_q_err": F.std(ddof=1) / math.sqrt(n_eval) / n,
-                     "u": E.mean() / n, "u_err": E.std(ddof=1) / math.sqrt(n_eval) / n, "s": -lq.mean() / n,
-                     "n_eval": n_eval, **settings})
+        rows.append(
+            {
+                "T": t.T,
+                "beta": 1.0 / t.T,
+                "f_q": F.mean() / n,
+                "f_q_err": F.std(ddof=1) / math.sqrt(n_eval) / n,
+                "u": E.mean() / n,
+                "u_err": E.std(ddof=1) / math.sqrt(n_eval) / n,
+                "s": -lq.mean() / n,
+                "n_eval": n_eval,
+                **settings,
+            }
+        )
     result._final = pd.DataFrame(rows)
     return result
