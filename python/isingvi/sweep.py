@@ -27,6 +27,8 @@ def describe_model(model) -> dict:
 
 
 def _as_list(x) -> list:
+    if getattr(x, "ndim", None) == 0:  # a 0-d array is Iterable but cannot be iterated
+        return [x[()]]
     return (
         list(x)
         if isinstance(x, Iterable) and not isinstance(x, (str, bytes, _core.Lattice, _core.Graph))
