@@ -58,3 +58,15 @@ rule all:
     default_target: True
     input:
         rules.paper.input,
+
+
+onsuccess:
+    # Say where the results are: the run's last lines are what a user reads.
+    figures = os.path.abspath("results/figures")
+    if os.path.isdir(figures):
+        print(
+            f"\nisingvi: figures (PDF and PNG) are in {figures}/\n"
+            f"isingvi: tables are in {os.path.abspath('results')}/<experiment>/ (f1/, f2/, ...)\n"
+            "isingvi: for one HTML file with every figure and its caption, run\n"
+            "    snakemake --report results/report.html"
+        )
