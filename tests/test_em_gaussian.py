@@ -81,7 +81,7 @@ def fit_both(covariance_type: str, **kw):
     return ours, theirs
 
 
-def assert_same_model(ours, theirs, tol=1e-11):
+def assert_same_model(ours, theirs, tol=1e-12):
     np.testing.assert_allclose(ours.weights_, theirs.weights_, rtol=0, atol=tol)
     np.testing.assert_allclose(ours.means_, theirs.means_, rtol=0, atol=tol)
     np.testing.assert_allclose(ours.covariances_, theirs.covariances_, rtol=0, atol=tol)
@@ -327,3 +327,24 @@ def test_predictions_use_the_fitted_covariance_type():
     gm.set_params(covariance_type="diag")  # changes the next fit, not the fitted model
     assert np.array_equal(gm.score_samples(X), before)
     assert gm.sample(5)[0].shape == (5, D)
+
+
+@pytest.mark.parametrize("covariance_type", ["full", "spherical"])
+def test_warm_start_same_as_sklearn(covariance_type):
+    """Two warm fits (3 iterations, then to convergence): the second's stopping rule measures
+    its first change from the previous fit's lower bound, as scikit-learn's does."""
+    args = dict(
+        covariance_type=covariance_type,
+        precisions_init=precisions_init(covariance_type),
+        warm_start=True,
+        tol=1e-5,
+        **INIT,
+    )
+    ours, theirs = GaussianMixture(K, **args), sklearn_mixture.GaussianMixture(K, **args)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # ConvergenceWarning after 3 iterations
+        for est in (ours, theirs):
+            est.set_params(max_iter=3).fit(X)
+            est.set_params(max_iter=500).fit(X)
+    assert ours.converged_ and ours.n_iter_ == theirs.n_iter_ > 3
+    assert_same_model(ours, theirs)

@@ -65,6 +65,41 @@ def test_sklearn_common_checks(estimator, check):
     check(estimator)
 
 
+def test_bernoulli_common_invariants_on_binary_data(tmp_path):
+    """What the xfailed checks test, on binary data: fit returns self and is idempotent, leaves
+    the parameters and the input alone; predictions do not depend on sample order, subsets,
+    dtype, memory layout or read-only memory; one sample or one variable fits; a wrong number
+    of variables names X."""
+    est = BernoulliMixture(2, random_state=1)
+    params = est.get_params()
+    X = XB.copy()
+    assert est.fit(X) is est and est.get_params() == params and np.array_equal(X, XB)
+    ref = est.score_samples(XB)
+    state = {k: v.copy() if isinstance(v, np.ndarray) else v for k, v in vars(est).items()}
+    proba = est.predict_proba(XB)
+    assert set(vars(est)) == set(state)
+    assert all(np.array_equal(state[k], v) for k, v in vars(est).items() if k != "trace_")
+    perm = np.random.default_rng(0).permutation(len(XB))
+    np.testing.assert_allclose(est.score_samples(XB[perm]), ref[perm], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(est.predict_proba(XB[:7]), proba[:7], rtol=0, atol=1e-12)
+    again = clone(est).fit(XB)
+    assert np.array_equal(again.probs_, est.probs_)
+    mm = np.lib.format.open_memmap(tmp_path / "x.npy", mode="w+", dtype=np.int8, shape=XB.shape)
+    mm[:] = XB
+    mm.flush()
+    readonly = np.load(tmp_path / "x.npy", mmap_mode="r")
+    for Xd in (XB.astype(np.float32), XB.astype(np.int32), np.asfortranarray(XB), readonly):
+        fitted = clone(est).fit(Xd)
+        assert np.array_equal(fitted.probs_, est.probs_)
+        np.testing.assert_allclose(fitted.score_samples(Xd), ref, rtol=0, atol=1e-12)
+    assert BernoulliMixture(1).fit(XB[:1]).n_features_in_ == XB.shape[1]
+    assert BernoulliMixture(2).fit(XB[:, :1]).probs_.shape == (2, 1)
+    with pytest.raises(ValueError, match=r"^X has 5 features, but BernoulliMixture is expecting 6"):
+        est.predict(XB[:, :5])
+    with pytest.raises(ValueError, match="Reshape your data"):
+        est.predict(XB[0])
+
+
 def test_tags_declare_binary_input():
     tags = get_tags(BernoulliMixture())
     assert tags.input_tags.binary_only and tags.input_tags.categorical
