@@ -298,7 +298,7 @@ class _Mixture(DensityMixin, BaseEstimator):
                 f"{type(self).__name__}: restart(s) {stuck.tolist()} of "
                 f"{self.restart_converged_.size} stopped at max_iter={c['max_iter']} without "
                 f"converging (tol={c['tol']}); the kept restart {self.best_restart_} "
-                f"{'converged' if self.converged_ else 'did not converge either'}. Increase max_iter or tol, "
+                f"{'converged' if self.converged_ else 'did not converge'}. Increase max_iter or tol, "
                 "or check the data's scale.",
                 ConvergenceWarning,
                 stacklevel=3,
