@@ -1,6 +1,6 @@
 """scikit-learn's estimator base classes when it is installed, a minimal stand-in otherwise.
 
-scikit-learn is optional: without it the mixtures still have get_params, set_params and a
+scikit-learn (>= 1.6, for its tags API) is optional: without it the mixtures still have get_params, set_params and a
 repr, raise NotFittedError before fit and warn with ConvergenceWarning, which are then this
 module's own classes (subclasses of the same built-in exceptions and warnings as
 scikit-learn's).
@@ -93,9 +93,10 @@ class _DensityBase:
 try:
     from sklearn.base import BaseEstimator, DensityMixin
     from sklearn.exceptions import ConvergenceWarning, NotFittedError
+    from sklearn.utils import InputTags  # noqa: F401  (scikit-learn >= 1.6: estimator tags)
 
     HAVE_SKLEARN = True
-except ImportError:  # scikit-learn is optional
+except ImportError:  # scikit-learn is optional; before 1.6 it has no tags API
     HAVE_SKLEARN = False
     BaseEstimator = _ParamsBase  # type: ignore[misc,assignment]
     DensityMixin = _DensityBase  # type: ignore[misc,assignment]

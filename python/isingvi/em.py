@@ -915,7 +915,7 @@ class GaussianMixture(_Mixture):
 if HAVE_SKLEARN:
     from dataclasses import dataclass
 
-    from sklearn.utils import InputTags
+    from ._estimator import InputTags
 
     @dataclass(slots=True)
     class _BinaryInputTags(InputTags):
