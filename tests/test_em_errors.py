@@ -32,7 +32,7 @@ CASES = [
     ("g n_components=0", lambda: gm(n_components=0).fit(XG), "n_components"),
     ("g n_components=1.5", lambda: gm(n_components=1.5).fit(XG), "n_components"),
     ("g n_components > n", lambda: gm(n_components=51).fit(XG), "n_components"),
-    ("g covariance_type", lambda: gm(covariance_type="tied").fit(XG), "covariance_type"),
+    ("g covariance_type", lambda: gm(covariance_type="block").fit(XG), "covariance_type"),
     ("g init_params", lambda: gm(init_params="kmeans").fit(XG), "init_params"),
     ("g tol<0", lambda: gm(tol=-1.0).fit(XG), "tol"),
     ("g tol nan", lambda: gm(tol=NAN).fit(XG), "tol"),
@@ -41,7 +41,11 @@ CASES = [
     ("g max_iter=0", lambda: gm(max_iter=0).fit(XG), "max_iter"),
     ("g n_init=0", lambda: gm(n_init=0).fit(XG), "n_init"),
     ("g random_state<0", lambda: gm(random_state=-1).fit(XG), "random_state"),
-    ("g random_state None", lambda: gm(random_state=None).fit(XG), "random_state"),
+    ("g random_state str", lambda: gm(random_state="0").fit(XG), "random_state"),
+    ("g random_state float", lambda: gm(random_state=1.5).fit(XG), "random_state"),
+    ("g warm_start str", lambda: gm(warm_start="yes").fit(XG), "warm_start"),
+    ("g verbose<0", lambda: gm(verbose=-1).fit(XG), "verbose"),
+    ("g verbose_interval=0", lambda: gm(verbose_interval=0).fit(XG), "verbose_interval"),
     ("g threads=0", lambda: gm(threads=0).fit(XG), "threads"),
     ("g weights_init shape", lambda: gm(weights_init=[1.0]).fit(XG), "weights_init"),
     ("g weights_init sum", lambda: gm(weights_init=[0.5, 0.6]).fit(XG), "weights_init"),
@@ -113,7 +117,7 @@ CASES = [
     # --- the compiled core checks its own arguments
     (
         "core covariance_type",
-        lambda: _core.gaussian_mixture_fit(XG, 2, "spherical"),
+        lambda: _core.gaussian_mixture_fit(XG, 2, "block"),
         "covariance_type",
     ),
     ("core X 1-D", lambda: _core.gaussian_mixture_fit(np.ones(5), 1), "X"),
@@ -186,16 +190,20 @@ def all_finite(model) -> bool:
     return all(np.isfinite(a).all() for a in arrays)
 
 
-@pytest.mark.parametrize("covariance_type", ["full", "diag"])
+@pytest.mark.parametrize("covariance_type", ["full", "diag", "tied"])
 def test_constant_column_is_kept_positive_definite_by_reg_covar(covariance_type):
     X = np.c_[XG, np.full(len(XG), 3.0)]
     model = gm(covariance_type=covariance_type, reg_covar=1e-6).fit(X)
     assert all_finite(model) and np.isfinite(model.score(X))
-    var = model.covariances_[:, 2, 2] if covariance_type == "full" else model.covariances_[:, 2]
+    var = {
+        "full": lambda c: c[:, 2, 2],
+        "diag": lambda c: c[:, 2],
+        "tied": lambda c: c[2, 2],
+    }[covariance_type](model.covariances_)
     np.testing.assert_allclose(var, 1e-6, rtol=1e-6)
 
 
-@pytest.mark.parametrize("covariance_type", ["full", "diag"])
+@pytest.mark.parametrize("covariance_type", ["full", "diag", "spherical"])
 def test_collapsing_component_keeps_a_weight_floor(covariance_type):
     """A component started far from every point loses them all: it keeps weight ~10 eps / n,
     covariance reg_covar I and mean 0, and everything stays finite."""
@@ -204,7 +212,7 @@ def test_collapsing_component_keeps_a_weight_floor(covariance_type):
     assert all_finite(model)
     assert model.weights_[1] < 1e-14
     np.testing.assert_allclose(model.means_[1], 0.0, atol=1e-12)
-    cov = model.covariances_[1] if covariance_type == "diag" else np.diag(model.covariances_[1])
+    cov = model.covariances_[1] if covariance_type != "full" else np.diag(model.covariances_[1])
     np.testing.assert_allclose(cov, 1e-6, rtol=1e-9)
     assert np.isfinite(model.score_samples(XG)).all()
     assert np.isfinite(model.predict_proba(XG)).all()

@@ -42,8 +42,29 @@ INIT = dict(
 )
 
 
+COVARIANCE_TYPES = ["full", "diag", "tied", "spherical"]
+
+
 def precisions_init(covariance_type: str) -> np.ndarray:
-    return np.stack([np.eye(D) * 0.8] * K) if covariance_type == "full" else np.full((K, D), 0.8)
+    """0.8 I in the shape of each covariance type (different per component where it can be)."""
+    scale = np.array([0.8, 1.1, 0.6])
+    return {
+        "full": scale[:, None, None] * np.eye(D),
+        "diag": np.outer(scale, np.ones(D)),
+        "tied": 0.8 * np.eye(D),
+        "spherical": scale,
+    }[covariance_type]
+
+
+def full_covariances(covariances, covariance_type: str) -> np.ndarray:
+    """Any covariance type's covariances_ as (K, d, d) matrices."""
+    c = np.asarray(covariances)
+    return {
+        "full": lambda: c,
+        "diag": lambda: np.array([np.diag(v) for v in c]),
+        "tied": lambda: np.stack([c] * K),
+        "spherical": lambda: c[:, None, None] * np.eye(D),
+    }[covariance_type]()
 
 
 def fit_both(covariance_type: str, **kw):
@@ -60,7 +81,7 @@ def fit_both(covariance_type: str, **kw):
     return ours, theirs
 
 
-def assert_same_model(ours, theirs, tol=1e-8):
+def assert_same_model(ours, theirs, tol=1e-12):
     np.testing.assert_allclose(ours.weights_, theirs.weights_, rtol=0, atol=tol)
     np.testing.assert_allclose(ours.means_, theirs.means_, rtol=0, atol=tol)
     np.testing.assert_allclose(ours.covariances_, theirs.covariances_, rtol=0, atol=tol)
@@ -70,11 +91,15 @@ def assert_same_model(ours, theirs, tol=1e-8):
     np.testing.assert_allclose(ours.precisions_, theirs.precisions_, rtol=tol, atol=tol)
     assert abs(ours.score(X) - theirs.score(X)) < tol
     assert abs(ours.lower_bound_ - theirs.lower_bound_) < tol
+    np.testing.assert_allclose(ours.lower_bounds_, theirs.lower_bounds_, rtol=0, atol=tol)
+    X2 = X[:200]
+    assert abs(ours.bic(X2) - theirs.bic(X2)) < 1e3 * tol  # n = 200 times the per-point score
+    assert abs(ours.aic(X2) - theirs.aic(X2)) < 1e3 * tol
     np.testing.assert_allclose(ours.score_samples(X), theirs.score_samples(X), rtol=0, atol=tol)
     np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), rtol=0, atol=tol)
 
 
-@pytest.mark.parametrize("covariance_type", ["full", "diag"])
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
 def test_same_as_sklearn_for_a_fixed_number_of_iterations(covariance_type):
     ours, theirs = fit_both(covariance_type, tol=0.0, max_iter=60, reg_covar=1e-6)
     assert ours.n_iter_ == theirs.n_iter_ == 60
@@ -84,7 +109,7 @@ def test_same_as_sklearn_for_a_fixed_number_of_iterations(covariance_type):
     assert np.abs(ours.means_ - INIT["means_init"]).max() > 0.3
 
 
-@pytest.mark.parametrize("covariance_type", ["full", "diag"])
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
 def test_same_stopping_rule_as_sklearn(covariance_type):
     ours, theirs = fit_both(covariance_type, tol=1e-5, max_iter=500)
     assert ours.converged_ and theirs.converged_
@@ -94,7 +119,7 @@ def test_same_stopping_rule_as_sklearn(covariance_type):
 
 def log_joint(X, weights, means, covariances, covariance_type):
     """ln w_k + ln N(x_i | μ_k, Σ_k) with SciPy: (n, K)."""
-    covs = covariances if covariance_type == "full" else [np.diag(c) for c in covariances]
+    covs = full_covariances(covariances, covariance_type)
     return np.column_stack(
         [np.log(w) + multivariate_normal(m, c).logpdf(X) for w, m, c in zip(weights, means, covs)]
     )
@@ -108,15 +133,22 @@ def logsumexp(a):
 def numpy_m_step(X, resp, reg_covar, covariance_type):
     nk = resp.sum(axis=0)
     means = resp.T @ X / nk[:, None]
-    covs = []
+    scatter = []  # Σ_i q_ik (x_i − μ_k)(x_i − μ_k)ᵀ
     for k in range(resp.shape[1]):
         diff = X - means[k]
-        c = (resp[:, k, None] * diff).T @ diff / nk[k] + reg_covar * np.eye(X.shape[1])
-        covs.append(c if covariance_type == "full" else np.diag(c))
-    return nk / nk.sum(), means, np.array(covs)
+        scatter.append((resp[:, k, None] * diff).T @ diff)
+    reg = reg_covar * np.eye(X.shape[1])
+    full = np.array([s / n for s, n in zip(scatter, nk)]) + reg
+    covs = {
+        "full": full,
+        "diag": np.array([np.diag(c) for c in full]),
+        "tied": sum(scatter) / nk.sum() + reg,
+        "spherical": np.array([np.diag(c).mean() for c in full]),
+    }[covariance_type]
+    return nk / nk.sum(), means, covs
 
 
-@pytest.mark.parametrize("covariance_type", ["full", "diag"])
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
 def test_one_iteration_against_numpy(covariance_type):
     """Row 1 of the trace and the parameters after one M-step, from SciPy densities."""
     reg = 1e-3
@@ -129,7 +161,8 @@ def test_one_iteration_against_numpy(covariance_type):
         reg_covar=reg,
         **INIT,
     ).fit(X)
-    cov0 = 1 / 0.8 * (np.stack([np.eye(D)] * K) if covariance_type == "full" else np.ones((K, D)))
+    P0 = precisions_init(covariance_type)
+    cov0 = np.linalg.inv(P0) if covariance_type in ("full", "tied") else 1 / P0
     lj0 = log_joint(X, INIT["weights_init"], INIT["means_init"], cov0, covariance_type)
     lp0 = logsumexp(lj0)
     log_q0 = lj0 - lp0[:, None]
@@ -175,7 +208,7 @@ def check_trace_identities(trace, final_ll: float, n_restarts: int, maximum_like
     assert final_ll == pytest.approx((last["elbo_m"] + last["kl_gap"]).max(), abs=1e-12)
 
 
-@pytest.mark.parametrize("covariance_type", ["full", "diag"])
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
 def test_trace_identities_maximum_likelihood(covariance_type):
     """reg_covar = 0: plain EM, so ln p never decreases and the M-step never lowers the ELBO."""
     gm = GaussianMixture(
@@ -195,7 +228,7 @@ def test_trace_identities_maximum_likelihood(covariance_type):
     assert gm.lower_bound_ == pytest.approx(best["log_likelihood"].iloc[-1], abs=0)
 
 
-@pytest.mark.parametrize("covariance_type", ["full", "diag"])
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
 def test_trace_identities_with_reg_covar(covariance_type):
     gm = GaussianMixture(
         K, covariance_type=covariance_type, reg_covar=1e-4, tol=0.0, max_iter=80, n_init=2
@@ -203,7 +236,7 @@ def test_trace_identities_with_reg_covar(covariance_type):
     check_trace_identities(gm.trace_, gm.log_likelihood_, 2, maximum_likelihood=False)
 
 
-@pytest.mark.parametrize("covariance_type", ["full", "diag"])
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
 def test_threads_give_bit_identical_results(covariance_type):
     Xb = blobs(5000, seed=11)  # ten blocks of 512 points
     fits = [
@@ -248,7 +281,7 @@ def test_kmeanspp_fit_recovers_separated_clusters():
     assert np.array_equal(np.bincount(gm.predict(Xs)), [n_per] * 4)
 
 
-@pytest.mark.parametrize("covariance_type", ["full", "diag"])
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
 def test_predictions_match_scipy(covariance_type):
     gm = GaussianMixture(K, covariance_type=covariance_type, random_state=4).fit(X)
     lj = log_joint(X, gm.weights_, gm.means_, gm.covariances_, covariance_type)
@@ -260,17 +293,13 @@ def test_predictions_match_scipy(covariance_type):
     np.testing.assert_allclose(gm.predict_proba(X).sum(axis=1), 1.0, atol=1e-12)
 
 
-@pytest.mark.parametrize("covariance_type", ["full", "diag"])
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
 def test_sample_moments(covariance_type):
     gm = GaussianMixture(K, covariance_type=covariance_type, random_state=4).fit(X)
     n = 40000
     xs, labels = gm.sample(n, random_state=7)
     assert xs.shape == (n, D) and labels.shape == (n,)
-    covs = (
-        gm.covariances_
-        if covariance_type == "full"
-        else np.array([np.diag(c) for c in gm.covariances_])
-    )
+    covs = full_covariances(gm.covariances_, covariance_type)
     mean = gm.weights_ @ gm.means_
     second = np.einsum(
         "k,kij->ij", gm.weights_, covs + np.einsum("ki,kj->kij", gm.means_, gm.means_)
@@ -287,7 +316,7 @@ def test_sklearn_style_parameters():
     gm = iv.em.GaussianMixture(2, covariance_type="diag")
     assert gm.get_params()["covariance_type"] == "diag"
     assert gm.set_params(n_components=3).n_components == 3
-    assert "GaussianMixture(n_components=3" in repr(gm)
+    assert repr(gm) == "GaussianMixture(covariance_type='diag', n_components=3)"
     labels = gm.fit_predict(X)
     assert labels.shape == (len(X),) and gm.n_features_in_ == D
 
@@ -298,3 +327,24 @@ def test_predictions_use_the_fitted_covariance_type():
     gm.set_params(covariance_type="diag")  # changes the next fit, not the fitted model
     assert np.array_equal(gm.score_samples(X), before)
     assert gm.sample(5)[0].shape == (5, D)
+
+
+@pytest.mark.parametrize("covariance_type", ["full", "spherical"])
+def test_warm_start_same_as_sklearn(covariance_type):
+    """Two warm fits (3 iterations, then to convergence): the second's stopping rule measures
+    its first change from the previous fit's lower bound, as scikit-learn's does."""
+    args = dict(
+        covariance_type=covariance_type,
+        precisions_init=precisions_init(covariance_type),
+        warm_start=True,
+        tol=1e-5,
+        **INIT,
+    )
+    ours, theirs = GaussianMixture(K, **args), sklearn_mixture.GaussianMixture(K, **args)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # ConvergenceWarning after 3 iterations
+        for est in (ours, theirs):
+            est.set_params(max_iter=3).fit(X)
+            est.set_params(max_iter=500).fit(X)
+    assert ours.converged_ and ours.n_iter_ == theirs.n_iter_ > 3
+    assert_same_model(ours, theirs)

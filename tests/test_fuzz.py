@@ -375,6 +375,8 @@ for _cls, _x in (("GaussianMixture", "XG"), ("BernoulliMixture", "XB")):
             f"isingvi.em.{_cls}.sample": ((_fitted,), {"n_samples": 3, "random_state": 1}),
             f"isingvi.em.{_cls}.score": ((_fitted, _X), {}),
             f"isingvi.em.{_cls}.score_samples": ((_fitted, _X), {}),
+            f"isingvi.em.{_cls}.bic": ((_fitted, _X), {}),
+            f"isingvi.em.{_cls}.aic": ((_fitted, _X), {}),
         }
     )
 BASE["isingvi.em.BernoulliMixture.cross_entropy"] = (

@@ -3,6 +3,7 @@
 #include <pybind11/stl.h>
 
 #include <climits>
+#include <limits>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -32,8 +33,10 @@ std::vector<double> flat(const std::optional<Doubles>& a) {
   return std::vector<double>(a->data(), a->data() + a->size());
 }
 
-em::Control control(int n_components, double tol, int max_iter, int n_init, std::uint64_t seed, int threads) {
+em::Control control(int n_components, double tol, int max_iter, int n_init, std::uint64_t seed, int threads,
+                    double initial_lower_bound) {
   em::Control c;
+  c.initial_lower_bound = initial_lower_bound;
   c.n_components = n_components;
   c.tol = tol;
   c.max_iter = max_iter;
@@ -51,6 +54,11 @@ void put_summary(py::dict& out, em::Summary&& s) {
   out["lower_bound"] = s.lower_bound;
   out["log_likelihood"] = s.log_likelihood;
   out["log_prior"] = s.log_prior;
+  const auto iters = static_cast<py::ssize_t>(s.lower_bounds.size());
+  const auto restarts = static_cast<py::ssize_t>(s.restart_n_iter.size());
+  out["lower_bounds"] = to_numpy(std::move(s.lower_bounds), {iters});
+  out["restart_n_iter"] = to_numpy(std::move(s.restart_n_iter), {restarts});
+  out["restart_converged"] = to_numpy(std::move(s.restart_converged), {restarts});
   auto& t = s.trace;
   const auto rows = static_cast<py::ssize_t>(t.iteration.size());
   py::dict trace;
@@ -73,7 +81,12 @@ py::dict posterior_dict(em::Posterior&& p, py::ssize_t n, py::ssize_t K) {
 }
 
 std::vector<py::ssize_t> cov_shape(em::CovarianceType type, py::ssize_t K, py::ssize_t d) {
-  if (type == em::CovarianceType::Full) return {K, d, d};
+  switch (type) {
+    case em::CovarianceType::Full: return {K, d, d};
+    case em::CovarianceType::Diag: return {K, d};
+    case em::CovarianceType::Tied: return {d, d};
+    case em::CovarianceType::Spherical: return {K};
+  }
   return {K, d};
 }
 
@@ -85,11 +98,11 @@ void bind_em(py::module_& m) {
       [](const Doubles& X, int n_components, const std::string& covariance_type, double tol, double reg_covar,
          int max_iter, int n_init, std::uint64_t seed, int threads, const std::optional<Doubles>& weights_init,
          const std::optional<Doubles>& means_init, const std::optional<Doubles>& precisions_init,
-         const py::object& progress) {
+         const py::object& progress, double initial_lower_bound) {
         const auto view = matrix(X);
         const auto type = em::parse_covariance_type(covariance_type);
         const em::GaussianInit init{flat(weights_init), flat(means_init), flat(precisions_init)};
-        const auto c = control(n_components, tol, max_iter, n_init, seed, threads);
+        const auto c = control(n_components, tol, max_iter, n_init, seed, threads, initial_lower_bound);
         em::GaussianFit fit =
             isingvi_py::run_interruptible([&] { return em::fit_gaussian(view, type, reg_covar, c, init); }, progress);
         using isingvi_py::to_numpy;
@@ -106,7 +119,8 @@ void bind_em(py::module_& m) {
       "per-iteration trace (all per data point).",
       "X"_a, "n_components"_a, "covariance_type"_a = "full", "tol"_a = 1e-3, "reg_covar"_a = 1e-6,
       "max_iter"_a = 100, "n_init"_a = 1, "seed"_a = 0, "threads"_a = 1, "weights_init"_a = py::none(),
-      "means_init"_a = py::none(), "precisions_init"_a = py::none(), "progress"_a = py::none());
+      "means_init"_a = py::none(), "precisions_init"_a = py::none(), "progress"_a = py::none(),
+      "initial_lower_bound"_a = -std::numeric_limits<double>::infinity());
 
   m.def(
       "gaussian_mixture_posterior",
@@ -130,11 +144,14 @@ void bind_em(py::module_& m) {
   m.def(
       "bernoulli_mixture_fit",
       [](const Bytes& X, int n_components, double alpha_one, double alpha_zero, double weight_alpha, double tol,
-         int max_iter, int n_init, std::uint64_t seed, int threads, const py::object& progress) {
+         int max_iter, int n_init, std::uint64_t seed, int threads, const py::object& progress,
+         const std::optional<Doubles>& weights_init, const std::optional<Doubles>& probs_init,
+         double initial_lower_bound) {
         const auto view = matrix(X);
-        const auto c = control(n_components, tol, max_iter, n_init, seed, threads);
+        const auto c = control(n_components, tol, max_iter, n_init, seed, threads, initial_lower_bound);
+        const em::BernoulliInit init{flat(weights_init), flat(probs_init)};
         em::BernoulliFit fit = isingvi_py::run_interruptible(
-            [&] { return em::fit_bernoulli(view, alpha_one, alpha_zero, weight_alpha, c); }, progress);
+            [&] { return em::fit_bernoulli(view, alpha_one, alpha_zero, weight_alpha, c, init); }, progress);
         using isingvi_py::to_numpy;
         const py::ssize_t K = fit.params.K, D = fit.params.D;
         py::dict out;
@@ -146,7 +163,9 @@ void bind_em(py::module_& m) {
       "MAP EM for a Bernoulli mixture on 0/1 data (pseudo-counts alpha_one, alpha_zero per probability, "
       "weight_alpha per weight); returns a dict of parameters, summary and trace (per data point).",
       "X"_a, "n_components"_a, "alpha_one"_a = 1.0, "alpha_zero"_a = 1.0, "weight_alpha"_a = 1.0, "tol"_a = 1e-3,
-      "max_iter"_a = 100, "n_init"_a = 1, "seed"_a = 0, "threads"_a = 1, "progress"_a = py::none());
+      "max_iter"_a = 100, "n_init"_a = 1, "seed"_a = 0, "threads"_a = 1, "progress"_a = py::none(),
+      "weights_init"_a = py::none(), "probs_init"_a = py::none(),
+      "initial_lower_bound"_a = -std::numeric_limits<double>::infinity());
 
   m.def(
       "bernoulli_mixture_posterior",

@@ -366,13 +366,17 @@ def gaussian_mixture_fit(
     means_init: npt.ArrayLike | None = None,
     precisions_init: npt.ArrayLike | None = None,
     progress: Callable[[int, int], object] | None = None,
+    initial_lower_bound: _Float = ...,
 ) -> dict[str, Any]:
     """EM for a Gaussian mixture; returns a dict of parameters, convergence summary and the
     per-iteration trace (all per data point).
 
     Keys: weights (K,), means (K, d), covariances and precisions_cholesky ((K, d, d) full,
-    (K, d) diag), converged, n_iter, best_restart, lower_bound, log_likelihood, log_prior,
-    trace (dict of arrays: restart, iteration, log_likelihood, log_prior, elbo_e, elbo_m, kl_gap).
+    (K, d) diag, (d, d) tied, (K,) spherical), converged, n_iter, best_restart, lower_bound,
+    lower_bounds (the kept restart's, per iteration), restart_n_iter, restart_converged (per
+    restart), log_likelihood, log_prior, trace (dict of arrays: restart, iteration,
+    log_likelihood, log_prior, elbo_e, elbo_m, kl_gap). initial_lower_bound (default −inf) is
+    what the first iteration's change is measured from (a warm start's previous bound).
     """
 
 def gaussian_mixture_posterior(
@@ -397,11 +401,15 @@ def bernoulli_mixture_fit(
     seed: _Int = 0,
     threads: _Int = 1,
     progress: Callable[[int, int], object] | None = None,
+    weights_init: npt.ArrayLike | None = None,
+    probs_init: npt.ArrayLike | None = None,
+    initial_lower_bound: _Float = ...,
 ) -> dict[str, Any]:
     """MAP EM for a Bernoulli mixture on 0/1 data (uint8, shape (n, D)).
 
-    Pseudo-counts alpha_one, alpha_zero per probability, weight_alpha per weight. Keys:
-    weights (K,), probs (K, D) and the summary and trace keys of gaussian_mixture_fit.
+    Pseudo-counts alpha_one, alpha_zero per probability, weight_alpha per weight; optional
+    start weights_init (K,) and probs_init (K, D) (both or neither). Keys: weights (K,),
+    probs (K, D) and the summary and trace keys of gaussian_mixture_fit.
     """
 
 def bernoulli_mixture_posterior(

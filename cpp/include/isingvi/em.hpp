@@ -1,4 +1,5 @@
-// Expectation-maximisation for mixture models: Gaussian (full or diagonal covariances) and
+// Expectation-maximisation for mixture models: Gaussian (full, diagonal, tied or spherical
+// covariances) and
 // Bernoulli (binary data, e.g. Ising configurations mapped s -> (1 + s) / 2).
 //
 // EM is coordinate ascent on ELBO(q, θ) = Σ_i Σ_k q_ik [ln p(x_i, k | θ) − ln q_ik]:
@@ -10,6 +11,7 @@
 // and added in block order, so results are bit-identical for any number of threads.
 #pragma once
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -31,6 +33,9 @@ struct Control {
   int n_init = 1;         // restarts; the one with the best final objective is kept
   std::uint64_t seed = 0; // restart r draws its initialisation from the RNG stream (seed, r)
   int threads = 1;        // results do not depend on it
+  // The objective the first iteration's change is measured from (scikit-learn's warm start
+  // passes the previous fit's lower bound); every later restart starts from −inf.
+  double initial_lower_bound = -std::numeric_limits<double>::infinity();
 };
 
 // One row per kept EM iteration (isingvi/trace.hpp: all of the first 2^16, then powers of two,
@@ -53,6 +58,9 @@ struct Summary {
   double lower_bound = 0.0;   // objective at the last E-step (scikit-learn's lower_bound_)
   double log_likelihood = 0.0;  // ln p(x | θ_final) per point (after the last M-step)
   double log_prior = 0.0;       // ln p(θ_final) / n
+  std::vector<double> lower_bounds;  // the kept restart's objective at every iteration's E-step
+  std::vector<std::int32_t> restart_n_iter;     // M-steps done by every restart
+  std::vector<std::uint8_t> restart_converged;  // 1 if the restart met tol (else it hit max_iter)
   Trace trace;                // every restart, in order
 };
 
@@ -66,10 +74,11 @@ struct Posterior {
 
 // ---------------------------------------------------------------- Gaussian mixture
 
-enum class CovarianceType { Full, Diag };
-CovarianceType parse_covariance_type(const std::string& name);  // "full" | "diag"
+enum class CovarianceType { Full, Diag, Tied, Spherical };
+CovarianceType parse_covariance_type(const std::string& name);  // "full" | "diag" | "tied" | "spherical"
 
-// Row-major arrays. Full: covariances and precisions_cholesky (K, d, d); diag: (K, d).
+// Row-major arrays, covariances and precisions_cholesky: full (K, d, d), diag (K, d), tied
+// (d, d) shared by every component, spherical (K) (one variance σ_k² I per component).
 // precisions_cholesky U is upper triangular with P = Σ⁻¹ = U Uᵀ (scikit-learn's convention).
 struct GaussianParams {
   CovarianceType type = CovarianceType::Full;
@@ -78,7 +87,7 @@ struct GaussianParams {
 };
 
 // Optional starting values (an empty vector means "not given"); shapes as GaussianParams,
-// precisions (K, d, d) symmetric positive definite or (K, d) positive. With all three given,
+// precisions symmetric positive definite (full, tied) or positive (diag, spherical). With all three given,
 // EM starts from them. Otherwise every point is assigned to its nearest initial mean
 // (means given, or k-means++ seeds drawn from the restart's RNG stream) and one M-step on
 // that hard assignment supplies what was not given.
@@ -92,7 +101,8 @@ struct GaussianFit {
 };
 
 // M-step as scikit-learn's: n_k = Σ_i q_ik + 10 ε, weights n_k / Σ n_k, means Σ q x / n_k,
-// covariances Σ q (x − μ)(x − μ)ᵀ / n_k + reg_covar I. A component that loses all its points
+// covariances Σ q (x − μ)(x − μ)ᵀ / n_k + reg_covar I (tied: Σ_k of the sums / Σ_k n_k;
+// diag: their diagonal; spherical: the mean of the diagonal). A component that loses all its points
 // keeps weight ≈ 10 ε / n and covariance reg_covar I (finite, never NaN); a covariance that
 // is not positive definite (reg_covar = 0 and a degenerate component or constant column)
 // is an error naming reg_covar, one that overflows an error naming X. With reg_covar > 0
@@ -129,8 +139,14 @@ struct BernoulliFit {
   Summary summary;
 };
 
+// Optional start (both or neither; empty: k-means++ as above): weights (K) summing to 1 and
+// probs (K, D) in [0, 1]. EM starts from them exactly (a warm start).
+struct BernoulliInit {
+  std::vector<double> weights, probs;
+};
+
 BernoulliFit fit_bernoulli(const DataView<std::uint8_t>& X, double a, double b, double weight_alpha,
-                           const Control& control);
+                           const Control& control, const BernoulliInit& init = {});
 
 // Posterior of fitted (or given) parameters, checked first (weights >= 0 summing to 1, probs
 // in [0, 1]), errors naming them.

@@ -33,8 +33,8 @@ class BernoulliModel {
   using Params = BernoulliParams;
 
   BernoulliModel(const DataView<std::uint8_t>& X, int K, double a, double b, double weight_alpha,
-                 const Control& control)
-      : X_(X), K_(K), a_(a), b_(b), weight_alpha_(weight_alpha), control_(control) {}
+                 const Control& control, const BernoulliInit& init = {})
+      : X_(X), K_(K), a_(a), b_(b), weight_alpha_(weight_alpha), control_(control), init_(init) {}
 
   std::int64_t n() const { return X_.n; }
   int K() const { return K_; }
@@ -92,6 +92,7 @@ class BernoulliModel {
 
   Params init(int restart) const {
     const int D = X_.d;
+    if (!init_.weights.empty()) return Params{K_, D, init_.weights, init_.probs};
     Rng rng(control_.seed, static_cast<std::uint64_t>(restart));
     const auto label = detail::kmeanspp_labels(X_.n, K_, rng, control_.threads, [&](std::int64_t i, std::int64_t j) {
       const std::uint8_t* u = X_.data + i * D;
@@ -135,6 +136,7 @@ class BernoulliModel {
   int K_;
   double a_, b_, weight_alpha_;
   Control control_;
+  BernoulliInit init_;
 };
 
 void check_pseudo_count(double v, const std::string& param) {
@@ -154,13 +156,19 @@ void check_bernoulli_params(const BernoulliParams& p) {
 }  // namespace
 
 BernoulliFit fit_bernoulli(const DataView<std::uint8_t>& X, double a, double b, double weight_alpha,
-                           const Control& control) {
+                           const Control& control, const BernoulliInit& init) {
   check_data(X);
   detail::check_control(control, X.n);
   check_pseudo_count(a, "alpha");
   check_pseudo_count(b, "alpha");
   check_pseudo_count(weight_alpha, "weight_alpha");
-  const BernoulliModel model(X, control.n_components, a, b, weight_alpha, control);
+  require(init.weights.empty() == init.probs.empty(), "probs_init",
+          "give both weights_init and probs_init, or neither");
+  if (!init.weights.empty()) {
+    BernoulliParams start{control.n_components, X.d, init.weights, init.probs};
+    check_bernoulli_params(start);
+  }
+  const BernoulliModel model(X, control.n_components, a, b, weight_alpha, control, init);
   auto result = detail::run_em(model, control);
   return {std::move(result.params), std::move(result.summary)};
 }

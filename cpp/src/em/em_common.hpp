@@ -201,14 +201,16 @@ EmResult<typename Model::Params> run_em(const Model& m, const Control& c) {
     Params th = m.init(r);
     EStepSums s = e_step(m, th, nullptr, log_resp.data(), resp.data(), c.threads);
     double ll = s.log_likelihood / nd, elbo_e = s.elbo_e / nd, lp = m.log_prior(th);
-    double previous = -kInf, lower_bound = -kInf;
+    double previous = r == 0 ? c.initial_lower_bound : -kInf, lower_bound = -kInf;
     bool converged = false;
+    std::vector<double> lower_bounds;
     int t = 1;
     for (; t <= c.max_iter; ++t) {
       checkpoint(1);  // progress in iterations (the total is unknown: restarts stop early)
       Params next = m.m_step(resp.data());
       const EStepSums s2 = e_step(m, next, log_resp.data(), log_resp_new.data(), resp.data(), c.threads);
       lower_bound = ll + lp;
+      lower_bounds.push_back(lower_bound);
       const double change = lower_bound - previous;
       previous = lower_bound;
       if (trace_keeps(t) || std::fabs(change) < c.tol || t == c.max_iter) {  // bounded, ends at the last
@@ -231,6 +233,8 @@ EmResult<typename Model::Params> run_em(const Model& m, const Control& c) {
       }
     }
     const double objective = ll + lp;
+    best.summary.restart_n_iter.push_back(std::min(t, c.max_iter));
+    best.summary.restart_converged.push_back(converged ? 1 : 0);
     if (!have_best || objective > best_objective) {
       have_best = true;
       best_objective = objective;
@@ -241,6 +245,7 @@ EmResult<typename Model::Params> run_em(const Model& m, const Control& c) {
       best.summary.lower_bound = lower_bound;
       best.summary.log_likelihood = ll;
       best.summary.log_prior = lp;
+      best.summary.lower_bounds = std::move(lower_bounds);
     }
   }
   return best;

@@ -1,6 +1,7 @@
-// Gaussian mixture EM (full or diagonal covariances). Densities go through the upper
-// triangular precision Cholesky factor U (P = Σ⁻¹ = U Uᵀ):
+// Gaussian mixture EM (full, diagonal, tied or spherical covariances). Densities go through
+// the upper triangular precision Cholesky factor U (P = Σ⁻¹ = U Uᵀ):
 //   ln N(x | μ, Σ) = −d/2 ln 2π + Σ_j ln U_jj − ½ ‖Uᵀ(x − μ)‖².
+// Tied is full with one U for every component; spherical is diagonal with U_jj = 1/σ_k.
 // The E-step works on blocks of points transposed to (d, B) so the inner loops run over
 // points; so does the M-step, whose sums over a block's points are vectorised dot products.
 #include <cmath>
@@ -17,7 +18,9 @@ namespace isingvi::em {
 CovarianceType parse_covariance_type(const std::string& name) {
   if (name == "full") return CovarianceType::Full;
   if (name == "diag") return CovarianceType::Diag;
-  fail("covariance_type", "must be 'full' or 'diag', got '" + name + "'");
+  if (name == "tied") return CovarianceType::Tied;
+  if (name == "spherical") return CovarianceType::Spherical;
+  fail("covariance_type", "must be 'full', 'diag', 'tied' or 'spherical', got '" + name + "'");
 }
 
 namespace {
@@ -141,8 +144,19 @@ void covariance_from_precision_cholesky(const double* U, int d, double* cov) {
     }
 }
 
+// Covariances (or precision factors) stored, and the size of one: full K of d x d, diag K of
+// d, tied one d x d, spherical K of 1. Component k's starts at cov_offset(type, d, k).
+bool is_matrix(CovarianceType type) { return type == CovarianceType::Full || type == CovarianceType::Tied; }
+
 std::size_t cov_size(CovarianceType type, int d) {
-  return type == CovarianceType::Full ? static_cast<std::size_t>(d) * d : static_cast<std::size_t>(d);
+  if (is_matrix(type)) return static_cast<std::size_t>(d) * d;
+  return type == CovarianceType::Diag ? static_cast<std::size_t>(d) : 1;
+}
+
+int cov_count(CovarianceType type, int K) { return type == CovarianceType::Tied ? 1 : K; }
+
+std::size_t cov_offset(CovarianceType type, int d, int k) {
+  return type == CovarianceType::Tied ? 0 : static_cast<std::size_t>(k) * cov_size(type, d);
 }
 
 void check_data(const DataView<double>& X) {
@@ -179,14 +193,15 @@ class GaussianModel {
     const int d = X_.d;
     const auto B = static_cast<std::size_t>(end - begin);
     const std::vector<double> xt = transposed(begin, end);
-    std::vector<double> diff(type_ == CovarianceType::Full ? d * B : 0), y(diff.empty() ? 0 : B), maha(B);
+    const bool matrix = is_matrix(type_), spherical = type_ == CovarianceType::Spherical;
+    std::vector<double> diff(matrix ? d * B : 0), y(diff.empty() ? 0 : B), maha(B);
     for (int k = 0; k < K_; ++k) {
       const double* mu = &p.means[static_cast<std::size_t>(k) * d];
-      if (type_ == CovarianceType::Full) centre(xt, mu, B, diff.data());
+      if (matrix) centre(xt, mu, B, diff.data());
       std::fill(maha.begin(), maha.end(), 0.0);
       double log_det = 0.0;
-      const double* U = &p.precisions_cholesky[k * cov_size(type_, d)];
-      if (type_ == CovarianceType::Full) {
+      const double* U = &p.precisions_cholesky[cov_offset(type_, d, k)];
+      if (matrix) {
         for (int j = 0; j < d; ++j) {
           log_det += std::log(U[j * d + j]);
           std::fill(y.begin(), y.end(), 0.0);
@@ -199,8 +214,8 @@ class GaussianModel {
         }
       } else {
         for (int j = 0; j < d; ++j) {
-          log_det += std::log(U[j]);
-          const double u = U[j], mj = mu[j];
+          const double u = U[spherical ? 0 : j], mj = mu[j];
+          log_det += std::log(u);
           const double* xj = &xt[j * B];
           for (std::size_t b = 0; b < B; ++b) {
             const double t = u * (xj[b] - mj);
@@ -247,7 +262,7 @@ class GaussianModel {
     p.weights.resize(K);
     for (int k = 0; k < K; ++k) p.weights[k] = nk[k] / total;
     // Pass 2, per block: Σ_i q_ik (x_i − μ_k)(x_i − μ_k)ᵀ, lower triangle packed (or the diagonal).
-    const bool full = type_ == CovarianceType::Full;
+    const bool full = is_matrix(type_);
     const std::size_t tri = full ? static_cast<std::size_t>(d) * (d + 1) / 2 : static_cast<std::size_t>(d);
     const std::size_t w2 = K * tri;
     std::vector<double> parts2(nb * w2, 0.0);
@@ -272,20 +287,29 @@ class GaussianModel {
         }
       }
     });
-    const std::vector<double> second = reduce_blocks(parts2, w2);
-    p.covariances.assign(K * cov_size(type_, d), 0.0);
-    for (int k = 0; k < K; ++k) {
+    std::vector<double> second = reduce_blocks(parts2, w2);
+    p.covariances.assign(cov_count(type_, K) * cov_size(type_, d), 0.0);
+    const bool tied = type_ == CovarianceType::Tied;
+    if (tied)  // as scikit-learn: the sums of every component over Σ_k n_k
+      for (int k = 1; k < K; ++k)
+        for (std::size_t t = 0; t < tri; ++t) second[t] += second[k * tri + t];
+    const std::vector<double> count = tied ? std::vector<double>{total} : nk;
+    for (int k = 0; k < cov_count(type_, K); ++k) {
       const double* C = &second[k * tri];
       if (full) {
         double* S = &p.covariances[static_cast<std::size_t>(k) * d * d];
         for (int j = 0; j < d; ++j)
-          for (int l = 0; l <= j; ++l) S[j * d + l] = S[l * d + j] = C[j * (j + 1) / 2 + l] / nk[k];
+          for (int l = 0; l <= j; ++l) S[j * d + l] = S[l * d + j] = C[j * (j + 1) / 2 + l] / count[k];
         for (int j = 0; j < d; ++j) S[j * d + j] += reg_covar_;
-      } else {
-        for (int j = 0; j < d; ++j) p.covariances[k * d + j] = C[j] / nk[k] + reg_covar_;
+      } else if (type_ == CovarianceType::Diag) {
+        for (int j = 0; j < d; ++j) p.covariances[k * d + j] = C[j] / count[k] + reg_covar_;
+      } else {  // spherical: the mean of the diagonal variances, as scikit-learn
+        double v = 0.0;
+        for (int j = 0; j < d; ++j) v += C[j] / count[k] + reg_covar_;
+        p.covariances[k] = v / d;
       }
     }
-    set_precisions_from_covariances(p, nk);
+    set_precisions_from_covariances(p, count);
     return p;
   }
 
@@ -362,23 +386,24 @@ class GaussianModel {
   void set_precisions_from_covariances(Params& p, const std::vector<double>& nk) const {
     const int d = p.d;
     const std::size_t cs = cov_size(type_, d);
-    p.precisions_cholesky.assign(p.K * cs, 0.0);
-    for (int k = 0; k < p.K; ++k) {
+    const int count = cov_count(type_, p.K);
+    p.precisions_cholesky.assign(count * cs, 0.0);
+    for (int k = 0; k < count; ++k) {
       for (std::size_t t = 0; t < cs; ++t)
         require(std::isfinite(p.covariances[k * cs + t]), "X",
                 "the covariance of component " + std::to_string(k) + " overflows; rescale X");
       bool ok = true;
-      if (type_ == CovarianceType::Full) {
+      if (is_matrix(type_)) {
         ok = precision_cholesky_from_covariance(&p.covariances[k * cs], d, &p.precisions_cholesky[k * cs]);
       } else {
-        for (int j = 0; j < d; ++j) {
-          const double v = p.covariances[k * d + j];
+        for (std::size_t j = 0; j < cs; ++j) {
+          const double v = p.covariances[k * cs + j];
           ok = ok && v > 0.0 && std::isfinite(1.0 / std::sqrt(v));
-          p.precisions_cholesky[k * d + j] = ok ? 1.0 / std::sqrt(v) : 0.0;
+          p.precisions_cholesky[k * cs + j] = ok ? 1.0 / std::sqrt(v) : 0.0;
         }
       }
       if (!ok)
-        fail("reg_covar", "the covariance of component " + std::to_string(k) + " (n_k = " + std::to_string(nk[k]) +
+        fail("reg_covar", std::string(type_ == CovarianceType::Tied ? "the tied covariance" : "the covariance of component " + std::to_string(k)) + " (n_k = " + std::to_string(nk[k]) +
                               ") is not positive definite; increase reg_covar (now " + std::to_string(reg_covar_) +
                               "), decrease n_components or rescale X");
     }
@@ -387,16 +412,17 @@ class GaussianModel {
   void set_from_precisions(Params& p, const std::vector<double>& precisions) const {
     const int d = p.d;
     const std::size_t cs = cov_size(type_, d);
-    p.precisions_cholesky.assign(p.K * cs, 0.0);
-    p.covariances.assign(p.K * cs, 0.0);
-    for (int k = 0; k < p.K; ++k) {
-      if (type_ == CovarianceType::Full) {
+    const int count = cov_count(type_, p.K);
+    p.precisions_cholesky.assign(count * cs, 0.0);
+    p.covariances.assign(count * cs, 0.0);
+    for (int k = 0; k < count; ++k) {
+      if (is_matrix(type_)) {
         precision_cholesky_from_precision(&precisions[k * cs], d, &p.precisions_cholesky[k * cs]);
         covariance_from_precision_cholesky(&p.precisions_cholesky[k * cs], d, &p.covariances[k * cs]);
       } else {
-        for (int j = 0; j < d; ++j) {
-          p.precisions_cholesky[k * d + j] = std::sqrt(precisions[k * d + j]);
-          p.covariances[k * d + j] = 1.0 / precisions[k * d + j];
+        for (std::size_t j = 0; j < cs; ++j) {
+          p.precisions_cholesky[k * cs + j] = std::sqrt(precisions[k * cs + j]);
+          p.covariances[k * cs + j] = 1.0 / precisions[k * cs + j];
         }
       }
     }
@@ -418,13 +444,13 @@ void check_init(const GaussianInit& init, CovarianceType type, int K, int d) {
   }
   if (init.precisions.empty()) return;
   const std::size_t cs = cov_size(type, d);
-  check_size(init.precisions, K * cs, "precisions_init");
+  check_size(init.precisions, cov_count(type, K) * cs, "precisions_init");
   check_finite(init.precisions, "precisions_init");
   std::vector<double> U(cs);
-  for (int k = 0; k < K; ++k) {
+  for (int k = 0; k < cov_count(type, K); ++k) {
     const double* P = &init.precisions[k * cs];
-    if (type == CovarianceType::Diag) {
-      for (int j = 0; j < d; ++j)
+    if (!is_matrix(type)) {
+      for (std::size_t j = 0; j < cs; ++j)
         require(P[j] > 0.0, "precisions_init", "every precision must be > 0, got " + std::to_string(P[j]));
       continue;
     }
@@ -446,14 +472,15 @@ void check_params(const GaussianParams& p) {
   check_size(p.means, static_cast<std::size_t>(p.K) * p.d, "means");
   check_finite(p.means, "means");
   const std::size_t cs = cov_size(p.type, p.d);
-  check_size(p.precisions_cholesky, p.K * cs, "precisions_cholesky");
+  check_size(p.precisions_cholesky, cov_count(p.type, p.K) * cs, "precisions_cholesky");
   check_finite(p.precisions_cholesky, "precisions_cholesky");
-  for (int k = 0; k < p.K; ++k) {
+  const bool matrix = is_matrix(p.type);
+  for (int k = 0; k < cov_count(p.type, p.K); ++k) {
     const double* U = &p.precisions_cholesky[k * cs];
-    for (int j = 0; j < p.d; ++j) {
-      const double diag = p.type == CovarianceType::Full ? U[j * p.d + j] : U[j];
+    for (int j = 0; j < (p.type == CovarianceType::Spherical ? 1 : p.d); ++j) {
+      const double diag = matrix ? U[j * p.d + j] : U[j];
       require(diag > 0.0, "precisions_cholesky", "diagonal entries must be > 0, got " + std::to_string(diag));
-      if (p.type == CovarianceType::Full)
+      if (matrix)
         for (int l = 0; l < j; ++l)
           require(U[j * p.d + l] == 0.0, "precisions_cholesky", "must be upper triangular");
     }
