@@ -28,10 +28,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md")), *sorted((ROOT / "docs").rglob("*.rst"))]
+SOURCES = [
+    ROOT / "README.md",
+    *sorted((ROOT / "docs").rglob("*.md")),
+    *sorted((ROOT / "docs").rglob("*.rst")),
+]
 SOURCES = [p for p in SOURCES if p.is_file() and "_build" not in p.parts]
 
-_REQUIRES = re.compile(r"^\s*(?:<!--\s*requires:\s*(?P<md>[\w.]+)\s*-->|\.\.\s+requires:\s*(?P<rst>[\w.]+))\s*$")
+_REQUIRES = re.compile(
+    r"^\s*(?:<!--\s*requires:\s*(?P<md>[\w.]+)\s*-->|\.\.\s+requires:\s*(?P<rst>[\w.]+))\s*$"
+)
 _MD_FENCE = re.compile(r"^(?P<indent>\s*)```python\s*$")
 _RST_BLOCK = re.compile(r"^(?P<indent>\s*)\.\.\s+code-block::\s+python\s*$")
 
@@ -118,6 +124,11 @@ def _program(blocks: list[Block]) -> str:
 
 ALL_BLOCKS = {p: extract(p) for p in SOURCES}
 FILES = [p for p, blocks in ALL_BLOCKS.items() if blocks]
+# JAX compiles the neural examples on first use: seconds to tens of seconds per file
+RUNS = [
+    pytest.param(p, marks=pytest.mark.slow) if any(b.requires for b in ALL_BLOCKS[p]) else p
+    for p in FILES
+]
 
 
 def test_extractor_finds_the_readme_examples():
@@ -142,15 +153,13 @@ def test_blocks_are_self_contained(path):
             elif isinstance(node, ast.arg):
                 defined.add(node.arg)
         used = {
-            n.id
-            for n in ast.walk(tree)
-            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+            n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
         }
         missing = sorted(used - defined - known)
         assert not missing, f"{b.where}: the block uses {missing} without defining them"
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize("path", RUNS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_examples_run(path, tmp_path):
     blocks = ALL_BLOCKS[path]
     runnable = [b for b in blocks if b.requires is None or _available(b.requires)]
