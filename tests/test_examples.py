@@ -6,8 +6,8 @@ directory, with a non-interactive matplotlib backend. Each block is also self-co
 imports what it uses), so a reader can start at any section: a static check finds names a
 block uses but neither defines nor imports.
 
-A block preceded by a marker line needs an optional package and is left out when that package
-is missing (the remaining blocks of the file still run):
+A block preceded by a marker line needs an optional package; such blocks run separately (marked
+slow) and are skipped when the package is missing, while the file's other blocks still run:
 
 - Markdown: ``<!-- requires: jax -->`` on the line before the fence;
 - reStructuredText: ``.. requires: jax`` (a comment) before the ``code-block``.
@@ -124,11 +124,18 @@ def _program(blocks: list[Block]) -> str:
 
 ALL_BLOCKS = {p: extract(p) for p in SOURCES}
 FILES = [p for p, blocks in ALL_BLOCKS.items() if blocks]
-# JAX compiles the neural examples on first use: seconds to tens of seconds per file
-RUNS = [
-    pytest.param(p, marks=pytest.mark.slow) if any(b.requires for b in ALL_BLOCKS[p]) else p
-    for p in FILES
-]
+# The blocks of a file that need an optional package run as a group of their own (each block
+# is self-contained, so this changes nothing else): marked slow, since JAX compiles the neural
+# examples on first use, and skipped where the package is missing.
+RUNS = []
+for p in FILES:
+    needs = sorted({b.requires for b in ALL_BLOCKS[p] if b.requires})
+    if any(b.requires is None for b in ALL_BLOCKS[p]):
+        RUNS.append(pytest.param(p, None, id=str(p.relative_to(ROOT))))
+    for need in needs:
+        RUNS.append(
+            pytest.param(p, need, id=f"{p.relative_to(ROOT)}[{need}]", marks=pytest.mark.slow)
+        )
 
 
 def test_extractor_finds_the_readme_examples():
@@ -159,13 +166,12 @@ def test_blocks_are_self_contained(path):
         assert not missing, f"{b.where}: the block uses {missing} without defining them"
 
 
-@pytest.mark.parametrize("path", RUNS, ids=lambda p: str(p.relative_to(ROOT)))
-def test_examples_run(path, tmp_path):
-    blocks = ALL_BLOCKS[path]
-    runnable = [b for b in blocks if b.requires is None or _available(b.requires)]
-    if not runnable:
-        missing = sorted({b.requires for b in blocks})
-        pytest.skip(f"every example in {path.name} needs {', '.join(missing)}, not installed")
+@pytest.mark.parametrize(("path", "requires"), RUNS)
+def test_examples_run(path, requires, tmp_path):
+    """The file's blocks that need nothing, or those that need ``requires``, in order."""
+    if requires is not None and not _available(requires):
+        pytest.skip(f"examples in {path.name} that need {requires}: {requires} not installed")
+    runnable = [b for b in ALL_BLOCKS[path] if b.requires == requires]
     env = dict(os.environ, MPLBACKEND="Agg")  # isingvi as this interpreter imports it
     proc = subprocess.run(
         [sys.executable, "-c", _program(runnable)],
