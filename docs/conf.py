@@ -33,6 +33,7 @@ extensions = [
     "sphinx.ext.mathjax",
     "numpydoc",
     "isingvi_figures",  # docs/_ext: the paper's figures with the workflow's own captions
+    "isingvi_bars",  # docs/_ext: a plain |x| in a docstring is an absolute value
 ]
 
 exclude_patterns = ["_build", "README.md"]

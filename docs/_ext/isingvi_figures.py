@@ -18,6 +18,7 @@ import yaml
 from docutils import nodes
 from docutils.parsers.rst import Directive
 from docutils.statemachine import StringList
+from isingvi_bars import escape_bars
 
 ROOT = Path(__file__).resolve().parents[2]
 _FIGURE = re.compile(r'"results/figures/(F\d+)_(\w+)\.pdf"')
@@ -38,7 +39,8 @@ def render_caption(figure: str) -> str:
     config = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
     template = env.from_string(path.read_text(encoding="utf-8"))
-    return template.render(snakemake=SimpleNamespace(config=config))
+    text = template.render(snakemake=SimpleNamespace(config=config))
+    return "\n".join(escape_bars(line) for line in text.splitlines())
 
 
 class IsingviFigure(Directive):
