@@ -55,11 +55,32 @@ BERNOULLI_XFAIL = {
 
 
 def expected_failed_checks(estimator) -> dict[str, str]:
-    return BERNOULLI_XFAIL if isinstance(estimator, BernoulliMixture) else {}
+    binary_only = isinstance(estimator, BernoulliMixture) and estimator.binarize is None
+    return BERNOULLI_XFAIL if binary_only else {}
 
 
+def test_binarize_reads_bits_above_the_threshold():
+    """binarize = 0 gives the same fit for spins, bits and any data with those signs; a
+    threshold t reads X > t; a bad threshold is a ValueError naming it."""
+    spins = XB
+    noisy = XB * rng.uniform(0.5, 2.0, XB.shape)  # same signs, any magnitude
+    ref = BernoulliMixture(2, random_state=3).fit(spins)
+    for X in (spins, (1 + spins) // 2, noisy):
+        fit = BernoulliMixture(2, random_state=3, binarize=0.0).fit(X)
+        np.testing.assert_array_equal(fit.probs_, ref.probs_)
+        np.testing.assert_array_equal(fit.score_samples(X), ref.score_samples(spins))
+    shifted = BernoulliMixture(2, random_state=3, binarize=1.5).fit(spins + 1.5)
+    np.testing.assert_array_equal(shifted.probs_, ref.probs_)
+    for bad in ("0", np.nan, True):
+        with pytest.raises(ValueError, match="^binarize: "):
+            BernoulliMixture(2, binarize=bad).fit(spins)
+
+
+# BernoulliMixture(binarize=0.0) reads any real data as the bits [X > 0] (as BernoulliNB), so
+# every common check runs on it unexcused.
 @parametrize_with_checks(
-    [GaussianMixture(), BernoulliMixture()], expected_failed_checks=expected_failed_checks
+    [GaussianMixture(), BernoulliMixture(), BernoulliMixture(binarize=0.0)],
+    expected_failed_checks=expected_failed_checks,
 )
 def test_sklearn_common_checks(estimator, check):
     check(estimator)

@@ -35,6 +35,7 @@ integer ``random_state``: bit-identical results for any ``threads``.
 from __future__ import annotations
 
 import inspect
+import math
 import time
 import warnings
 from typing import Any, ClassVar
@@ -933,7 +934,8 @@ class BernoulliMixture(_Mixture):
     (±1 spins) are accepted and mapped s -> x = (1 + s)/2, so μ_kj = P(s_j = +1 | k); a
     single array must not mix −1 and 0. Any other value raises ValueError naming X; the
     scikit-learn tags declare the requirement (``input_tags.categorical`` and
-    ``input_tags.binary_only``).
+    ``input_tags.binary_only``). With ``binarize=t`` any real data is accepted and read as
+    bits x = [X > t], as scikit-learn's ``BernoulliNB`` does.
 
     Parameters
     ----------
@@ -951,6 +953,9 @@ class BernoulliMixture(_Mixture):
     tol : float, default 1e-3
         Stop when the objective (log_likelihood + log_prior per point) at two consecutive
         E-steps differs by < tol.
+    binarize : float or None, default None
+        None: X must be binary (above). A float t: every input, in fit and after, becomes the
+        bits [X > t] (t = 0 maps ±1 spins and 0/1 bits alike), and ``encoding_`` is "bits".
     max_iter, n_init, random_state, warm_start, verbose, verbose_interval, threads, progress
         As for :class:`GaussianMixture`. Initialisation: k-means++ seeds in Hamming distance,
         nearest-seed assignment, Laplace-smoothed frequencies (no probability starts at 0 or 1).
@@ -1008,6 +1013,7 @@ class BernoulliMixture(_Mixture):
         *,
         alpha=1.0,
         weight_alpha: float = 1.0,
+        binarize: float | None = None,
         tol: float = 1e-3,
         max_iter: int = 100,
         n_init: int = 1,
@@ -1021,6 +1027,7 @@ class BernoulliMixture(_Mixture):
         self.n_components = n_components
         self.alpha = alpha
         self.weight_alpha = weight_alpha
+        self.binarize = binarize
         self.tol = tol
         self.max_iter = max_iter
         self.n_init = n_init
@@ -1035,9 +1042,22 @@ class BernoulliMixture(_Mixture):
 
         def __sklearn_tags__(self) -> Any:
             tags = super().__sklearn_tags__()
-            fields = {f: getattr(tags.input_tags, f) for f in InputTags.__dataclass_fields__}
-            tags.input_tags = _BinaryInputTags(**{**fields, "categorical": True})
+            if self.binarize is None:  # binary data only; with binarize any real data
+                fields = {f: getattr(tags.input_tags, f) for f in InputTags.__dataclass_fields__}
+                tags.input_tags = _BinaryInputTags(**{**fields, "categorical": True})
             return tags
+
+    def _bits(self, X) -> tuple[np.ndarray, str]:
+        """The data as 0/1 uint8 and its encoding: binary X as given, or [X > binarize]."""
+        if self.binarize is None:
+            return _as_binary(X)
+        t = self.binarize
+        if isinstance(t, bool) or not isinstance(t, (int, float, np.integer, np.floating)):
+            raise ValueError(f"binarize: must be None or a real number, got {t!r}")
+        if not math.isfinite(t):
+            raise ValueError(f"binarize: must be finite, got {t!r}")
+        arr = _as_matrix(X, "X")
+        return np.ascontiguousarray(arr > t, dtype=np.uint8), "bits"
 
     def _pseudo_counts(self) -> tuple[float, float]:
         a = self.alpha
@@ -1086,7 +1106,7 @@ class BernoulliMixture(_Mixture):
         a, b = self._pseudo_counts()
         weight_alpha = _non_negative(self.weight_alpha, "weight_alpha")
         seed = seed_from(self.random_state)
-        bits, encoding = _as_binary(X)
+        bits, encoding = self._bits(X)
         n, d = bits.shape
         if n < K:
             raise ValueError(f"n_components: must be <= the number of samples {n}, got {K}")
@@ -1129,7 +1149,7 @@ class BernoulliMixture(_Mixture):
 
     def _posterior(self, X) -> dict:
         self._check_fitted()
-        bits, _ = _as_binary(X)
+        bits, _ = self._bits(X)
         self._check_features(bits.shape[1])
         threads = as_int(self.threads, "threads", minimum=1)
         _check_em_memory(bits.shape[0], bits.shape[1], self.weights_.size, 0)
