@@ -18,15 +18,16 @@ Usage::
 
 from __future__ import annotations
 
-import argparse
-import time
+import sys
 import warnings
 from pathlib import Path
 
 import isingvi as iv
 import numpy as np
 import pandas as pd
-from bench_mc import environment
+
+sys.path.insert(0, str(Path(__file__).parent))  # bench_mc's helpers, wherever this runs from
+from bench_mc import benchmark_parser, best_time, check_repeats, environment
 
 
 def problem(n: int, d: int, K: int, seed: int = 0):
@@ -38,15 +39,6 @@ def problem(n: int, d: int, K: int, seed: int = 0):
         weights_init=np.full(K, 1.0 / K), means_init=centres + rng.normal(0.0, 0.5, size=(K, d))
     )
     return X, init
-
-
-def best_time(fit, repeats: int):
-    best, model = np.inf, None
-    for _ in range(repeats):
-        t0 = time.process_time()
-        model = fit()
-        best = min(best, time.process_time() - t0)
-    return best, model
 
 
 def bench(n: int, d: int, K: int, iters: int, repeats: int) -> pd.DataFrame:
@@ -92,17 +84,13 @@ def bench(n: int, d: int, K: int, iters: int, repeats: int) -> pd.DataFrame:
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p = benchmark_parser(__doc__, "n = 2000, d = 3, K = 3, 5 iterations, 1 repeat")
     p.add_argument("--n", type=int, default=100_000)
     p.add_argument("--d", type=int, default=8)
     p.add_argument("--K", type=int, default=8)
     p.add_argument("--iters", type=int, default=20)
-    p.add_argument("--repeats", type=int, default=3)
-    p.add_argument(
-        "--quick", action="store_true", help="n = 2000, d = 3, K = 3, 5 iterations, 1 repeat"
-    )
-    p.add_argument("--out", type=Path, help="also write the table to this CSV file")
     a = p.parse_args(argv)
+    check_repeats(p, a)
     if a.quick:
         a.n, a.d, a.K, a.iters, a.repeats = 2000, 3, 3, 5, 1
     print(environment())

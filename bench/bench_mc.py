@@ -536,6 +536,37 @@ def write_csv(rows: list, path: Path) -> None:
     iv.results.write_table(pd.DataFrame([r.record() for r in rows]), path)
 
 
+def best_time(run, repeats: int, clock=time.process_time) -> tuple[float, object]:
+    """The shortest of ``repeats`` timings of ``run()`` by ``clock``, and what the last call
+    returned (the benchmarks of whole fits and array calls, bench_em and bench_vecmath)."""
+    best, value = math.inf, None
+    for _ in range(repeats):
+        t0 = clock()
+        value = run()
+        best = min(best, clock() - t0)
+    return best, value
+
+
+def benchmark_parser(doc: str, quick_help: str, repeats: int = 3) -> argparse.ArgumentParser:
+    """The command line every benchmark script shares: its docstring's first paragraph as the
+    description, --quick, --out and --repeats (check it with :func:`check_repeats`)."""
+    ap = argparse.ArgumentParser(
+        description=doc.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--quick", action="store_true", help=quick_help)
+    ap.add_argument("--out", type=Path, help="also write the table to this CSV file")
+    ap.add_argument(
+        "--repeats", type=int, default=repeats, help=f"timed repeats per row (default {repeats})"
+    )
+    return ap
+
+
+def check_repeats(ap: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Refuse --repeats < 1 (argparse's error: usage and exit status 2)."""
+    if args.repeats < 1:
+        ap.error("--repeats: must be >= 1")
+
+
 def environment() -> str:
     core = Path(iv._core.__file__)
     try:
@@ -632,12 +663,7 @@ def targets(rows: list[Row]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    ap.add_argument(
-        "--quick", action="store_true", help="tiny sizes and times (a few seconds; smoke test)"
-    )
+    ap = benchmark_parser(__doc__, "tiny sizes and times (a few seconds; smoke test)")
     ap.add_argument(
         "--sizes",
         type=int,
@@ -662,12 +688,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--wolff-sizes", type=int, nargs="*", help="L for the Wolff rows (default 64 256)"
     )
-    ap.add_argument("--out", type=Path, help="also write the table to this CSV file")
     ap.add_argument(
         "--check", action="store_true", help="first check the NumPy baselines against Kaufman's u"
     )
     ap.add_argument("--min-time", type=float, help="seconds per timed measurement (default 0.5)")
-    ap.add_argument("--repeats", type=int, default=3, help="timed repeats per row (default 3)")
     ap.add_argument(
         "--no-masked", action="store_true", help="skip the slower numpy-masked baseline"
     )
@@ -706,8 +730,7 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"--sizes: checkerboard sweeps need even L >= 2, got {bad}")
     if any(L < 2 for L in wolff_sizes):
         ap.error("--wolff-sizes: L must be >= 2")
-    if args.repeats < 1:
-        ap.error("--repeats: must be >= 1")
+    check_repeats(ap, args)
     temperatures = args.temperatures or list(TEMPERATURES)
     if any(not (t > 0) for t in temperatures):
         ap.error("--temperatures: must be > 0")

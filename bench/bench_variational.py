@@ -43,7 +43,6 @@ Usage::
 
 from __future__ import annotations
 
-import argparse
 import math
 import statistics
 import sys
@@ -55,7 +54,15 @@ import isingvi as iv
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_mc import _calibrate, _timed_repeats, environment, format_table, write_csv
+from bench_mc import (
+    _calibrate,
+    _timed_repeats,
+    benchmark_parser,
+    check_repeats,
+    environment,
+    format_table,
+    write_csv,
+)
 
 T_MF = 4.2
 SEED = 12345
@@ -486,12 +493,7 @@ SECTIONS = {"meanfield": section_meanfield, "bp": section_bp, "ais": section_ais
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    ap.add_argument(
-        "--quick", action="store_true", help="tiny sizes and times (a few seconds; smoke test)"
-    )
+    ap = benchmark_parser(__doc__, "tiny sizes and times (a few seconds; smoke test)")
     ap.add_argument(
         "--sizes", type=int, nargs="+", help="lattice sizes L (default 1024; --quick: 64)"
     )
@@ -502,11 +504,9 @@ def main(argv: list[str] | None = None) -> int:
         default=list(SECTIONS),
         help="which sections to run (default all)",
     )
-    ap.add_argument("--out", type=Path, help="also write the table to this CSV file")
     ap.add_argument(
         "--min-time", type=float, help="CPU seconds per timed measurement (default 0.5)"
     )
-    ap.add_argument("--repeats", type=int, default=3, help="timed repeats per row (default 3)")
     ap.add_argument(
         "--ais-sizes",
         type=int,
@@ -514,8 +514,7 @@ def main(argv: list[str] | None = None) -> int:
         help="L of the AIS section (default 16 32 128 256; --quick: 8 128)",
     )
     args = ap.parse_args(argv)
-    if args.repeats < 1:
-        ap.error("--repeats: must be >= 1")
+    check_repeats(ap, args)
     if args.quick:
         sizes = args.sizes or [
             64

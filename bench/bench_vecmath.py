@@ -16,15 +16,16 @@ Usage::
 
 from __future__ import annotations
 
-import argparse
-import time
+import sys
 from pathlib import Path
 
 import isingvi as iv
 import isingvi._core as core
 import numpy as np
 import pandas as pd
-from bench_mc import environment
+
+sys.path.insert(0, str(Path(__file__).parent))  # bench_mc's helpers, wherever this runs from
+from bench_mc import benchmark_parser, best_time, check_repeats, environment
 
 FUNCTIONS = {  # name: (core kernel, NumPy ufunc, input of n values)
     "exp": (core.vec_exp, np.exp, lambda n, rng: rng.uniform(-700.0, 700.0, n)),
@@ -34,12 +35,7 @@ FUNCTIONS = {  # name: (core kernel, NumPy ufunc, input of n values)
 
 
 def best_ns_per_value(fn, x: np.ndarray, calls: int, repeats: int) -> float:
-    best = np.inf
-    for _ in range(repeats):
-        t0 = time.process_time()
-        for _ in range(calls):
-            fn(x)
-        best = min(best, time.process_time() - t0)
+    best, _ = best_time(lambda: [fn(x) for _ in range(calls)], repeats)
     return 1e9 * best / (calls * x.size)
 
 
@@ -68,13 +64,11 @@ def bench(n: int, calls: int, repeats: int) -> pd.DataFrame:
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p = benchmark_parser(__doc__, "n = 10000, 2 calls, 1 repeat")
     p.add_argument("--n", type=int, default=1_000_000)
     p.add_argument("--calls", type=int, default=10)
-    p.add_argument("--repeats", type=int, default=3)
-    p.add_argument("--quick", action="store_true", help="n = 10000, 2 calls, 1 repeat")
-    p.add_argument("--out", type=Path, help="also write the table to this CSV file")
     a = p.parse_args(argv)
+    check_repeats(p, a)
     if a.quick:
         a.n, a.calls, a.repeats = 10_000, 2, 1
     print(environment())

@@ -59,7 +59,7 @@ WORKER_MEMORY_LIMIT = "1G"
 
 
 class Ref:
-    """A fixture, resolved by name in the worker (models and fitted objects do not pickle)."""
+    """A fixture, resolved by name in the worker (built there and cached, not sent)."""
 
     def __init__(self, name: str):
         self.name = name

@@ -8,10 +8,12 @@ from __future__ import annotations
 import importlib
 import itertools
 import math
+import pickle
 import subprocess
 import sys
 
 import numpy as np
+import pandas as pd
 import pytest
 
 jax = pytest.importorskip(
@@ -227,9 +229,15 @@ def ising_data():
     return X[:4000], X[4000:], states, p, s
 
 
-def test_made_cross_entropy_is_above_the_exact_entropy(ising_data):
-    train, test, states, p, s = ising_data
-    m = neural.MADE(16, n_epochs=20, random_state=1).fit(train)
+@pytest.fixture(scope="module")
+def made_fit(ising_data):
+    train, *_ = ising_data
+    return neural.MADE(16, n_epochs=20, random_state=1).fit(train)
+
+
+def test_made_cross_entropy_is_above_the_exact_entropy(made_fit, ising_data):
+    _, test, states, p, s = ising_data
+    m = made_fit
     exact_ce = float(-(p * m.score_samples(states)).sum() / 9)  # H(p, q) over every state
     assert exact_ce >= s - 1e-9
     assert abs(m.cross_entropy(test) - exact_ce) < 0.02
@@ -272,6 +280,25 @@ def test_exact_likelihood_of_a_1d_latent_vae_lies_above_every_bound(vae_1d, isin
 
 
 # --------------------------------------------------------------------------- bad input
+
+
+def test_trained_models_survive_pickle(trained, made_fit, vae_1d, ising_data):
+    """joblib and multiprocessing send models by pickle: the same numbers come back."""
+    _, test, states, *_ = ising_data
+    r = trained["sk"]
+    back = pickle.loads(pickle.dumps(r, protocol=5))
+    pd.testing.assert_frame_equal(back.table(), r.table())
+    pd.testing.assert_frame_equal(back.trace, r.trace)
+    x = all_states(10)[::97]
+    np.testing.assert_array_equal(back.log_prob(x, T=0.7), r.log_prob(x, T=0.7))
+    for model in (made_fit, vae_1d):
+        clone = pickle.loads(pickle.dumps(model))
+        assert type(clone) is type(model) and clone.get_params() == model.get_params()
+        pd.testing.assert_frame_equal(clone.trace_, model.trace_)
+    np.testing.assert_array_equal(
+        pickle.loads(pickle.dumps(made_fit)).score_samples(states), made_fit.score_samples(states)
+    )
+    assert pickle.loads(pickle.dumps(vae_1d)).elbo(test, seed=2) == vae_1d.elbo(test, seed=2)
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,29 @@ struct SweepTally {
   double dE = 0.0;
 };
 
+// One spin's update, shared by every sequential sweep (here and graph_table.hpp) so that they
+// decide alike, bit for bit. Metropolis flips when dE <= 0 or a uniform is below accept()
+// (= exp(-beta dE), called only when needed); heat bath sets s_i = +1 when a uniform times
+// up_denominator() (= 1 + exp(-2 beta local)) is below 1. One uniform per spin either way.
+template <class Accept, class UpDenominator>
+inline void update_spin(Algorithm alg, std::int8_t& s_i, double dE, Rng& rng, SweepTally& tally,
+                        Accept accept, UpDenominator up_denominator) {
+  const int si = s_i;
+  bool flip;
+  if (alg == Algorithm::Metropolis) {
+    flip = dE <= 0.0 || rng.uniform() < accept();
+  } else {
+    const bool up = rng.uniform() * up_denominator() < 1.0;
+    flip = up != (si > 0);
+  }
+  if (flip) {
+    s_i = static_cast<std::int8_t>(-si);
+    tally.dM -= 2 * si;
+    tally.dE += dE;
+    ++tally.flips;
+  }
+}
+
 // Visits the spins in index order and updates each with Metropolis (alg == Metropolis) or
 // heat bath (any other value), at inverse temperature beta, with one uniform draw per spin.
 // The energy change of a flip is 2 s_i (h_i + sum_j J_ij s_j), summed into dE.
@@ -30,21 +53,10 @@ inline void sequential_sweep(const Graph& g, Algorithm alg, double beta, std::in
   for (int i = 0; i < n; ++i) {
     double local = h[i];
     for (int e = row[i]; e < row[i + 1]; ++e) local += Jn[e] * s[nbr[e]];
-    const int si = s[i];
-    const double dE = 2.0 * si * local;
-    bool flip;
-    if (alg == Algorithm::Metropolis) {
-      flip = dE <= 0.0 || rng.uniform() < std::exp(-beta * dE);
-    } else {
-      const bool up = rng.uniform() * (1.0 + std::exp(-2.0 * beta * local)) < 1.0;
-      flip = up != (si > 0);
-    }
-    if (flip) {
-      s[i] = static_cast<std::int8_t>(-si);
-      tally.dM -= 2 * si;
-      tally.dE += dE;
-      ++tally.flips;
-    }
+    const double dE = 2.0 * s[i] * local;
+    update_spin(
+        alg, s[i], dE, rng, tally, [&] { return std::exp(-beta * dE); },
+        [&] { return 1.0 + std::exp(-2.0 * beta * local); });
   }
 }
 

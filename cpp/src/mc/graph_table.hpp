@@ -42,7 +42,8 @@ struct FlipTable {
   void set(const LocalFields& lf, Algorithm alg, double beta);
 };
 
-// sequential_sweep with the probabilities from `table` (set for this beta).
+// sequential_sweep with the probabilities from `table` (set for this beta); the same
+// update_spin decides.
 inline void tabulated_sweep(const Graph& g, const LocalFields& lf, const FlipTable& table, Algorithm alg,
                             std::int8_t* s, Rng& rng, SweepTally& tally) {
   const auto& row = g.row();
@@ -53,23 +54,10 @@ inline void tabulated_sweep(const Graph& g, const LocalFields& lf, const FlipTab
   for (int i = 0; i < n; ++i) {
     int field = 0;
     for (int e = row[i]; e < row[i + 1]; ++e) field += sign[e] * s[nbr[e]];
-    const int si = s[i];
     const FlipTable::Entry& t = entries[lf.base[i] + field];
-    const int down = si < 0;
-    const double dE = t.dE[down];
-    bool flip;
-    if (alg == Algorithm::Metropolis) {
-      flip = dE <= 0.0 || rng.uniform() < t.q[down];
-    } else {
-      const bool up = rng.uniform() * t.q[0] < 1.0;
-      flip = up != (si > 0);
-    }
-    if (flip) {
-      s[i] = static_cast<std::int8_t>(-si);
-      tally.dM -= 2 * si;
-      tally.dE += dE;
-      ++tally.flips;
-    }
+    const int down = s[i] < 0;
+    update_spin(
+        alg, s[i], t.dE[down], rng, tally, [&] { return t.q[down]; }, [&] { return t.q[0]; });
   }
 }
 
