@@ -1,0 +1,159 @@
+"""Every public function, class and method has a numpydoc docstring that parses, with the
+sections a user looks for and a return annotation, and every docstring example runs.
+
+Public means: a name in ``__all__`` of :mod:`isingvi` or of one of its public submodules, and
+the public methods of those classes. The examples run with doctest (NORMALIZE_WHITESPACE and
+ELLIPSIS), module by module; :mod:`isingvi.neural` is skipped without JAX.
+"""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import inspect
+import pkgutil
+import warnings
+
+import isingvi
+import pytest
+
+docscrape = pytest.importorskip("numpydoc.docscrape")
+
+try:
+    import jax  # noqa: F401
+
+    HAVE_JAX = True
+except ImportError:
+    HAVE_JAX = False
+
+# The public submodules of isingvi and isingvi.neural, and the packages themselves.
+MODULES = [
+    "isingvi",
+    *sorted(
+        name
+        for pkg in (isingvi, isingvi.neural)
+        for _, name, _ in pkgutil.iter_modules(pkg.__path__, pkg.__name__ + ".")
+        if not name.rsplit(".", 1)[1].startswith("_")
+    ),
+]
+NEEDS_JAX = ("isingvi.neural.",)
+
+# numpydoc's names for a property of a compiled (pybind11) class
+_PROPERTY_TYPES = (property, type(isingvi.Graph.n))
+
+
+def _skip_without_jax(modname: str) -> bool:
+    return not HAVE_JAX and (modname + ".").startswith(NEEDS_JAX)
+
+
+def _own_public_methods(cls) -> list[tuple[str, object]]:
+    """Public methods that the class or one of its Python (isingvi) bases defines."""
+    out = {}
+    for base in reversed(cls.__mro__):
+        if not base.__module__.startswith("isingvi") or base.__module__ == "isingvi._core":
+            continue
+        for attr, member in vars(base).items():
+            if isinstance(member, staticmethod | classmethod):
+                member = member.__func__
+            if not attr.startswith("_") and inspect.isfunction(member):
+                out[attr] = member
+    return sorted(out.items())
+
+
+def _public_attributes(cls) -> set[str]:
+    """Dataclass fields and public properties, those of the compiled base included."""
+    names = set(getattr(cls, "__dataclass_fields__", {}))
+    for base in cls.__mro__:
+        for attr, member in vars(base).items():
+            if not attr.startswith("_") and isinstance(member, _PROPERTY_TYPES):
+                names.add(attr)
+    return names
+
+
+def _public_api():
+    """pytest params (object, kind) of every public function, class and method, once each."""
+    seen: set[int] = set()
+    rows = []
+    for modname in MODULES:
+        if _skip_without_jax(modname):
+            continue
+        mod = importlib.import_module(modname)
+        for name in getattr(mod, "__all__", []):
+            obj = getattr(mod, name)
+            if id(obj) in seen or not (inspect.isfunction(obj) or inspect.isclass(obj)):
+                continue
+            seen.add(id(obj))
+            qual = f"{obj.__module__}.{obj.__qualname__}"
+            kind = "class" if inspect.isclass(obj) else "function"
+            rows.append(pytest.param(obj, kind, id=qual))
+            if kind == "class":
+                rows += [
+                    pytest.param(m, "method", id=f"{qual}.{attr}")
+                    for attr, m in _own_public_methods(obj)
+                ]
+    return rows
+
+
+def _parse(obj):
+    doc = inspect.getdoc(obj)
+    assert doc, "no docstring"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an unknown or malformed section fails the test
+        return docscrape.NumpyDocString(doc)
+
+
+def _documented(section) -> set[str]:
+    """Names listed in a Parameters / Attributes section ("a, b : int" lists two)."""
+    return {n.strip().lstrip("*") for p in section for n in p.name.split(",")}
+
+
+def _parameter_names(obj, kind: str) -> list[str]:
+    params = list(inspect.signature(obj.__init__ if kind == "class" else obj).parameters)
+    if kind != "function" and params[:1] in (["self"], ["cls"]):
+        params = params[1:]
+    return params
+
+
+API = _public_api()
+
+
+def test_the_walk_finds_the_api():
+    names = {p.id for p in API}
+    assert "isingvi.mc.run" in names
+    assert "isingvi.models.Graph.energy" in names
+    assert "isingvi.mc.MCResult.summary" in names
+    assert len(names) > 50
+
+
+@pytest.mark.parametrize(("obj", "kind"), API)
+def test_public_docstring_is_complete(obj, kind):
+    doc = _parse(obj)
+    assert doc["Summary"], "no one-line summary"
+    params = _parameter_names(obj, kind)
+    if params:
+        assert doc["Parameters"], "no Parameters section"
+        missing = set(params) - _documented(doc["Parameters"])
+        assert not missing, f"parameters not documented: {sorted(missing)}"
+    assert doc["Examples"], "no Examples section"
+    if kind == "class":
+        missing = _public_attributes(obj) - _documented(doc["Attributes"])
+        assert not missing, f"attributes not documented: {sorted(missing)}"
+        return
+    ret = inspect.signature(obj).return_annotation
+    assert ret is not inspect.Signature.empty, "no return annotation"
+    if inspect.isgeneratorfunction(obj):
+        assert doc["Yields"], "no Yields section"
+    elif ret not in (None, "None"):
+        assert doc["Returns"], "no Returns section"
+
+
+@pytest.mark.parametrize("modname", MODULES)
+def test_docstring_examples_run(modname):
+    if _skip_without_jax(modname):
+        pytest.skip("needs JAX (the neural extra)")
+    mod = importlib.import_module(modname)
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS)
+    for test in doctest.DocTestFinder().find(mod, modname):
+        runner.run(test)
+    result = runner.summarize(verbose=False)
+    assert result.failed == 0, f"{result.failed} of {result.attempted} examples failed (stdout)"
