@@ -182,7 +182,7 @@ def _check_run_memory(model, n_T: int, n_samples: int, save_configs: bool) -> No
         * n_T
         * model.n,  # the spins of each temperature's chain, and their neighbours' sums
     }
-    name = max(parts, key=parts.get)
+    name = max(parts, key=parts.__getitem__)
     check_memory(
         sum(parts.values()), name, f"{n_T} temperatures x {n_samples} samples of {model.n} spins"
     )
