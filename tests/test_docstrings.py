@@ -108,6 +108,8 @@ def _documented(section) -> set[str]:
 
 
 def _parameter_names(obj, kind: str) -> list[str]:
+    if kind == "class" and issubclass(obj, BaseException):
+        return []  # a warning or error takes its message
     params = list(inspect.signature(obj.__init__ if kind == "class" else obj).parameters)
     if kind != "function" and params[:1] in (["self"], ["cls"]):
         params = params[1:]
