@@ -143,7 +143,7 @@ def test_public_docstring_is_complete(obj, kind):
         return
     ret = inspect.signature(obj).return_annotation
     assert ret is not inspect.Signature.empty, "no return annotation"
-    if inspect.isgeneratorfunction(obj):
+    if inspect.isgeneratorfunction(inspect.unwrap(obj)):  # a generator or context manager
         assert doc["Yields"], "no Yields section"
     elif ret not in (None, "None"):
         assert doc["Returns"], "no Returns section"
