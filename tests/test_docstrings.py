@@ -19,12 +19,20 @@ import pytest
 
 docscrape = pytest.importorskip("numpydoc.docscrape")
 
-try:
-    import jax  # noqa: F401
 
-    HAVE_JAX = True
-except ImportError:
-    HAVE_JAX = False
+def _importable(name: str) -> bool:
+    try:
+        importlib.import_module(name)
+    except ImportError:
+        return False
+    return True
+
+
+# modules whose examples need an optional extra: (module prefix, what it needs, present?)
+OPTIONAL = [
+    ("isingvi.neural.", "JAX (the neural extra)", _importable("jax")),
+    ("isingvi.plots.", "matplotlib and seaborn (the workflow extra)", _importable("seaborn")),
+]
 
 # The public submodules of isingvi and isingvi.neural, and the packages themselves.
 MODULES = [
@@ -36,14 +44,17 @@ MODULES = [
         if not name.rsplit(".", 1)[1].startswith("_")
     ),
 ]
-NEEDS_JAX = ("isingvi.neural.",)
 
 # numpydoc's names for a property of a compiled (pybind11) class
 _PROPERTY_TYPES = (property, type(isingvi.Graph.n))
 
 
-def _skip_without_jax(modname: str) -> bool:
-    return not HAVE_JAX and (modname + ".").startswith(NEEDS_JAX)
+def _missing_extra(modname: str) -> str | None:
+    """What a module's examples need that is not installed, or None."""
+    for prefix, needs, present in OPTIONAL:
+        if (modname + ".").startswith(prefix) and not present:
+            return needs
+    return None
 
 
 def _own_public_methods(cls) -> list[tuple[str, object]]:
@@ -75,8 +86,6 @@ def _public_api():
     seen: set[int] = set()
     rows = []
     for modname in MODULES:
-        if _skip_without_jax(modname):
-            continue
         mod = importlib.import_module(modname)
         for name in getattr(mod, "__all__", []):
             obj = getattr(mod, name)
@@ -151,8 +160,9 @@ def test_public_docstring_is_complete(obj, kind):
 
 @pytest.mark.parametrize("modname", MODULES)
 def test_docstring_examples_run(modname):
-    if _skip_without_jax(modname):
-        pytest.skip("needs JAX (the neural extra)")
+    needs = _missing_extra(modname)
+    if needs:
+        pytest.skip(f"needs {needs}")
     mod = importlib.import_module(modname)
     runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS)
     for test in doctest.DocTestFinder().find(mod, modname):
