@@ -73,7 +73,7 @@ def _own_public_methods(cls) -> list[tuple[str, object]]:
 
 def _public_attributes(cls) -> set[str]:
     """Dataclass fields and public properties, those of the compiled base included."""
-    names = set(getattr(cls, "__dataclass_fields__", {}))
+    names = {f for f in getattr(cls, "__dataclass_fields__", {}) if not f.startswith("_")}
     for base in cls.__mro__:
         for attr, member in vars(base).items():
             if not attr.startswith("_") and isinstance(member, _PROPERTY_TYPES):
@@ -122,7 +122,7 @@ def _parameter_names(obj, kind: str) -> list[str]:
     params = list(inspect.signature(obj.__init__ if kind == "class" else obj).parameters)
     if kind != "function" and params[:1] in (["self"], ["cls"]):
         params = params[1:]
-    return params
+    return [p for p in params if not p.startswith("_")]  # private dataclass fields
 
 
 API = _public_api()
@@ -158,7 +158,14 @@ def test_public_docstring_is_complete(obj, kind):
         assert doc["Returns"], "no Returns section"
 
 
-@pytest.mark.parametrize("modname", MODULES)
+# The neural examples fit networks: JAX compiles each one, seconds apiece.
+EXAMPLE_MODULES = [
+    pytest.param(m, marks=pytest.mark.slow) if m.startswith("isingvi.neural") else m
+    for m in MODULES
+]
+
+
+@pytest.mark.parametrize("modname", EXAMPLE_MODULES)
 def test_docstring_examples_run(modname):
     needs = _missing_extra(modname)
     if needs:
