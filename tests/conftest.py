@@ -1,6 +1,7 @@
 """Shared helpers, independent of the library: a plain-NumPy brute force over all 2^N states,
-random small graphs, the periodic-lattice bond list built from the DESIGN conventions, and
-the |z| check used by every statistical test.
+random small graphs, the periodic-lattice bond list built from the conventions (site
+x + L y (+ L^2 z), each nearest-neighbour bond once), and the |z| check used by every
+statistical test.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ def state_index(configs: np.ndarray) -> np.ndarray:
 
 
 def energies(states: np.ndarray, edges, J, h) -> np.ndarray:
-    """E(s) = -sum_e J_e s_i s_j - sum_i h_i s_i for every row of ``states`` (DESIGN section 2)."""
+    """E(s) = -sum_e J_e s_i s_j - sum_i h_i s_i for every row of ``states``."""
     s = states.astype(float)
     edges = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
     return -(s[:, edges[:, 0]] * s[:, edges[:, 1]]) @ np.asarray(J, float) - s @ np.asarray(

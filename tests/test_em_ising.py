@@ -1,4 +1,4 @@
-"""The data-level chain of DESIGN 3.5 on Monte Carlo samples of the 4 x 4 Ising model, where the
+"""The data-level chain of bounds on Monte Carlo samples of the 4 x 4 Ising model, where the
 entropy is known exactly: s(T) = H[p]/N ≤ H(p, p_model)/N ≤ E[−ELBO_hard]/N.
 
 The held-out cross-entropy of a Bernoulli mixture fitted on MC samples is compared with

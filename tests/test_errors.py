@@ -1,5 +1,5 @@
 """Argument validation: every public function refuses bad input with a ValueError whose message
-starts with the parameter's name (DESIGN section 7), and no input crashes or hangs the
+starts with the parameter's name, and no input crashes or hangs the
 interpreter. (isingvi.analysis is covered in test_analysis.py.)
 """
 

@@ -69,7 +69,7 @@ def test_enumeration_of_a_complete_graph_and_of_a_graph_without_edges(helpers):
 @pytest.mark.parametrize(
     "dim,L,h", [(2, 2, 0.0), (2, 2, 0.4), (2, 3, -0.3), (2, 4, 0.0), (3, 2, 0.0), (3, 2, 0.25)]
 )
-def test_enumeration_of_lattices_matches_brute_force_of_the_design_bond_list(dim, L, h, helpers):
+def test_enumeration_of_lattices_matches_brute_force_of_the_lattice_bond_list(dim, L, h, helpers):
     """Lattices go through to_graph; the reference builds the periodic bonds itself (L = 2 doubles them)."""
     model = iv.SquareLattice(L, J=0.9, h=h) if dim == 2 else iv.CubicLattice(L, J=0.9, h=h)
     bonds = helpers.lattice_bonds(dim, L, 0.9)

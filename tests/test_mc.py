@@ -372,7 +372,7 @@ def test_recorded_E_and_M_match_the_configurations(name, make, alg, helpers):
     np.testing.assert_allclose(res.E, E, rtol=1e-12, atol=1e-9)
     np.testing.assert_array_equal(res.M, res.configs.sum(axis=2))
     if isinstance(model, iv.models._core.Lattice):
-        # the site order is x + L y (+ L^2 z): energies from the DESIGN bond list agree too
+        # the site order is x + L y (+ L^2 z): energies from the plain bond list agree too
         bonds = helpers.lattice_bonds(model.dim, model.L, model.J)
         E2 = helpers.energies(
             res.configs.reshape(-1, g.n),

@@ -192,7 +192,7 @@ def test_random_tree_is_a_random_recursive_tree():
 
 @pytest.mark.parametrize("L", [2, 3, 4, 7])
 @pytest.mark.parametrize("dim", [2, 3])
-def test_lattice_to_graph_follows_the_design_conventions(dim, L, helpers):
+def test_lattice_to_graph_follows_the_site_and_bond_conventions(dim, L, helpers):
     J, h = 0.8, -0.3
     model = iv.SquareLattice(L, J=J, h=h) if dim == 2 else iv.CubicLattice(L, J=J, h=h)
     N = L**dim

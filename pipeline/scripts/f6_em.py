@@ -132,7 +132,7 @@ traces = pd.concat(traces, ignore_index=True)
 restarts = pd.DataFrame(rows)
 restarts["best"] = restarts.index == restarts.log_likelihood.idxmax()
 
-# --- checks (the ELBO identities of DESIGN section 1, and scikit-learn) -----------------------
+# --- checks (the ELBO identities ln p = ELBO + KL, and scikit-learn) ---------------------------
 ll_next = traces.groupby("restart").log_likelihood.shift(-1)
 log.info(
     "check ELBO after the E-step == ln p(x): max |elbo_e - log_likelihood| = %.2e",

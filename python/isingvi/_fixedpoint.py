@@ -25,7 +25,7 @@ def check_model_and_temperatures(model, temps: np.ndarray, *, squares: bool = Fa
     parts = {"T": 8.0 * temps.size * (model.n + n_edges), "model": 64.0 * (model.n + n_edges)}
     check_memory(
         sum(parts.values()),
-        max(parts, key=parts.get),
+        max(parts, key=parts.__getitem__),
         f"{temps.size} temperatures of {model.n} spins",
     )
 

@@ -30,7 +30,7 @@ def reporter(progress, desc: str, unit: str) -> Iterator[Reporter | None]:
     if progress is True:
         from tqdm.auto import tqdm
 
-        bars = []  # made at the first report, when the total is known
+        bars: list = []  # made at the first report, when the total is known
 
         def update(done: int, total: int) -> None:
             if not bars:

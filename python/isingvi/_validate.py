@@ -264,9 +264,28 @@ def _physical_memory() -> int:
 
 
 def memory_limit() -> int:
-    """The largest allocation, in bytes, that a call may need before it starts: the value of
-    :func:`set_memory_limit`, else the environment variable ``ISINGVI_MEMORY_LIMIT`` (bytes, or
-    with a suffix k, M, G, T: powers of 1024), else half the physical memory."""
+    """The largest allocation, in bytes, that a call may need before it starts.
+
+    Returns
+    -------
+    int
+        The value of :func:`set_memory_limit`, else the environment variable
+        ``ISINGVI_MEMORY_LIMIT`` (bytes, or with a suffix k, M, G, T: powers of 1024), else half
+        the physical memory.
+
+    Raises
+    ------
+    ValueError
+        Naming ``ISINGVI_MEMORY_LIMIT`` if that variable is set but not a number of bytes.
+
+    Examples
+    --------
+    >>> import isingvi as iv
+    >>> iv.set_memory_limit("512M")
+    >>> iv.memory_limit()
+    536870912
+    >>> iv.set_memory_limit(None)
+    """
     if _memory_limit is not None:
         return _memory_limit
     env = os.environ.get("ISINGVI_MEMORY_LIMIT")
@@ -276,9 +295,30 @@ def memory_limit() -> int:
 
 
 def set_memory_limit(limit=None) -> None:
-    """Set the memory limit of :func:`memory_limit`: a number of bytes, a string such as "8G"
-    or "512M", or None for the default (``ISINGVI_MEMORY_LIMIT``, else half the physical
-    memory). Calls whose estimated memory exceeds it raise ValueError before allocating."""
+    """Set the memory limit of :func:`memory_limit`.
+
+    Calls whose estimated memory exceeds it raise ValueError before allocating.
+
+    Parameters
+    ----------
+    limit : int, float, str or None, default None
+        A number of bytes (>= 1), a string such as "8G" or "512M" (suffixes k, M, G, T: powers
+        of 1024), or None for the default (``ISINGVI_MEMORY_LIMIT``, else half the physical
+        memory).
+
+    Raises
+    ------
+    ValueError
+        Naming ``limit`` if it is not a number of bytes >= 1.
+
+    Examples
+    --------
+    >>> import isingvi as iv
+    >>> iv.set_memory_limit(2**20)
+    >>> iv.memory_limit()
+    1048576
+    >>> iv.set_memory_limit(None)  # back to the default
+    """
     global _memory_limit
     _memory_limit = None if limit is None else _parse_bytes(limit, "limit")
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -118,7 +119,7 @@ def binned_mean(x, n_blocks: int = 32) -> tuple[float, float]:
     ----------
     x : array_like
         1-D series with at least 2 finite samples.
-    n_blocks : int
+    n_blocks : int, default 32
         Number of equal blocks (>= 2); reduced to ``len(x)`` if larger. The
         first ``len(x) % n_blocks`` samples are dropped.
 
@@ -126,6 +127,18 @@ def binned_mean(x, n_blocks: int = 32) -> tuple[float, float]:
     -------
     mean, err : float
         Mean of the kept samples and ``std(block means, ddof=1) / sqrt(n_blocks)``.
+
+    Raises
+    ------
+    ValueError
+        Naming ``x`` (not 1-D, fewer than 2 samples, not finite) or ``n_blocks``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from isingvi.analysis import binned_mean
+    >>> binned_mean(np.arange(8.0), n_blocks=4)
+    (3.5, 1.29099...)
     """
     x = _check_series(x)
     s = _scale(x)
@@ -144,13 +157,34 @@ def tau_int(x, c: float = 6.0) -> float:
     ----------
     x : array_like
         1-D series with at least 2 finite samples.
-    c : float
+    c : float, default 6.0
         Window factor, > 0 (5 to 10 is usual).
 
     Returns
     -------
     float
-        The estimate; 0.5 for a constant series.
+        The estimate, in samples; 0.5 for a constant series.
+
+    Raises
+    ------
+    ValueError
+        Naming ``x`` or ``c``.
+
+    Examples
+    --------
+    An AR(1) series x_t = 0.9 x_(t-1) + noise has tau_int = (1 + 0.9) / (2 (1 - 0.9)) = 9.5;
+    independent samples have 0.5:
+
+    >>> import numpy as np
+    >>> from isingvi.analysis import tau_int
+    >>> rng = np.random.default_rng(0)
+    >>> round(tau_int(rng.normal(size=1000)), 1)
+    0.5
+    >>> x = np.zeros(1000)
+    >>> for t in range(1, 1000):
+    ...     x[t] = 0.9 * x[t - 1] + rng.normal()
+    >>> round(tau_int(x), 1)
+    14.2
     """
     x = _check_series(x)
     if not as_float(c, "c") > 0:
@@ -183,7 +217,7 @@ def jackknife(estimator: Callable[..., float], *series, n_blocks: int = 32) -> t
         ``lambda a, b: b - a * a`` with series ``e, e * e``.
     *series : array_like
         1-D series of equal length, at least one.
-    n_blocks : int
+    n_blocks : int, default 32
         Number of contiguous blocks left out in turn (as in `binned_mean`,
         including which samples are dropped).
 
@@ -193,6 +227,22 @@ def jackknife(estimator: Callable[..., float], *series, n_blocks: int = 32) -> t
         ``estimator`` of the means of the kept samples, and
         ``sqrt((n - 1) / n * sum_b (theta_b - mean(theta))**2)`` over the
         leave-one-block-out estimates ``theta_b``.
+
+    Raises
+    ------
+    ValueError
+        Naming ``estimator`` (not callable, or not finite at the means), ``series`` (none, or
+        of unequal lengths) or ``n_blocks``.
+
+    Examples
+    --------
+    The variance <e^2> - <e>^2 of a series, with its error:
+
+    >>> import numpy as np
+    >>> from isingvi.analysis import jackknife
+    >>> e = np.arange(1.0, 9.0)
+    >>> jackknife(lambda a, b: b - a * a, e, e * e, n_blocks=4)
+    (5.25, 3.0792...)
     """
     if not callable(estimator):
         raise ValueError("estimator: must be callable")
@@ -273,7 +323,7 @@ def tau_sweeps(result, c: float = 6.0) -> pd.DataFrame:
     result : object
         As for `summarise`, plus ``every`` (a positive int): an
         :class:`isingvi.mc.MCResult` or :class:`isingvi.tempering.TemperingResult`.
-    c : float
+    c : float, default 6.0
         Sokal's window factor, as for `tau_int`.
 
     Returns
@@ -283,6 +333,19 @@ def tau_sweeps(result, c: float = 6.0) -> pd.DataFrame:
         (``flips_per_sweep`` NaN if the result lacks it). Exact in sweeps for ``every = 1``;
         for thinned series the product approximates it when tau >> every and is about
         every / 2 for independent samples.
+
+    Raises
+    ------
+    ValueError
+        Naming ``result`` or the attribute of it that is missing or inconsistent
+        (``result.every``, ``result.E``, ...), or ``c``.
+
+    Examples
+    --------
+    >>> import isingvi as iv
+    >>> res = iv.mc.run(iv.SquareLattice(4), T=[2.0, 3.0], n_therm=100, n_measure=1000)
+    >>> iv.analysis.tau_sweeps(res).columns.tolist()
+    ['T', 'every', 'flips_per_sweep', 'tau_e', 'tau_abs_m']
     """
     T, E, M, N = _result_series(result)
     every = getattr(result, "every", None)
@@ -312,7 +375,7 @@ def summarise(result, n_blocks: int = 32) -> pd.DataFrame:
         Has ``T`` (1-D, length n_T, > 0), ``E`` and ``M`` (shape
         (n_T, n_samples), TOTAL energy and magnetisation per measurement) and
         ``n_spins`` (int N).
-    n_blocks : int
+    n_blocks : int, default 32
         Blocks for `binned_mean` and `jackknife`.
 
     Returns
@@ -327,6 +390,20 @@ def summarise(result, n_blocks: int = 32) -> pd.DataFrame:
         instead only one block has nonzero m, U4's jackknife error is
         undefined and ValueError is raised. c = N (beta sigma_e)^2 is
         computed so that it is exactly 0 for a constant energy, at any T.
+
+    Raises
+    ------
+    ValueError
+        Naming ``result`` or its inconsistent attribute (``result.T``, ``result.E``,
+        ``result.M``, ``result.n_spins``), or ``n_blocks``.
+
+    Examples
+    --------
+    >>> import isingvi as iv
+    >>> res = iv.mc.run(iv.SquareLattice(4), T=[2.0, 3.0], n_therm=100, n_measure=1000, seed=1)
+    >>> df = iv.analysis.summarise(res)
+    >>> df.u.round(2).tolist()
+    [-1.76, -1.02]
     """
     n_blocks = _check_n_blocks(n_blocks)
     T, E, M, N = _result_series(result)
@@ -404,15 +481,47 @@ def _column_names(df: pd.DataFrame, names, param: str) -> list:
 
 
 def combine_replicates(
-    df: pd.DataFrame, by: list[str], values: list[str], keep: tuple[str, ...] = ()
+    df: pd.DataFrame,
+    by: str | list[str],
+    values: str | list[str],
+    keep: str | list[str] | tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """Average independent replicates of each ``by`` group.
 
-    For every q in ``values`` the mean of q and its standard error
-    sqrt(sum q_err^2) / n (independent runs: errors add in quadrature), plus ``n_rep``; the
-    ``keep`` columns, equal within a group, are carried over from its first row. ``by``,
-    ``values`` and ``keep`` are column names (a list, or one name); every q and q_err must be
-    finite numbers.
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per replicate, with columns q and q_err for every q in ``values`` (finite
+        numbers).
+    by : str or list of str
+        Grouping columns.
+    values : str or list of str
+        Quantities q to average.
+    keep : str or list of str, default ()
+        Columns, equal within a group, carried over from its first row.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group: the ``by`` columns, ``n_rep`` (replicates in the group), the
+        ``keep`` columns, and for every q the mean of q and its standard error
+        sqrt(sum q_err^2) / n (independent runs: errors add in quadrature).
+
+    Raises
+    ------
+    ValueError
+        Naming ``df`` (not a non-empty DataFrame), ``by`` (empty, or overlapping ``values`` or
+        ``keep``), ``values`` (missing or non-finite q or q_err columns) or ``keep``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from isingvi.analysis import combine_replicates
+    >>> df = pd.DataFrame({"T": [2.0, 2.0, 3.0], "u": [-1.0, -1.2, -0.5],
+    ...                    "u_err": [0.1, 0.1, 0.2]})
+    >>> out = combine_replicates(df, by="T", values="u")
+    >>> out.u.round(6).tolist(), out.u_err.round(6).tolist()
+    ([-1.1, -0.5], [0.070711, 0.2])
     """
     if not isinstance(df, pd.DataFrame) or df.empty:
         raise ValueError(f"df: must be a non-empty DataFrame, got {type(df).__name__}")
@@ -445,4 +554,5 @@ def combine_replicates(
             out[q + "_err"] = np.sqrt(((err / t) ** 2).sum()) / n * t
         return pd.Series(out)
 
-    return df.groupby(by).apply(one, include_groups=False).reset_index()
+    groups: Any = df.groupby(by)  # include_groups is newer than some pandas stubs
+    return groups.apply(one, include_groups=False).reset_index()

@@ -44,21 +44,43 @@ T_C_SQUARE = 2.0 / math.log(2.0)
 
 @dataclass
 class BPResult:
-    """Belief propagation at each temperature of a list.
+    """Belief propagation at each temperature of a list, as :func:`solve` returns it.
+
+    Parameters
+    ----------
+    T, m, correlations, f, u, converged, n_iter, trace, edges, damping, init, schedule, seed, tol, max_iter
+        The attributes below (a dataclass: :func:`solve` fills them).
 
     Attributes
     ----------
-    T : (n_T,) temperatures
-    m : (n_T, N) marginals <s_i> of the beliefs
-    correlations : (n_T, n_edges) <s_i s_j> of the pair beliefs, in the order of ``edges``
-    f : (n_T,) Bethe free energy per spin
-    u : (n_T,) internal energy per spin of the beliefs, (sum -J_ij <s_i s_j> - sum h_i m_i) / N
-    converged : (n_T,) bool, whether max |u_new - u_old| < tol * max |J_ij| within max_iter iterations
-    n_iter : (n_T,) iterations performed
-    trace : DataFrame, one row per iteration: T, iteration (from 1), f (Bethe free energy per
-        spin of the messages after that iteration), max_du (largest undamped message change)
-    edges : (n_edges, 2) the graph's edges (i, j)
-    damping, init, schedule, seed, tol, max_iter : the arguments of :func:`solve`
+    T : ndarray, shape (n_T,)
+        Temperatures.
+    m : ndarray, shape (n_T, N)
+        Marginals <s_i> of the beliefs.
+    correlations : ndarray, shape (n_T, n_edges)
+        <s_i s_j> of the pair beliefs, in the order of ``edges``.
+    f : ndarray, shape (n_T,)
+        Bethe free energy per spin.
+    u : ndarray, shape (n_T,)
+        Internal energy per spin of the beliefs, (sum -J_ij <s_i s_j> - sum h_i m_i) / N.
+    converged : ndarray of bool, shape (n_T,)
+        Whether max |u_new - u_old| < tol * max |J_ij| within max_iter iterations.
+    n_iter : ndarray, shape (n_T,)
+        Iterations performed.
+    trace : pandas.DataFrame
+        One row per iteration: T, iteration (from 1), f (Bethe free energy per spin of the
+        messages after that iteration), max_du (largest undamped message change).
+    edges : ndarray, shape (n_edges, 2)
+        The graph's edges (i, j).
+    damping, init, schedule, seed, tol, max_iter
+        The arguments of :func:`solve`.
+
+    Examples
+    --------
+    >>> import isingvi as iv
+    >>> res = iv.bp.solve(iv.models.random_tree(8, seed=0), T=[1.0, 2.0])
+    >>> res.m.shape, res.correlations.shape, res.converged.tolist()
+    ((2, 8), (2, 7), [True, True])
     """
 
     T: np.ndarray
@@ -78,8 +100,21 @@ class BPResult:
     max_iter: int
 
     def table(self) -> pd.DataFrame:
-        """Tidy summary, one row per temperature: T, beta, method ("bethe"), damping, init,
-        schedule, f, u (per spin), m (mean of m_i), abs_m (mean of |m_i|), converged, n_iter."""
+        """Tidy summary, one row per temperature.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns T, beta, method ("bethe"), damping, init, schedule, f, u (per spin),
+            m (mean of m_i), abs_m (mean of |m_i|), converged, n_iter.
+
+        Examples
+        --------
+        >>> import isingvi as iv
+        >>> df = iv.bp.solve(iv.models.random_tree(8, seed=0), T=[1.0, 2.0]).table()
+        >>> df.columns.tolist()[:6]
+        ['T', 'beta', 'method', 'damping', 'init', 'schedule']
+        """
         return summary_table(self, ("damping", "init", "schedule"), method="bethe")
 
 
@@ -103,23 +138,29 @@ def solve(
 
     Parameters
     ----------
-    model : SquareLattice, CubicLattice or Graph (anything :func:`isingvi.models.as_graph` accepts)
-    T : float or 1-D array of temperatures (> 0)
-    damping : float in [0, 1)
+    model : SquareLattice, CubicLattice or Graph
+        Anything :func:`isingvi.models.as_graph` accepts.
+    T : float or array_like, 1-D
+        Temperatures, > 0.
+    damping : float in [0, 1), default 0.0
         u <- damping * u_old + (1 - damping) * u_new; damping helps on frustrated graphs.
-    init : start messages
-        "paramagnetic" (all zero), "up" / "down" (u_{i->j} = +J_ij / -J_ij, the message of a
+    init : {"paramagnetic", "up", "down", "random"}
+        Start messages: "paramagnetic" (all zero), "up" / "down" (u_{i->j} = +J_ij / -J_ij, the message of a
         sender fixed at +1 / -1: reaches the ordered solutions of a ferromagnet below T_c), or
         "random" (uniform in [-|J_ij|, |J_ij|], from ``seed``).
-    schedule : "parallel" (every message from the previous iteration's), "sequential" (node
+    schedule : {"parallel", "sequential", "random"}
+        "parallel" (every message from the previous iteration's), "sequential" (node
         by node in index order, from the current messages) or "random" (sequential in a fresh
         random node order each iteration, from ``seed``).
-    seed : seeds "random" init and order; each temperature has its own stream, named by its value
-    tol : converged when the largest undamped message change max |u_new - u_old| is below
-        tol * max |J_ij| (messages are bounded by |J_ij|, so tol is relative to them)
-    max_iter : at most this many iterations per temperature; if not converged by then the
-        result holds the last messages' beliefs with ``converged`` False (no exception).
-    threads : int
+    seed : int, default 0
+        Seeds "random" init and order; each temperature has its own stream, named by its value.
+    tol : float, default 1e-12
+        Converged when the largest undamped message change max |u_new - u_old| is below
+        tol * max |J_ij| (messages are bounded by |J_ij|, so tol is relative to them).
+    max_iter : int, default 10000
+        At most this many iterations per temperature; if not converged by then the result
+        holds the last messages' beliefs with ``converged`` False (no exception).
+    threads : int, default 1
         Threads sharing the rows of a SquareLattice or CubicLattice under the parallel schedule
         (the lattice's own vectorised stencil, used wherever beta |J| <= 300); results are
         bit-identical for any value. A Graph, the other schedules and L = 2 run on one thread,
@@ -132,10 +173,29 @@ def solve(
 
     Returns
     -------
-    BPResult; ``.table()`` gives one tidy row per temperature.
+    BPResult
+        Marginals, correlations, Bethe f and u per temperature; ``.table()`` gives one tidy row
+        per temperature.
 
-    Supported range: beta E_max <= 1e305 with E_max = sum |J_ij| + sum |h_i|, and T N <= 1e305;
-    else ValueError naming model or T (README, "Supported ranges").
+    Raises
+    ------
+    ValueError
+        Naming the parameter that is invalid, or ``model`` / ``T`` outside the supported range:
+        beta E_max <= 1e305 with E_max = sum |J_ij| + sum |h_i|, and T N <= 1e305 (README,
+        "Supported ranges").
+    KeyboardInterrupt
+        On Ctrl-C, within a second.
+
+    Examples
+    --------
+    On a tree the Bethe free energy is exact:
+
+    >>> import isingvi as iv
+    >>> tree = iv.models.random_tree(8, seed=0)
+    >>> iv.bp.solve(tree, T=[1.0, 2.0]).f.round(6).tolist()
+    [-1.072705, -1.596495]
+    >>> iv.exact.enumerate(tree, T=[1.0, 2.0]).f.round(6).tolist()
+    [-1.072705, -1.596495]
     """
     # Lattices go to the core as they are and are expanded there, without the GIL.
     core_model = model if isinstance(as_model(model), _core.Lattice) else as_graph(model)

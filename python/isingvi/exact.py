@@ -48,12 +48,14 @@ def enumerate(
     Parameters
     ----------
     model : SquareLattice, CubicLattice or Graph
-    T : float or 1-D array of temperatures (> 0)
-    marginals : bool
+        The model, N <= :data:`MAX_ENUMERATION_SPINS` spins.
+    T : float or array_like, 1-D
+        Temperatures, > 0.
+    marginals : bool, default False
         Add columns ``marginal_i`` = <s_i> for every spin i.
-    correlations : bool
+    correlations : bool, default False
         Add columns ``corr_i_j`` = <s_i s_j> for every edge (i, j) of the graph.
-    threads : int
+    threads : int, default 1
         Threads to share the states; the result does not depend on it.
     progress : False (default), True or callable
         True shows a progress bar on stderr (rate, and ETA where the total is known); a callable
@@ -63,10 +65,32 @@ def enumerate(
 
     Returns
     -------
-    DataFrame, one row per T: T, beta, ln_z, f, u, c, s, abs_m, m2, m4 (per spin).
+    pandas.DataFrame
+        One row per T: T, beta, ln_z, f, u, c, s, abs_m, m2, m4 (per spin, see the module
+        docstring), then the ``marginal_i`` and ``corr_i_j`` columns if asked.
+
+    Raises
+    ------
+    ValueError
+        Naming ``model`` (N > 30, or outside the supported range), ``T``, ``threads``,
+        ``marginals``, ``correlations`` or ``progress``. Supported range (the method squares
+        energies): E_max = sum |J_ij| + sum |h_i| <= 1e145 and beta E_max^2 <= 1e305 (README,
+        "Supported ranges").
+    KeyboardInterrupt
+        On Ctrl-C, within a second.
+
+    Notes
+    -----
     Costs O(2^N (degree + len(T))): about 10 s for N = 30 and one temperature.
-    Supported range (it squares energies): E_max = sum |J_ij| + sum |h_i| <= 1e145 and
-    beta E_max^2 <= 1e305; else ValueError naming model or T (README, "Supported ranges").
+
+    Examples
+    --------
+    >>> import isingvi as iv
+    >>> df = iv.exact.enumerate(iv.SquareLattice(2), T=[1.0, 2.0])
+    >>> df.columns.tolist()
+    ['T', 'beta', 'ln_z', 'f', 'u', 'c', 's', 'abs_m', 'm2', 'm4']
+    >>> df.f.round(6).tolist()
+    [-2.17379, -2.398857]
     """
     n = as_model(model).n
     if n > MAX_ENUMERATION_SPINS:
@@ -96,9 +120,35 @@ def enumerate(
 def kaufman(L: int, T, J: float = 1.0) -> pd.DataFrame:
     """Kaufman's exact solution of the periodic L x L square lattice at h = 0 (J > 0).
 
-    Returns a DataFrame, one row per T: T, beta, ln_z, f, u, c, s (per spin), with u and c
-    from exact derivatives of ln Z. Stable for L up to several thousand; T must be <= 1000 J
-    (beyond, the formula loses relative accuracy and is refused).
+    Parameters
+    ----------
+    L : int
+        Linear size, >= 2. Stable for L up to several thousand.
+    T : float or array_like, 1-D
+        Temperatures, > 0 and <= 1000 J (beyond, the formula loses relative accuracy and is
+        refused).
+    J : float, default 1.0
+        Coupling, > 0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per T: T, beta, ln_z, f, u, c, s (per spin), with u and c from exact
+        derivatives of ln Z.
+
+    Raises
+    ------
+    ValueError
+        Naming ``L``, ``T`` or ``J`` (J <= 0 is not implemented).
+
+    Examples
+    --------
+    >>> import isingvi as iv
+    >>> df = iv.exact.kaufman(4, T=[2.0, 3.0])
+    >>> df.columns.tolist()
+    ['T', 'beta', 'ln_z', 'f', 'u', 'c', 's']
+    >>> df.f.round(6).tolist()
+    [-2.138171, -2.490194]
     """
     L = as_int(L, "L", minimum=2)
     J = as_float(J, "J")
@@ -110,9 +160,33 @@ def kaufman(L: int, T, J: float = 1.0) -> pd.DataFrame:
 def onsager(T, J: float = 1.0) -> pd.DataFrame:
     """Onsager's solution of the infinite square lattice at h = 0 (J > 0).
 
-    Returns a DataFrame, one row per T: T, beta, ln_z, f, u, c, s and m, Yang's spontaneous
-    magnetisation (1 - sinh(2J/T)^-4)^(1/8) below T_c, 0 above. c is +inf exactly at T_c.
-    Supported range: 2J/T <= 1e305, 2J <= 1e305 and J/T >= 2.2e-308 (else ValueError).
+    Parameters
+    ----------
+    T : float or array_like, 1-D
+        Temperatures, > 0.
+    J : float, default 1.0
+        Coupling, > 0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per T: T, beta, ln_z, f, u, c, s (per spin) and m, Yang's spontaneous
+        magnetisation (1 - sinh(2J/T)^-4)^(1/8) below T_c, 0 above. c is +inf exactly at T_c.
+
+    Raises
+    ------
+    ValueError
+        Naming ``J`` (J <= 0, or 2J > 1e305) or ``T`` (outside 2J/T <= 1e305 and
+        J/T >= 2.2e-308).
+
+    Examples
+    --------
+    >>> import isingvi as iv
+    >>> df = iv.exact.onsager([1.0, iv.exact.T_C, 3.0])
+    >>> df.m.round(6).tolist()
+    [0.999276, 0.0, 0.0]
+    >>> df.c.tolist()[1]
+    inf
     """
     J = as_float(J, "J")
     if J <= 0:

@@ -37,9 +37,9 @@ from ._validate import (
     energy_bound,
 )
 from .analysis import _scale, binned_mean
-from .mc import ALGORITHMS, KERNELS, SIMD, run
+from .mc import ALGORITHMS, KERNELS, SIMD, MCResult, run
 from .models import as_graph
-from .tempering import TEMPERING_ALGORITHMS, parallel_tempering
+from .tempering import TEMPERING_ALGORITHMS, TemperingResult, parallel_tempering
 
 __all__ = [
     "AIS_ALGORITHMS",
@@ -74,6 +74,20 @@ class AISErrorWarning(RuntimeWarning):
 
     Raised once per call, for the rows whose ``err_reliable`` is False; their ``ln_z_err`` is
     a rough size, ``ln_z_hi`` is +inf and ``ln_z`` is likely low by more than ``ln_z_err``.
+
+    Examples
+    --------
+    Four chains of ten steps cannot bound ln Z of a 16 x 16 lattice; turn the warning into an
+    error to stop on it:
+
+    >>> import warnings
+    >>> import isingvi as iv
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("error", iv.freeenergy.AISErrorWarning)
+    ...     iv.freeenergy.ais(iv.SquareLattice(16), 1.5, n_steps=10, n_chains=4)
+    Traceback (most recent call last):
+    ...
+    isingvi.freeenergy.AISErrorWarning: ...
     """
 
 
@@ -91,7 +105,7 @@ def ais(
     progress=False,
     simd: str = "auto",
     kernel: str = "auto",
-):
+) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """Per-spin ln Z and f by annealed importance sampling (Jarzynski), at every T.
 
     Each of ``n_chains`` independent chains starts from an exact sample of beta = 0 (all
@@ -110,42 +124,65 @@ def ais(
 
     Parameters
     ----------
-    model : SquareLattice, CubicLattice or Graph (fields allowed)
-    T : float or 1-D array of target temperatures (> 0), any order
-    n_steps : length of the beta schedule, >= the number of distinct T
-    n_sweeps : sweeps at each step (0: plain importance sampling from the uniform distribution)
-    n_chains : independent chains, >= 2; chain c draws from the RNG stream (seed, c)
-    algorithm : "heatbath" or "metropolis": on lattices of even L the checkerboard sweeps of
+    model : SquareLattice, CubicLattice or Graph
+        The model (fields allowed).
+    T : float or array_like, 1-D
+        Target temperatures (> 0), any order.
+    n_steps : int, default 1000
+        Length of the beta schedule, >= the number of distinct T.
+    n_sweeps : int, default 1
+        Sweeps at each step (0: plain importance sampling from the uniform distribution).
+    n_chains : int, default 64
+        Independent chains, >= 2; chain c draws from the RNG stream (seed, c).
+    algorithm : {"heatbath", "metropolis"}
+        On lattices of even L the checkerboard sweeps of
         :func:`isingvi.mc.run` (their flip tables rebuilt at each step, E counted exactly from
         the spins); on graphs and odd L sequential sweeps in index order (flip probabilities
         looked up in a table rebuilt at each step where the local fields take few values:
-        every |J_ij| equal and few distinct fields; the same numbers as computing them)
-    seed : master seed
-    threads : chains run in parallel; the results are bit-identical for any thread count
-    log_weights : also return the per-chain log-weights
+        every |J_ij| equal and few distinct fields; the same numbers as computing them).
+    seed : int, default 0
+        Master seed.
+    threads : int, default 1
+        Chains run in parallel; the results are bit-identical for any thread count.
+    log_weights : bool, default False
+        Also return the per-chain log-weights.
     progress : False (default), True or callable
         True shows a progress bar on stderr (rate, and ETA where the total is known); a callable
         is called as ``progress(done, total)`` every 50 ms, in steps summed over chains. Either
         way Ctrl-C stops the call within a second with KeyboardInterrupt.
-    simd, kernel : as for :func:`isingvi.mc.run` (lattices of even L; "auto" takes the
-        multi-spin kernel where L % 128 == 0). Results are bit-identical for every simd;
-        the kernels draw different numbers, so "plain" and "multispin" chains differ.
-
-    Supported range: beta (sum |J_ij| + sum |h_i|) < 1e300, and the chains must fit in
-    :func:`isingvi.memory_limit`; else ValueError naming T or n_chains.
+    simd, kernel : str
+        As for :func:`isingvi.mc.run` (lattices of even L; "auto" takes the multi-spin kernel
+        where L % 128 == 0). Results are bit-identical for every simd; the kernels draw
+        different numbers, so "plain" and "multispin" chains differ.
 
     Returns
     -------
-    DataFrame, one row per T (in the order given): T, beta, ln_z, ln_z_err, ln_z_lo, ln_z_hi,
-    f, f_err, ess, err_reliable, n_chains, n_steps, n_sweeps, algorithm, seed. ``ess`` =
-    (sum w)^2 / sum w^2 is the effective number of chains. The errors (see Error bars below)
-    are per spin; f_err = T ln_z_err. With ``log_weights=True``, a pair (table, weights)
-    where weights is a DataFrame with columns T, beta, chain, log_w (ln w, total, without the
-    N ln 2).
+    table : pandas.DataFrame
+        One row per T (in the order given): T, beta, ln_z, ln_z_err, ln_z_lo, ln_z_hi, f,
+        f_err, ess, err_reliable, n_chains, n_steps, n_sweeps, algorithm, seed. ``ess`` =
+        (sum w)^2 / sum w^2 is the effective number of chains. The errors (see Notes) are per
+        spin; f_err = T ln_z_err.
+    weights : pandas.DataFrame
+        Only with ``log_weights=True``, which returns the pair (table, weights): columns T,
+        beta, chain, log_w (ln w, total, without the N ln 2).
 
-    Error bars
-    ----------
-    Z-hat = mean(w) is a mean of independent chains, so the central limit theorem applies to
+    Raises
+    ------
+    ValueError
+        Naming the parameter that is invalid; ``T`` outside the supported range
+        (beta (sum |J_ij| + sum |h_i|) < 1e300), or ``n_chains`` when the chains would not fit
+        in :func:`isingvi.memory_limit`.
+    KeyboardInterrupt
+        On Ctrl-C, within a second.
+
+    Warns
+    -----
+    AISErrorWarning
+        When ln Z cannot be bounded from above at some T (``err_reliable`` False).
+
+    Notes
+    -----
+    Error bars. Z-hat = mean(w) is a mean of independent chains, so the central limit theorem applies to
     Z-hat itself, not to ln Z-hat, and only once the chains sample the weights' upper tail.
     With few effective chains they often miss it: Z-hat comes out low, and the sample
     variance of w, computed from the same chains, comes out small with it. The delta-method
@@ -184,6 +221,17 @@ def ais(
     different domain states and ln w is far from Gaussian: on the 32 x 32 torus with 128
     heat-bath chains, 4000 steps left 8 of 26 temperatures in [1, 5] flagged (ess down to 2),
     20000 steps none (ess >= 30).
+
+    Examples
+    --------
+    >>> import isingvi as iv
+    >>> model = iv.SquareLattice(4)
+    >>> df = iv.freeenergy.ais(model, [2.0, 3.0], n_steps=200, seed=1)
+    >>> exact = iv.exact.enumerate(model, [2.0, 3.0])
+    >>> exact.ln_z.round(4).tolist()
+    [1.0691, 0.8301]
+    >>> ((df.ln_z - exact.ln_z).abs() < 3 * df.ln_z_err).tolist()
+    [True, True]
     """
     as_model(model)
     # lattices of even L run the checkerboard kernels; the others are swept as graphs
@@ -306,13 +354,29 @@ def ti_grid(model, T, n_grid: int = 48) -> np.ndarray:
 
     Parameters
     ----------
-    model : SquareLattice, CubicLattice or Graph (used for beta_c only)
-    T : float or 1-D array of temperatures (> 0)
-    n_grid : number of grid points with beta > 0, >= max(3, number of distinct T)
+    model : SquareLattice, CubicLattice or Graph
+        The model (used for beta_c only).
+    T : float or array_like, 1-D
+        Temperatures, > 0.
+    n_grid : int, default 48
+        Number of grid points with beta > 0, >= max(3, number of distinct T).
 
     Returns
     -------
-    1-D array of n_grid + 1 increasing betas, starting at 0.
+    ndarray, shape (n_grid + 1,)
+        Increasing betas, starting at 0.
+
+    Raises
+    ------
+    ValueError
+        Naming ``model``, ``T`` or ``n_grid``.
+
+    Examples
+    --------
+    >>> import isingvi as iv
+    >>> grid = iv.freeenergy.ti_grid(iv.SquareLattice(4), [2.0, 3.0], n_grid=8)
+    >>> grid.round(4).tolist()
+    [0.0, 0.1354, 0.2504, 0.3333, 0.3793, 0.4124, 0.4399, 0.4674, 0.5]
     """
     as_model(model)
     temps = as_temperatures(T)
@@ -359,7 +423,7 @@ def _interval_weights(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     for i in range(n - 1):
         a, b = x[i], x[i + 1]
         points = 0.5 * (a + b) + 0.5 * (b - a) * gauss
-        best = None
+        best: tuple[int, np.ndarray] | None = None
         for s in range(max(i - 2, 0), min(i, n - 4) + 1):
             nodes = x[s : s + 4]
             w = np.empty(4)
@@ -371,6 +435,7 @@ def _interval_weights(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
                 w[j] = 0.5 * (b - a) * basis.sum()
             if best is None or np.abs(w).sum() < np.abs(best[1]).sum():
                 best = (s, w)
+        assert best is not None  # the range above is never empty for n >= 4
         starts[i], weights[i] = best
     return starts, weights
 
@@ -386,13 +451,33 @@ def ti_integrate(beta, u, u_err=None) -> tuple[np.ndarray, np.ndarray]:
 
     Parameters
     ----------
-    beta : 1-D increasing array, at least 4 nodes, beta[0] = 0
-    u : energies per spin at the nodes (u[0] = 0 at zero field: every bond averages to 0)
-    u_err : their standard errors (default 0)
+    beta : array_like, 1-D
+        Increasing nodes, at least 4, beta[0] = 0.
+    u : array_like, 1-D
+        Energies per spin at the nodes (u[0] = 0 at zero field: every bond averages to 0).
+    u_err : array_like, 1-D, optional
+        Their standard errors (default 0).
 
     Returns
     -------
-    ln_z, ln_z_err : arrays like beta (per spin; ln_z[0] = ln 2)
+    ln_z, ln_z_err : ndarray
+        Like beta (per spin; ln_z[0] = ln 2).
+
+    Raises
+    ------
+    ValueError
+        Naming ``beta``, ``u`` or ``u_err``.
+
+    Examples
+    --------
+    u = -beta integrates to ln z = ln 2 + beta^2 / 2, exactly for a cubic rule:
+
+    >>> import numpy as np
+    >>> import isingvi as iv
+    >>> beta = np.linspace(0.0, 1.0, 11)
+    >>> ln_z, ln_z_err = iv.freeenergy.ti_integrate(beta, -beta)
+    >>> round(float(ln_z[-1] - np.log(2)), 12), float(ln_z_err.max())
+    (0.5, 0.0)
     """
     beta = _as_series(beta, "beta")
     u = _as_series(u, "u")
@@ -484,25 +569,52 @@ def thermodynamic_integration(
 
     Parameters
     ----------
-    model : SquareLattice, CubicLattice or Graph (any couplings and fields)
-    T : float or 1-D array of temperatures (> 0)
-    n_grid : sampled temperatures on the grid (see :func:`ti_grid`)
-    algorithm, n_therm, n_measure, seed, threads, progress : as for :func:`isingvi.mc.run`
-        (with ``tempering``, as for :func:`isingvi.mc.parallel_tempering`: "metropolis" or
-        "heatbath")
-    n_blocks : blocks for the binned errors
-    grid : return every grid temperature, not only T (column ``target`` marks T)
-    tempering : sample the grid by parallel tempering instead of independent chains
-    marginals : also return <s_i> per row, columns ``marginal_0`` ... (needs ``tempering``,
-        whose replicas record them)
+    model : SquareLattice, CubicLattice or Graph
+        The model (any couplings and fields).
+    T : float or array_like, 1-D
+        Temperatures, > 0.
+    n_grid : int, default 48
+        Sampled temperatures on the grid (see :func:`ti_grid`).
+    algorithm, n_therm, n_measure, seed, threads, progress
+        As for :func:`isingvi.mc.run` (with ``tempering``, as for
+        :func:`isingvi.mc.parallel_tempering`: "metropolis" or "heatbath"); defaults
+        "metropolis", 1000, 20000, 0, 1, False.
+    n_blocks : int, default 32
+        Blocks for the binned errors.
+    grid : bool, default False
+        Return every grid temperature, not only T (column ``target`` marks T).
+    tempering : bool, default False
+        Sample the grid by parallel tempering instead of independent chains.
+    marginals : bool, default False
+        Also return <s_i> per row, columns ``marginal_0`` ... (needs ``tempering``, whose
+        replicas record them).
 
     Returns
     -------
-    DataFrame, one row per T (in the order given): T, beta, ln_z, ln_z_err, f, f_err, u,
-    u_err, n_grid, algorithm, n_therm, n_measure, seed (with ``tempering``: also sampler and
-    swap_acceptance, the lowest swap acceptance of the ladder; with ``marginals`` the
-    marginal columns); with ``grid=True`` one row per grid temperature (increasing beta),
-    plus ``target``.
+    pandas.DataFrame
+        One row per T (in the order given): T, beta, ln_z, ln_z_err, f, f_err, u, u_err,
+        n_grid, algorithm, n_therm, n_measure, seed (with ``tempering``: also sampler and
+        swap_acceptance, the lowest swap acceptance of the ladder; with ``marginals`` the
+        marginal columns); with ``grid=True`` one row per grid temperature (increasing beta),
+        plus ``target``.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter that is invalid (``marginals`` without ``tempering``, too few
+        samples for ``n_blocks``, or one of :func:`isingvi.mc.run`'s).
+    KeyboardInterrupt
+        On Ctrl-C, within a second.
+
+    Examples
+    --------
+    >>> import isingvi as iv
+    >>> model = iv.SquareLattice(4)
+    >>> df = iv.freeenergy.thermodynamic_integration(model, [2.0, 3.0], n_grid=16,
+    ...                                              n_measure=2000, seed=1)
+    >>> exact = iv.exact.enumerate(model, [2.0, 3.0])
+    >>> ((df.ln_z - exact.ln_z).abs() < 3 * df.ln_z_err).tolist()
+    [True, True]
     """
     as_model(model)
     temps = as_temperatures(T)
@@ -526,6 +638,7 @@ def thermodynamic_integration(
     at = np.searchsorted(nodes, 1.0 / temps)
     T_mc = 1.0 / nodes[1:]
     T_mc[at - 1] = temps
+    res: TemperingResult | MCResult
     if tempering:
         res = parallel_tempering(
             model,
@@ -576,10 +689,10 @@ def thermodynamic_integration(
             "seed": seed,
         }
     )
-    if tempering:
+    if isinstance(res, TemperingResult):  # tempering
         table["sampler"] = res.sampler
         table["swap_acceptance"] = float(np.nanmin(res.swap_acceptance))
-    if marginals:
+    if marginals and isinstance(res, TemperingResult):  # marginals needs tempering
         spins = pd.DataFrame(
             res.marginals[rows - 1], columns=[f"marginal_{i}" for i in range(res.n_spins)]
         )

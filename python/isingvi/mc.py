@@ -58,37 +58,71 @@ KERNELS = ("auto", "multispin", "plain")
 
 
 def available_simd() -> list[str]:
-    """Instruction sets this CPU and build can run, slowest first (always starts with "scalar").
+    """Instruction sets this CPU and build can run, slowest first.
 
-    ``simd="auto"`` picks the last one. Every choice gives bit-identical results.
+    ``run(..., simd="auto")`` picks the last one. Every choice gives bit-identical results.
+
+    Returns
+    -------
+    list of str
+        Names from :data:`SIMD`, always starting with "scalar".
+
+    Examples
+    --------
+    >>> import isingvi as iv
+    >>> iv.mc.available_simd()[0]
+    'scalar'
     """
     return list(_core.simd_supported())
 
 
 @dataclass
 class MCResult:
-    """Time series of one temperature sweep.
+    """Time series of one temperature sweep, as :func:`run` returns it.
+
+    Parameters
+    ----------
+    T, E, M, n_spins, algorithm, sampler, seed, n_therm, n_measure, every, init, acceptance, cluster_size, flips_per_sweep, configs
+        The attributes below (a dataclass: :func:`run` fills them).
 
     Attributes
     ----------
-    T : (n_T,) temperatures
-    E, M : (n_T, n_samples) total energy and total magnetisation after each measured sweep
-    n_spins : number of spins N (per-spin series are E / N and M / N)
-    algorithm, sampler : the algorithm asked for and the implementation that ran
-        (e.g. "multispin-metropolis-avx512", "checkerboard-heatbath-scalar",
-        "sequential-heatbath", "wolff", "swendsen-wang")
-    acceptance : (n_T,) flipped spins per attempt during measurement (Wolff: 1;
-        Swendsen-Wang: flipped spins per spin, about 1/2)
-    cluster_size : (n_T,) mean Wolff cluster size (the cluster of a random site), or the mean
-        size of a flipped Swendsen-Wang cluster (the plain average over clusters); 0 for
-        single-spin algorithms
-    flips_per_sweep : (n_T,) spins flipped per measuring sweep / N: what a sweep did. The
+    T : ndarray, shape (n_T,)
+        Temperatures.
+    E, M : ndarray, shape (n_T, n_samples)
+        Total energy and total magnetisation after each recorded sweep.
+    n_spins : int
+        Number of spins N (per-spin series are E / N and M / N).
+    algorithm, sampler : str
+        The algorithm asked for and the implementation that ran (e.g.
+        "multispin-metropolis-avx512", "checkerboard-heatbath-scalar", "sequential-heatbath",
+        "wolff", "swendsen-wang").
+    seed, n_therm, n_measure, every, init
+        The arguments of the run.
+    acceptance : ndarray, shape (n_T,)
+        Flipped spins per attempt during measurement (Wolff: 1; Swendsen-Wang: flipped spins
+        per spin, about 1/2).
+    cluster_size : ndarray, shape (n_T,)
+        Mean Wolff cluster size (the cluster of a random site), or the mean size of a flipped
+        Swendsen-Wang cluster (the plain average over clusters); 0 for single-spin algorithms.
+    flips_per_sweep : ndarray, shape (n_T,)
+        Spins flipped per measuring sweep / N: what a sweep did. The
         acceptance for Metropolis and heat bath, about 1/2 for Swendsen-Wang. For Wolff, its
         fixed clusters per measuring sweep, round(N / mean cluster size over the second half
         of the thermalisation), times their mean size: within about half a mean cluster of N
         once that half is in equilibrium (0.8 to 1.3 at T_c for L = 64 to 128), more after a
-        too short n_therm (2.6 at L = 128, T_c, n_therm = 10)
-    configs : (n_T, n_samples, N) int8 spins, if ``save_configs`` was set
+        too short n_therm (2.6 at L = 128, T_c, n_therm = 10).
+    configs : ndarray of int8, shape (n_T, n_samples, N), or None
+        The recorded spins, if ``save_configs`` was set.
+
+    Examples
+    --------
+    >>> import isingvi as iv
+    >>> res = iv.mc.run(iv.SquareLattice(4), T=[2.0, 3.0], n_therm=100, n_measure=1000)
+    >>> res.E.shape, res.n_spins
+    ((2, 1000), 16)
+    >>> res.sampler
+    'checkerboard-metropolis-...'
     """
 
     T: np.ndarray
@@ -108,7 +142,30 @@ class MCResult:
     configs: np.ndarray | None = field(default=None, repr=False)
 
     def summary(self, n_blocks: int = 32) -> pd.DataFrame:
-        """Per-temperature estimates with errors (see :func:`isingvi.analysis.summarise`)."""
+        """Per-temperature estimates with errors.
+
+        Parameters
+        ----------
+        n_blocks : int, default 32
+            Blocks for the binning and jackknife errors, >= 2.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per temperature, as :func:`isingvi.analysis.summarise` returns it.
+
+        Raises
+        ------
+        ValueError
+            Naming ``n_blocks``, or the result if its series are too short.
+
+        Examples
+        --------
+        >>> import isingvi as iv
+        >>> res = iv.mc.run(iv.SquareLattice(4), T=[2.0, 3.0], n_therm=100, n_measure=1000)
+        >>> res.summary(n_blocks=10).columns.tolist()[:5]
+        ['T', 'beta', 'n_samples', 'u', 'u_err']
+        """
         from .analysis import summarise
 
         return summarise(self, n_blocks=n_blocks)
@@ -125,7 +182,7 @@ def _check_run_memory(model, n_T: int, n_samples: int, save_configs: bool) -> No
         * n_T
         * model.n,  # the spins of each temperature's chain, and their neighbours' sums
     }
-    name = max(parts, key=parts.get)
+    name = max(parts, key=parts.__getitem__)
     check_memory(
         sum(parts.values()), name, f"{n_T} temperatures x {n_samples} samples of {model.n} spins"
     )
@@ -151,37 +208,42 @@ def run(
     Parameters
     ----------
     model : SquareLattice, CubicLattice or Graph
-    T : float or 1-D array of temperatures (> 0)
-    algorithm : "metropolis" | "heatbath" | "wolff" | "swendsen-wang"
+        The model.
+    T : float or array_like, 1-D
+        Temperatures, > 0.
+    algorithm : {"metropolis", "heatbath", "wolff", "swendsen-wang"}
         Single-spin Metropolis or heat-bath (Gibbs) sweeps, checkerboard on lattices (even L),
         sequential on graphs; Wolff or Swendsen-Wang clusters for ferromagnets (every
         J_ij >= 0) at zero field (else ValueError naming h / J, or fields / couplings).
         A Swendsen-Wang sweep occupies each bond between aligned neighbours with probability
         1 - exp(-2 J_ij / T), one draw per aligned bond in bond order, and flips every
         cluster with probability 1/2 (one random bit per cluster, that of its smallest site).
-    n_therm : sweeps discarded before measuring
-    n_measure : sweeps during measurement
-    every : record E and M after every ``every``-th measured sweep (n_measure // every samples)
-    seed : master seed; the same seed and arguments give bit-identical results
-    threads : worker threads; results do not depend on it. Temperatures run in parallel; with
+    n_therm : int, default 1000
+        Sweeps discarded before measuring.
+    n_measure : int, default 10000
+        Sweeps during measurement.
+    every : int, default 1
+        Record E and M after every ``every``-th measured sweep (n_measure // every samples).
+    seed : int, default 0
+        Master seed; the same seed and arguments give bit-identical results.
+    threads : int, default 1
+        Worker threads; results do not depend on it. Temperatures run in parallel; with
         the multi-spin kernel each temperature's lattice is also split among
         max(1, threads // n_T) threads (bands of rows with their own random streams; at most
         one thread per 2^18 spins, as smaller lattices gain nothing).
-    init : start configuration, "random" | "up" | "down"
-        (Wolff fixes its clusters per measuring sweep from the thermalisation; with
-        n_therm = 0 a measuring sweep is a single cluster. ``flips_per_sweep`` tells whether
-        n_therm was long enough for a sweep to flip about N spins.)
-    save_configs : also return every recorded configuration (memory: n_T * n_samples * N bytes)
-
-    The call refuses (ValueError) T below the supported range (beta (sum |J_ij| + sum |h_i|)
-    <= 1e305, README "Supported ranges") and runs whose series and configurations would not fit
-    in :func:`isingvi.memory_limit`.
-    simd : "auto" | "scalar" | "avx2" | "avx512"
+    init : {"random", "up", "down"}
+        Start configuration. (Wolff fixes its clusters per measuring sweep from the
+        thermalisation; with n_therm = 0 a measuring sweep is a single cluster.
+        ``flips_per_sweep`` tells whether n_therm was long enough for a sweep to flip about N
+        spins.)
+    save_configs : bool, default False
+        Also return every recorded configuration (memory: n_T * n_samples * N bytes).
+    simd : {"auto", "scalar", "avx2", "avx512"}
         Instruction set of the lattice checkerboard kernels (Metropolis, heat bath); "auto"
         takes the fastest this CPU has (see :func:`available_simd`; one it lacks is a
         ValueError). Results are bit-identical for every choice; ``sampler`` says which ran.
         Graph samplers and the cluster algorithms ignore it.
-    kernel : "auto" | "multispin" | "plain"
+    kernel : {"auto", "multispin", "plain"}
         Lattice Metropolis / heat-bath implementation. "multispin" packs 64 spins of one
         checkerboard colour per 64-bit word and decides them by bitwise logic (L must be a
         multiple of 128, else ValueError); "plain" stores a byte per spin (any even L); "auto"
@@ -193,6 +255,23 @@ def run(
         is called as ``progress(done, total)`` every 50 ms, in sweeps summed over temperatures.
         Either way Ctrl-C stops the call within a second with KeyboardInterrupt.
 
+    Returns
+    -------
+    MCResult
+        The E and M series per temperature, acceptance and cluster statistics;
+        ``.summary()`` gives u, c, |m|, chi, U4 with errors.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter: an unknown ``algorithm``, ``init``, ``simd`` (or one this CPU
+        lacks) or ``kernel``; a cluster algorithm on a model with a field or a negative
+        coupling (``h`` / ``J``, or ``fields`` / ``couplings``); ``T`` below the supported range
+        (beta (sum |J_ij| + sum |h_i|) <= 1e305, README "Supported ranges"); a run whose series
+        and configurations would not fit in :func:`isingvi.memory_limit`.
+    KeyboardInterrupt
+        On Ctrl-C, within a second.
+
     Notes
     -----
     A checkerboard sweep updates the sites with x + y (+ z) even, then those with it odd, in
@@ -201,6 +280,16 @@ def run(
     multi-spin kernel realises each site's 32-bit uniform lazily, one random bit-plane at a
     time, most significant first, until every site of the word is decided: the same exact
     probability from bits no other site uses.
+
+    Examples
+    --------
+    >>> import isingvi as iv
+    >>> res = iv.mc.run(iv.SquareLattice(4), T=[2.0, 3.0], algorithm="wolff",
+    ...                 n_therm=100, n_measure=1000, seed=1)
+    >>> res.E.shape
+    (2, 1000)
+    >>> bool(abs(res.M[0]).mean() / res.n_spins > abs(res.M[1]).mean() / res.n_spins)
+    True
     """
     model = as_model(model)
     temps = as_temperatures(T)

@@ -64,22 +64,43 @@ BRANCHES = ("ordered", "paramagnetic")
 
 @dataclass
 class MeanFieldResult:
-    """Mean-field or TAP fixed points at a list of temperatures.
+    """Mean-field or TAP fixed points at a list of temperatures, as :func:`solve` returns them.
+
+    Parameters
+    ----------
+    T, m, f, u, converged, n_iter, trace, method, update, damping, init, seed, tol, max_iter
+        The attributes below (a dataclass: :func:`solve` fills them).
 
     Attributes
     ----------
-    T : (n_T,) temperatures
-    m : (n_T, N) magnetisations m_i at the last iteration
-    f : (n_T,) per-spin free energy of the method at m (F_MF for "mf", F_TAP for "tap")
-    u : (n_T,) per-spin energy d(beta f)/d beta at fixed m: the mean-field energy
-        (-sum J m m - sum h m)/N for "mf", minus beta sum J^2 (1 - m_i^2)(1 - m_j^2)/N for "tap"
-    converged : (n_T,) bool: the fixed-point residual max_i |update_i - m_i| fell below ``tol``
-    n_iter : (n_T,) iterations performed (sweeps for the sequential update)
-    trace : tidy DataFrame [T, iteration, f, max_dm], one row per iteration, iteration 0 being
-        the start; f is the method's per-spin free energy after the iteration and max_dm the
-        largest change of any m_i in it (after damping; NaN at iteration 0). With damping d the
-        residual is max_dm / (1 - d).
-    method, update, damping, init, seed, tol, max_iter : the arguments (init "given" for an array)
+    T : ndarray, shape (n_T,)
+        Temperatures.
+    m : ndarray, shape (n_T, N)
+        Magnetisations m_i at the last iteration.
+    f : ndarray, shape (n_T,)
+        Per-spin free energy of the method at m (F_MF for "mf", F_TAP for "tap").
+    u : ndarray, shape (n_T,)
+        Per-spin energy d(beta f)/d beta at fixed m: the mean-field energy
+        (-sum J m m - sum h m)/N for "mf", minus beta sum J^2 (1 - m_i^2)(1 - m_j^2)/N for
+        "tap".
+    converged : ndarray of bool, shape (n_T,)
+        Whether the fixed-point residual max_i |update_i - m_i| fell below ``tol``.
+    n_iter : ndarray, shape (n_T,)
+        Iterations performed (sweeps for the sequential update).
+    trace : pandas.DataFrame
+        Tidy [T, iteration, f, max_dm], one row per iteration, iteration 0 being the start; f
+        is the method's per-spin free energy after the iteration and max_dm the largest change
+        of any m_i in it (after damping; NaN at iteration 0). With damping d the residual is
+        max_dm / (1 - d).
+    method, update, damping, init, seed, tol, max_iter
+        The arguments of :func:`solve` (init "given" for an array).
+
+    Examples
+    --------
+    >>> import isingvi as iv
+    >>> res = iv.meanfield.solve(iv.SquareLattice(4), T=[3.0, 5.0])
+    >>> res.m.shape, res.converged.tolist()
+    ((2, 16), [True, True])
     """
 
     T: np.ndarray
@@ -98,8 +119,21 @@ class MeanFieldResult:
     max_iter: int = 10_000
 
     def table(self) -> pd.DataFrame:
-        """One row per temperature: T, beta, method, update, damping, init, f, u (per spin),
-        m (mean of m_i), abs_m (mean of |m_i|), converged, n_iter."""
+        """Tidy summary, one row per temperature.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns T, beta, method, update, damping, init, f, u (per spin), m (mean of m_i),
+            abs_m (mean of |m_i|), converged, n_iter.
+
+        Examples
+        --------
+        >>> import isingvi as iv
+        >>> df = iv.meanfield.solve(iv.SquareLattice(4), T=[3.0, 5.0]).table()
+        >>> df.f.round(6).tolist(), df.abs_m.round(6).tolist()
+        ([-2.256382, -3.465736], [0.775516, 0.0])
+        """
         return summary_table(self, ("method", "update", "damping", "init"))
 
 
@@ -136,18 +170,28 @@ def solve(
 
     Parameters
     ----------
-    model : SquareLattice, CubicLattice or Graph (lattices are solved on their graph)
-    T : float or 1-D array of temperatures (> 0); each is solved from the same start
-    method : "mf" (naive mean field) or "tap" (with the Onsager reaction term)
-    update : "sequential" (sweeps in site order; F_MF never increases) or "parallel"
-        (all sites at once; undamped it can oscillate, see the module docstring)
-    damping : d in [0, 1): m <- d m_old + (1 - d) update
-    init : "up" (m_i = +1), "down" (-1), "random" (m_i uniform in [-1, 1) from ``seed``, one
-        vector shared by every temperature) or an array of N magnetisations in [-1, 1]
-    seed : seed of the random start (the project's RNG, stream 0)
-    tol : converged when max_i |update_i - m_i| < tol (the fixed-point residual)
-    max_iter : at most this many iterations; not converging is reported, not raised
-    threads : temperatures solved in parallel; results do not depend on it
+    model : SquareLattice, CubicLattice or Graph
+        The model; lattices are solved on their graph.
+    T : float or array_like, 1-D
+        Temperatures, > 0; each is solved from the same start.
+    method : {"mf", "tap"}
+        Naive mean field, or TAP (with the Onsager reaction term).
+    update : {"sequential", "parallel"}
+        "sequential": sweeps in site order (F_MF never increases); "parallel": all sites at
+        once (undamped it can oscillate, see the module docstring).
+    damping : float in [0, 1), default 0.0
+        d in m <- d m_old + (1 - d) update.
+    init : {"up", "down", "random"} or array_like, default "up"
+        "up" (m_i = +1), "down" (-1), "random" (m_i uniform in [-1, 1) from ``seed``, one
+        vector shared by every temperature) or an array of N magnetisations in [-1, 1].
+    seed : int, default 0
+        Seed of the random start (the project's RNG, stream 0).
+    tol : float, default 1e-10
+        Converged when max_i |update_i - m_i| < tol (the fixed-point residual).
+    max_iter : int, default 10000
+        At most this many iterations; not converging is reported, not raised.
+    threads : int, default 1
+        Temperatures solved in parallel; results do not depend on it.
     progress : False (default), True or callable
         True shows a progress bar on stderr (rate, and ETA where the total is known); a
         callable is called as ``progress(done, total)`` every 50 ms, in iterations summed
@@ -156,12 +200,30 @@ def solve(
 
     Returns
     -------
-    MeanFieldResult (per-spin f and u, magnetisations, convergence, trace); ``.table()`` gives
-    one tidy row per temperature.
+    MeanFieldResult
+        Per-spin f and u, magnetisations, convergence, trace; ``.table()`` gives one tidy row
+        per temperature.
 
-    Supported range: beta E_max <= 1e305 with E_max = sum |J_ij| + sum |h_i|, T N <= 1e305, and
-    for TAP (which squares couplings) E_max <= 1e145, beta E_max^2 <= 1e305; else ValueError
-    naming model or T (README, "Supported ranges").
+    Raises
+    ------
+    ValueError
+        Naming the parameter that is invalid, or ``model`` / ``T`` outside the supported range:
+        beta E_max <= 1e305 with E_max = sum |J_ij| + sum |h_i|, T N <= 1e305, and for TAP
+        (which squares couplings) E_max <= 1e145, beta E_max^2 <= 1e305 (README, "Supported
+        ranges").
+    KeyboardInterrupt
+        On Ctrl-C, within a second.
+
+    Examples
+    --------
+    Below T_c^MF = 4 the square lattice orders; above it m = 0:
+
+    >>> import isingvi as iv
+    >>> res = iv.meanfield.solve(iv.SquareLattice(4), T=[3.0, 5.0])
+    >>> res.m.mean(axis=1).round(6).tolist()
+    [0.775516, 0.0]
+    >>> res.f.round(6).tolist()
+    [-2.256382, -3.465736]
     """
     model = as_model(model)
     temps = as_temperatures(T)
@@ -220,7 +282,7 @@ def solve(
     )
 
 
-def free_energy(model, T, m, *, method: str = "mf"):
+def free_energy(model, T, m, *, method: str = "mf") -> float | np.ndarray:
     """Per-spin variational free energy at magnetisations ``m``.
 
     ``method="mf"``: F_MF(m)/N, an upper bound on the exact f = -T ln Z / N for every m in
@@ -229,8 +291,35 @@ def free_energy(model, T, m, *, method: str = "mf"):
     Parameters
     ----------
     model : SquareLattice, CubicLattice or Graph
-    T : one temperature (> 0)
-    m : shape (N,) -> a float, or (k, N) -> an array of k free energies
+        The model.
+    T : float
+        One temperature, > 0.
+    m : array_like, shape (N,) or (k, N)
+        Magnetisations in [-1, 1].
+    method : {"mf", "tap"}
+        The free energy: F_MF or F_TAP.
+
+    Returns
+    -------
+    float or ndarray
+        A float for m of shape (N,), an array of k free energies for (k, N).
+
+    Raises
+    ------
+    ValueError
+        Naming ``model``, ``T``, ``m`` (wrong shape, outside [-1, 1]) or ``method``.
+
+    Examples
+    --------
+    The bound holds at every m; the exact f of the 4 x 4 lattice at T = 2 is -2.138171:
+
+    >>> import numpy as np
+    >>> import isingvi as iv
+    >>> model = iv.SquareLattice(4)
+    >>> iv.meanfield.free_energy(model, 2.0, np.ones(16))
+    -2.0
+    >>> iv.meanfield.free_energy(model, 2.0, np.zeros((2, 16))).round(6).tolist()
+    [-1.386294, -1.386294]
     """
     model = as_model(model)
     temps = as_temperatures(T)
@@ -269,28 +358,57 @@ def uniform(
 
     Parameters
     ----------
-    T : float or 1-D array of temperatures (> 0)
-    z : coordination number (default 4, the square lattice; 6 is cubic), or
-    dim : hypercubic dimension, z = 2 dim
-    J : coupling, > 0 (ferromagnet)
-    h : uniform field
-    method : "mf": m = tanh(beta (z J m + h)), f = -(z/2) J m^2 - h m - T H2((1 + m)/2),
+    T : float or array_like, 1-D
+        Temperatures, > 0.
+    z : int, optional
+        Coordination number (default 4, the square lattice; 6 is cubic); give z or dim.
+    dim : int, optional
+        Hypercubic dimension, z = 2 dim.
+    J : float, default 1.0
+        Coupling, > 0 (ferromagnet).
+    h : float, default 0.0
+        Uniform field.
+    method : {"mf", "bethe"}
+        "mf": m = tanh(beta (z J m + h)), f = -(z/2) J m^2 - h m - T H2((1 + m)/2),
         u = -(z/2) J m^2 - h m; T_c = z J.
         "bethe" (Bethe-Peierls): the cavity field H = h + (z - 1) atanh(tanh(beta J) tanh(beta H))/beta
         from z - 1 incoming messages, m = tanh(beta h + z atanh(tanh(beta J) tanh(beta H))),
         -beta f = ln Z_site - (z/2) ln Z_bond, u = -(z/2) J <s s'> - h m; exact on the infinite
         z-regular tree (and for the chain, z = 2); T_c = 2 J / ln(z / (z - 2)) (0 for z <= 2).
-    branch : "ordered": the largest solution for h >= 0 (the smallest for h < 0), i.e. m > 0 at
+    branch : {"ordered", "paramagnetic"}
+        "ordered": the largest solution for h >= 0 (the smallest for h < 0), i.e. m > 0 at
         h = 0 below T_c and m = 0 above; "paramagnetic": m = 0, only at h = 0.
 
     Returns
     -------
-    DataFrame, one row per T: T, beta, method, branch, m, f, u. The scalar fixed points are
-    solved by bisection to the last bit, with the small-field cancellations near T_c removed
-    analytically. Mean field: m to ~1e-15 relative, also next to T_c. Bethe: m is the exact m
-    of a temperature within an ulp or so of T; near T_c, where m ~ (T_c - T)^(1/2) magnifies
-    the rounding of beta J, that is a relative error ~1e-16 T / (T_c - T) (no double-precision
-    evaluation from T can do better); ~1e-15 elsewhere.
+    pandas.DataFrame
+        One row per T: T, beta, method, branch, m, f, u (per spin).
+
+    Raises
+    ------
+    ValueError
+        Naming ``T``, ``z`` / ``dim`` (both given, or invalid), ``J`` (<= 0), ``h``, ``method``
+        or ``branch`` ("paramagnetic" needs h = 0).
+
+    Notes
+    -----
+    The scalar fixed points are solved by bisection to the last bit, with the small-field
+    cancellations near T_c removed analytically. Mean field: m to ~1e-15 relative, also next to
+    T_c. Bethe: m is the exact m of a temperature within an ulp or so of T; near T_c, where
+    m ~ (T_c - T)^(1/2) magnifies the rounding of beta J, that is a relative error
+    ~1e-16 T / (T_c - T) (no double-precision evaluation from T can do better); ~1e-15
+    elsewhere.
+
+    Examples
+    --------
+    >>> import isingvi as iv
+    >>> df = iv.meanfield.uniform([2.0, 3.0, 5.0])
+    >>> df.columns.tolist()
+    ['T', 'beta', 'method', 'branch', 'm', 'f', 'u']
+    >>> df.m.round(6).tolist()
+    [0.957504, 0.775516, 0.0]
+    >>> iv.meanfield.uniform([2.0, 3.0], method="bethe").m.round(6).tolist()
+    [0.928584, 0.0]
     """
     temps = as_temperatures(T)
     zz = _coordination(z, dim)
@@ -322,8 +440,40 @@ def uniform(
 def critical_temperature(
     z: int | None = None, *, dim: int | None = None, J: float = 1.0, method: str = "mf"
 ) -> float:
-    """T_c of the uniform solution at h = 0: z J (mean field) or 2 J / ln(z / (z - 2)) (Bethe; 0
-    for z <= 2). Square lattice (z = 4): 4 and 2 / ln 2; cubic (z = 6): 6 and 2 / ln(3/2)."""
+    """T_c of the uniform solution at h = 0.
+
+    z J (mean field) or 2 J / ln(z / (z - 2)) (Bethe; 0 for z <= 2). Square lattice (z = 4):
+    4 and 2 / ln 2; cubic (z = 6): 6 and 2 / ln(3/2).
+
+    Parameters
+    ----------
+    z : int, optional
+        Coordination number (default 4); give z or dim.
+    dim : int, optional
+        Hypercubic dimension, z = 2 dim.
+    J : float, default 1.0
+        Coupling, > 0.
+    method : {"mf", "bethe"}
+        Mean field or Bethe.
+
+    Returns
+    -------
+    float
+        The critical temperature.
+
+    Raises
+    ------
+    ValueError
+        Naming ``z`` / ``dim``, ``J`` (<= 0, or z J > 1e305) or ``method``.
+
+    Examples
+    --------
+    >>> import isingvi as iv
+    >>> iv.meanfield.critical_temperature(4)
+    4.0
+    >>> round(iv.meanfield.critical_temperature(dim=3, method="bethe"), 6)
+    4.932607
+    """
     zz = _coordination(z, dim)
     J = as_float(J, "J")
     if J <= 0:

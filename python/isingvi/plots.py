@@ -49,7 +49,29 @@ ALGORITHM_LABELS = {
 def set_style(context: str = "paper", font_scale: float = 1.15) -> None:
     """Apply the paper style: seaborn ticks, light grid, vector-friendly fonts.
 
-    context : one of :data:`CONTEXTS`; font_scale : a finite number > 0.
+    Sets matplotlib's rcParams for the rest of the session (use ``matplotlib.rc_context`` to
+    limit it to a block).
+
+    Parameters
+    ----------
+    context : {"paper", "notebook", "talk", "poster"}
+        seaborn's plotting context (:data:`CONTEXTS`).
+    font_scale : float, default 1.15
+        Font scale, a finite number > 0.
+
+    Raises
+    ------
+    ValueError
+        Naming ``context`` or ``font_scale``.
+
+    Examples
+    --------
+    >>> import matplotlib as mpl
+    >>> from isingvi.plots import set_style
+    >>> with mpl.rc_context():
+    ...     set_style("paper")
+    ...     mpl.rcParams["pdf.fonttype"]  # TrueType: editable text in PDFs
+    42
     """
     context = as_choice(context, "context", CONTEXTS)
     if not as_float(font_scale, "font_scale") > 0:
@@ -81,7 +103,27 @@ def set_style(context: str = "paper", font_scale: float = 1.15) -> None:
 def size_palette(sizes: Sequence) -> dict:
     """One colour per system size, light (small L) to dark (large L, towards the black of L = inf).
 
-    sizes : integers >= 1, or inf (the infinite lattice).
+    Parameters
+    ----------
+    sizes : sequence of int or float
+        Sizes: integers >= 1, or inf (the infinite lattice).
+
+    Returns
+    -------
+    dict
+        Size -> RGB tuple, for every finite size and for inf (black).
+
+    Raises
+    ------
+    ValueError
+        Naming ``sizes``.
+
+    Examples
+    --------
+    >>> from isingvi.plots import size_palette
+    >>> palette = size_palette([8, 16, float("inf")])
+    >>> list(palette), palette[float("inf")]
+    ([8, 16, inf], (0.0, 0.0, 0.0))
     """
     import numpy as np
 
@@ -93,13 +135,38 @@ def size_palette(sizes: Sequence) -> dict:
     finite = sorted({int(s) for s in arr if s != np.inf})
     cmap = sns.color_palette("rocket_r", as_cmap=True)
     stops = np.linspace(0.2, 0.85, len(finite)) if len(finite) > 1 else [0.6] * len(finite)
-    palette = {L: tuple(cmap(t)[:3]) for L, t in zip(finite, stops)}
+    palette: dict[float, tuple] = {L: tuple(cmap(t)[:3]) for L, t in zip(finite, stops)}
     palette[float("inf")] = (0.0, 0.0, 0.0)
     return palette
 
 
 def panel_label(ax, label: str) -> None:
-    """Bold panel letter, e.g. "(a)", in the top-left corner outside the axes."""
+    """Bold panel letter, e.g. "(a)", in the top-left corner outside the axes.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The panel.
+    label : str
+        The letter, e.g. "(a)".
+
+    Raises
+    ------
+    ValueError
+        Naming ``ax`` or ``label``.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> from isingvi.plots import panel_label
+    >>> fig, ax = plt.subplots()
+    >>> panel_label(ax, "(a)")
+    >>> [t.get_text() for t in ax.texts]
+    ['(a)']
+    >>> plt.close(fig)
+    """
     if not isinstance(label, str):
         raise ValueError(f"label: must be a string, got {label!r}")
     if not callable(getattr(ax, "text", None)) or not hasattr(ax, "transAxes"):
@@ -112,17 +179,48 @@ def save_figure(
 ) -> list[Path]:
     """Write ``fig`` atomically to ``path`` and its siblings in other formats.
 
+    Each file goes to a temporary name in the target folder first and is then renamed
+    (:func:`isingvi.results.atomic_open`), so readers never see a partial file. Creation dates
+    are left out, so the same figure gives the same bytes.
+
     Parameters
     ----------
-    fig : matplotlib Figure
-    path : output path; its suffix (e.g. ``.pdf``) is the first format
-    formats : a format or a list of further formats written next to it with the same stem
-        (default: "png" for a PDF path, nothing otherwise), e.g. ``save_figure(fig, "F1.pdf")``
-        writes F1.pdf and F1.png; each one matplotlib can write (``fig.canvas.get_supported_filetypes()``)
-    dpi : resolution of raster formats, > 0
+    fig : matplotlib.figure.Figure
+        The figure.
+    path : str or os.PathLike
+        Output path; its suffix (e.g. ``.pdf``) is the first format.
+    formats : str or sequence of str, optional
+        A format or a list of further formats written next to it with the same stem (default:
+        "png" for a PDF path, nothing otherwise), e.g. ``save_figure(fig, "F1.pdf")`` writes
+        F1.pdf and F1.png; each one matplotlib can write
+        (``fig.canvas.get_supported_filetypes()``).
+    dpi : int, default 300
+        Resolution of raster formats, > 0.
 
-    Returns the list of paths written. Each file goes to a temporary name in the target folder
-    first and is then renamed (:func:`isingvi.results.atomic_open`), so readers never see a partial file.
+    Returns
+    -------
+    list of pathlib.Path
+        The paths written, the path's own format first.
+
+    Raises
+    ------
+    ValueError
+        Naming ``fig``, ``path`` (no suffix, or a format matplotlib cannot write), ``formats``
+        or ``dpi`` (not > 0, or a raster side outside 1 to 65535 pixels).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> from isingvi.plots import save_figure
+    >>> fig, ax = plt.subplots(figsize=(2, 2))
+    >>> _ = ax.plot([0, 1], [0, 1])
+    >>> paths = save_figure(fig, os.path.join(tempfile.mkdtemp(), "F1.pdf"), dpi=50)
+    >>> [p.name for p in paths]
+    ['F1.pdf', 'F1.png']
+    >>> plt.close(fig)
     """
     if not callable(getattr(fig, "savefig", None)) or not hasattr(fig, "canvas"):
         raise ValueError(f"fig: must be a matplotlib Figure, got {type(fig).__name__}")

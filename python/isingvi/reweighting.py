@@ -324,13 +324,13 @@ class _Histograms:
         }
         check_memory(
             sum(parts.values()),
-            max(parts, key=parts.get),
+            max(parts, key=parts.__getitem__),
             f"reweighting {int(n)} samples with {n_blocks} jackknife blocks",
         )
-        parts = []
+        chunks = []
         for k, ((_, e, m), s) in enumerate(zip(rows, size)):
             keep = slice(e.size - s * n_blocks, None)  # drop the earliest samples, as analysis does
-            parts.append(
+            chunks.append(
                 np.column_stack(
                     [
                         np.full(s * n_blocks, k),
@@ -341,7 +341,7 @@ class _Histograms:
                 )
             )
         # identical (run, block, E, |M|) rows weigh the same: small systems shrink to a few rows
-        rows_ = np.concatenate(parts)
+        rows_ = np.concatenate(chunks)
         order = np.lexsort(rows_.T[::-1])  # (much faster than np.unique(axis=0))
         rows_ = rows_[order]
         first = np.concatenate([[True], np.any(rows_[1:] != rows_[:-1], axis=1)])
@@ -615,17 +615,17 @@ def reweight(
         The runs. Each row (simulated temperature) is reweighted on its own.
     T_new : float or 1-D array
         Temperatures (> 0) to estimate at.
-    source : "nearest" or int
+    source : "nearest" or int, default "nearest"
         Which run each ``T_new`` is reweighted from: "nearest" takes the simulated temperature
         nearest to it in beta = 1/T (column ``T_source``); an int k takes row k for all.
-    n_blocks : int
+    n_blocks : int, default 32
         Jackknife blocks per run (>= 2; each run needs at least that many samples).
-    min_ess : float in (0, 1]
+    min_ess : float in (0, 1], default 0.1
         Support threshold: ``supported`` is ess >= min_ess, where ess is Kish's effective
         sample size of the weights exp(-(beta - beta_0) E_i) as a fraction of the run's
         samples (exp(-(delta_beta sigma_E)^2) for a Gaussian histogram; 0.1 allows about
         1.5 sigma_E of shift of the mean energy).
-    strict : bool
+    strict : bool, default False
         Raise ValueError naming T_new (and the supported range) for unsupported temperatures
         instead of warning (RuntimeWarning).
 
@@ -636,6 +636,25 @@ def reweight(
         (per spin, see the module docstring), each with a jackknife ``*_err``, then ``ess`` and
         ``supported``. At T_new equal to the simulated T the values equal
         :func:`isingvi.analysis.summarise` (same kept samples and blocks).
+
+    Raises
+    ------
+    ValueError
+        Naming ``result`` or its inconsistent attribute (``result.E``, ...), ``T_new`` (not
+        valid, or unsupported with ``strict``), ``source``, ``n_blocks`` or ``min_ess``.
+
+    Warns
+    -----
+    RuntimeWarning
+        For a ``T_new`` outside the supported range (unless ``strict``).
+
+    Examples
+    --------
+    >>> import isingvi as iv
+    >>> res = iv.mc.run(iv.SquareLattice(4), T=2.5, n_measure=2000, seed=1)
+    >>> df = iv.analysis.reweight(res, [2.4, 2.5, 2.6], n_blocks=8)
+    >>> df.u.round(3).tolist(), df.supported.tolist()
+    ([-1.491, -1.408, -1.327], [True, True, True])
     """
     n_blocks, min_ess, strict = (
         _check_n_blocks(n_blocks),
@@ -682,13 +701,13 @@ def multihistogram(
         overlap. Runs at equal temperatures (replicates) are fine.
     T_new : float or 1-D array
         Temperatures (> 0) to estimate at.
-    n_blocks : int
+    n_blocks : int, default 32
         Jackknife blocks per run; replicate b leaves out block b of every run and re-solves
         the free energies.
-    min_ess : float in (0, 1]
+    min_ess : float in (0, 1], default 0.1
         Support threshold on Kish's effective sample size of the combined weights, as a
         fraction of the mean number of samples per run.
-    strict : bool
+    strict : bool, default False
         Raise ValueError naming T_new for unsupported temperatures instead of warning.
 
     Returns
@@ -702,6 +721,26 @@ def multihistogram(
     The free energies ln Z_k solve Z_j = sum_i exp(-beta_j E_i) / sum_k n_k exp(-beta_k E_i) / Z_k,
     found by Newton's method on the equivalent convex minimisation, in log space; one run reduces
     to :func:`reweight`.
+
+    Raises
+    ------
+    ValueError
+        Naming ``results`` or its inconsistent attribute (runs of different sizes, ...),
+        ``T_new`` (not valid, or unsupported with ``strict``), ``n_blocks`` or ``min_ess``.
+
+    Warns
+    -----
+    RuntimeWarning
+        For a ``T_new`` outside the supported range (unless ``strict``), or if the free
+        energies do not converge (histograms that do not overlap).
+
+    Examples
+    --------
+    >>> import isingvi as iv
+    >>> runs = iv.mc.run(iv.SquareLattice(4), T=[2.2, 2.5, 2.8], n_measure=2000, seed=1)
+    >>> df = iv.analysis.multihistogram(runs, [2.35, 2.65], n_blocks=8)
+    >>> df.u.round(3).tolist(), df.supported.tolist()
+    ([-1.509, -1.268], [True, True])
     """
     n_blocks, min_ess, strict = (
         _check_n_blocks(n_blocks),
@@ -731,6 +770,33 @@ def supported_range(results, *, min_ess: float = 0.1, n_blocks: int = 32) -> tup
     to ``min_ess`` of a run (see the module docstring), but no further than three times where
     a Gaussian energy histogram would put it. Temperatures between the runs are not checked:
     use the ``supported`` column there.
+
+    Parameters
+    ----------
+    results : MCResult, or an object with T, E, M, n_spins, or a list of them
+        Runs of one system size, as for :func:`multihistogram`.
+    min_ess : float in (0, 1], default 0.1
+        Support threshold on the effective sample size, as a fraction of a run's samples.
+    n_blocks : int, default 32
+        Blocks, which fix the samples kept (as in :func:`multihistogram`).
+
+    Returns
+    -------
+    T_lo, T_hi : float
+        The supported range; T_hi may be inf.
+
+    Raises
+    ------
+    ValueError
+        Naming ``results`` or its inconsistent attribute, ``min_ess`` or ``n_blocks``.
+
+    Examples
+    --------
+    >>> import isingvi as iv
+    >>> runs = iv.mc.run(iv.SquareLattice(4), T=[2.2, 2.5, 2.8], n_measure=2000, seed=1)
+    >>> lo, hi = iv.analysis.supported_range(runs, n_blocks=8)
+    >>> bool(lo < 2.2 and hi > 2.8)
+    True
     """
     min_ess, n_blocks = _check_min_ess(min_ess), _check_n_blocks(n_blocks)
     rows, N = _rows(results, "results")
@@ -770,11 +836,11 @@ def binder_crossing(
     T_range : (T_lo, T_hi), optional
         Where to look. Default: the intersection of the two sizes' :func:`supported_range`
         (required when both are exact curves).
-    n_blocks : int
+    n_blocks : int, default 32
         Jackknife blocks; replicate b leaves out block b of every run of both sizes.
-    min_ess : float in (0, 1]
+    min_ess : float in (0, 1], default 0.1
         Support threshold (module docstring), for the default T_range and the flag.
-    n_grid : int
+    n_grid : int, default 64
         Grid points (3 to 100000) on T_range on which the sign change of U4_small - U4_large
         is bracketed before Brent's method refines it.
 
@@ -784,8 +850,31 @@ def binder_crossing(
         T, T_err (jackknife: the crossing found again on every replicate), u4 and u4_err (U4
         at the crossing), supported (both sizes supported there) and the replicates' T.
 
-    Raises ValueError naming T_range when the curves do not cross there, or cross more than
-    once (narrow T_range), and naming n_blocks when a replicate loses the crossing.
+    Raises
+    ------
+    ValueError
+        Naming ``T_range`` when the curves do not cross there, or cross more than once (narrow
+        T_range), or when it is missing for two exact curves; naming ``n_blocks`` when a
+        replicate loses the crossing; naming a result, ``min_ess`` or ``n_grid`` if invalid.
+
+    Warns
+    -----
+    RuntimeWarning
+        If the crossing lies outside the supported range of a size.
+
+    Examples
+    --------
+    Two exact curves, the 2 x 2 and 4 x 4 lattices by enumeration:
+
+    >>> import isingvi as iv
+    >>> def binder(L):
+    ...     def u4(T):
+    ...         row = iv.exact.enumerate(iv.SquareLattice(L), T).iloc[0]
+    ...         return 1 - row.m4 / (3 * row.m2**2)
+    ...     return u4
+    >>> cross = iv.analysis.binder_crossing(binder(2), binder(4), T_range=(1.5, 3.0), n_grid=8)
+    >>> round(float(cross.T), 4), cross.T_err
+    (2.0987, 0.0)
     """
     n_blocks, min_ess = _check_n_blocks(n_blocks), _check_min_ess(min_ess)
     n_grid = as_int(n_grid, "n_grid", 3, _MAX_GRID)
@@ -808,7 +897,7 @@ def binder_crossing(
                 f"T_range: the supported ranges {ranges} of the two sizes do not overlap in a finite "
                 "interval; simulate closer temperatures or give T_range"
             )
-    grid = np.linspace(*T_range, n_grid)
+    grid = np.linspace(T_range[0], T_range[1], n_grid)
 
     def diff(T, rep=None):
         return small.quantity("u4", T, rep) - large.quantity("u4", T, rep)
@@ -897,13 +986,16 @@ def peak(
 
     Parameters
     ----------
-    result : results of one size (as for :func:`multihistogram`)
-    quantity : "c" | "chi"
+    result : MCResult, or an object with T, E, M, n_spins, or a list of them
+        Runs of one size, as for :func:`multihistogram`.
+    quantity : {"c", "chi"}
+        The specific heat or the susceptibility.
     T_range : (T_lo, T_hi), optional
         Where to look; default :func:`supported_range`. The maximum must lie inside (not at
         an end), else ValueError naming T_range.
-    n_blocks, min_ess : as for :func:`multihistogram`
-    n_grid : int
+    n_blocks, min_ess
+        As for :func:`multihistogram` (defaults 32 and 0.1).
+    n_grid : int, default 64
         Grid points (3 to 100000) on T_range for locating the maximum before it is refined.
 
     Returns
@@ -911,6 +1003,25 @@ def peak(
     Peak
         quantity, T and T_err, value and value_err (jackknife: the maximum found again on
         every replicate), supported, and the replicates' positions and heights.
+
+    Raises
+    ------
+    ValueError
+        Naming ``T_range`` (the maximum at an end, or an unbounded supported range), or
+        ``result``, ``quantity``, ``n_blocks``, ``min_ess`` or ``n_grid`` if invalid.
+
+    Warns
+    -----
+    RuntimeWarning
+        If the maximum lies outside the supported range.
+
+    Examples
+    --------
+    >>> import isingvi as iv
+    >>> runs = iv.mc.run(iv.SquareLattice(4), T=[2.2, 2.5, 2.8], n_measure=2000, seed=1)
+    >>> p = iv.analysis.peak(runs, "c", n_blocks=8, n_grid=16)
+    >>> round(float(p.T), 2), bool(p.T_err > 0)
+    (2.44, True)
     """
     quantity = as_choice(quantity, "quantity", _PEAK_QUANTITIES)
     n_blocks, min_ess = _check_n_blocks(n_blocks), _check_min_ess(min_ess)
@@ -923,7 +1034,7 @@ def peak(
         T_range = hist.support(min_ess)
         if not np.isfinite(T_range).all() or T_range[0] <= 0:
             raise ValueError(f"T_range: the supported range {T_range} is unbounded; give T_range")
-    grid = np.linspace(*T_range, n_grid)
+    grid = np.linspace(T_range[0], T_range[1], n_grid)
 
     def locate(rep, k=None):
         # the whole grid for the full data; for a replicate, 7 points around the full data's
@@ -968,8 +1079,10 @@ def fss_extrapolate(L, values, errors, exponent: float, replicates=None) -> Extr
 
     Parameters
     ----------
-    L : 1-D array of sizes (> 0), e.g. the smaller size of each crossing pair
-    values, errors : 1-D arrays like L: the estimates and their errors (> 0), the weights 1/err^2
+    L : array_like, 1-D
+        Sizes (> 0, at least 2), e.g. the smaller size of each crossing pair.
+    values, errors : array_like, 1-D
+        Like L: the estimates and their errors (> 0), the weights 1/err^2.
     exponent : float > 0
         The correction exponent (for Binder crossings T*(L, 2L) - T_c ~ L^-(1/nu + omega)).
     replicates : (len(L), n_blocks) array, optional
@@ -983,6 +1096,22 @@ def fss_extrapolate(L, values, errors, exponent: float, replicates=None) -> Extr
     Extrapolation
         value (the intercept, L = infinity) and err, slope and slope_err, chi2 (with the given
         errors, which ignore correlations) and dof = len(L) - 2, and the replicates' values.
+
+    Raises
+    ------
+    ValueError
+        Naming ``L``, ``values``, ``errors``, ``exponent`` or ``replicates`` if invalid.
+
+    Examples
+    --------
+    Points exactly on 2.27 + 3 / L^2 extrapolate to 2.27:
+
+    >>> import numpy as np
+    >>> import isingvi as iv
+    >>> L = np.array([8.0, 16.0, 32.0])
+    >>> fit = iv.analysis.fss_extrapolate(L, 2.27 + 3 / L**2, [0.01, 0.01, 0.01], exponent=2.0)
+    >>> round(fit.value, 6), round(fit.slope, 6), fit.dof
+    (2.27, 3.0, 1)
     """
     L = as_real_array(L, "L").ravel()
     y, e = as_real_array(values, "values").ravel(), as_real_array(errors, "errors").ravel()

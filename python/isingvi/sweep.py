@@ -14,7 +14,31 @@ __all__ = ["describe_model", "sweep"]
 
 
 def describe_model(model) -> dict:
-    """Identifying columns of a model: kind, L (lattices), n_spins, J and h where uniform."""
+    """Identifying columns of a model, as :func:`sweep` writes them.
+
+    Parameters
+    ----------
+    model : SquareLattice, CubicLattice or Graph
+        The model.
+
+    Returns
+    -------
+    dict
+        ``model`` ("square", "cubic" or "graph"), ``L`` (lattices), ``n_spins``, and ``J`` and
+        ``h`` where uniform (lattices); ``pandas.NA`` where they do not apply.
+
+    Raises
+    ------
+    ValueError
+        Naming ``model`` if it is not a model.
+
+    Examples
+    --------
+    >>> import isingvi as iv
+    >>> from isingvi.sweep import describe_model
+    >>> describe_model(iv.SquareLattice(4))
+    {'model': 'square', 'L': 4, 'n_spins': 16, 'J': 1.0, 'h': 0.0}
+    """
     if isinstance(as_model(model), _core.Lattice):
         return {
             "model": "square" if model.dim == 2 else "cubic",
@@ -52,19 +76,41 @@ def sweep(
 
     Parameters
     ----------
-    models : a model or a list of models
-    T : float or 1-D array of temperatures
-    algorithms : an algorithm name or a list of them
-    seeds : a seed or a list of seeds (each seed is one independent run)
-    n_therm, n_measure, every, threads, init : as for :func:`isingvi.mc.run`
-    n_blocks : blocks for the binning and jackknife errors
+    models : model or list of models
+        SquareLattice, CubicLattice or Graph, or a list of them.
+    T : float or array_like, 1-D
+        Temperatures, > 0.
+    algorithms : str or list of str, default "metropolis"
+        Algorithm names (:data:`isingvi.mc.ALGORITHMS`).
+    seeds : int or list of int, default 0
+        Seeds; each seed is one independent run.
+    n_therm, n_measure, every, threads, init
+        As for :func:`isingvi.mc.run`; n_measure // every must be >= 2.
+    n_blocks : int, default 32
+        Blocks for the binning and jackknife errors, >= 2.
 
     Returns
     -------
-    DataFrame with one row per (model, T, algorithm, seed): model, L, n_spins, J, h,
-    algorithm, sampler, seed, the run parameters, the columns of
-    :func:`isingvi.analysis.summarise` (values and ``*_err`` errors), acceptance and
-    cluster_size.
+    pandas.DataFrame
+        One row per (model, T, algorithm, seed): model, L, n_spins, J, h, algorithm, sampler,
+        seed, the run parameters, the columns of :func:`isingvi.analysis.summarise` (values and
+        ``*_err`` errors), acceptance and cluster_size.
+
+    Raises
+    ------
+    ValueError
+        Naming ``models``, ``algorithms`` or ``seeds`` (empty), ``n_measure`` (fewer than two
+        samples), ``n_blocks``, or a parameter of :func:`isingvi.mc.run`.
+
+    Examples
+    --------
+    >>> import isingvi as iv
+    >>> df = iv.sweep(iv.SquareLattice(4), T=[2.0, 3.0], algorithms=["metropolis", "wolff"],
+    ...               n_therm=100, n_measure=1000)
+    >>> df[["T", "algorithm"]].values.tolist()
+    [[2.0, 'metropolis'], [3.0, 'metropolis'], [2.0, 'wolff'], [3.0, 'wolff']]
+    >>> df.columns.tolist()[:8]
+    ['model', 'L', 'n_spins', 'J', 'h', 'algorithm', 'sampler', 'seed']
     """
     n_blocks = as_int(n_blocks, "n_blocks", 2)
     model_list, algorithm_list, seed_list = _as_list(models), _as_list(algorithms), _as_list(seeds)

@@ -54,22 +54,51 @@ class TemperingResult:
     Per-temperature attributes follow the order of ``T`` as given; swap statistics follow the
     sorted ``ladder``; ``round_trips`` follows the replicas (replica r starts at ``ladder[r]``).
 
+    Parameters
+    ----------
+    T, E, M, n_spins, algorithm, sampler, seed, n_therm, n_measure, every, swap_every, init, acceptance, marginals, ladder, swap_attempts, swap_accepted, round_trips, configs
+        The attributes below (a dataclass: :func:`parallel_tempering` fills them).
+
     Attributes
     ----------
-    T : (n_T,) temperatures, as given
-    E, M : (n_T, n_samples) total energy and magnetisation at each temperature after each
-        recorded sweep (before that sweep's swap round)
-    n_spins : number of spins N
-    algorithm, sampler : "metropolis" | "heatbath", and "tempering-sequential-<algorithm>"
-    seed, n_therm, n_measure, every, swap_every, init : the arguments of the run
-    acceptance : (n_T,) flipped spins per attempt during measurement, per temperature
-    marginals : (n_T, N) mean of each spin s_i over the records at each temperature
-    ladder : (n_T,) the temperatures sorted increasing
-    swap_attempts, swap_accepted : (n_T - 1,) swaps tried and made between ladder[k] and
-        ladder[k + 1] during measurement
-    round_trips : (n_T,) per replica, trips lowest -> highest -> lowest temperature completed
-        during measurement (a trip begun while thermalising counts)
-    configs : (n_T, n_samples, N) int8 spins, if ``save_configs`` was set
+    T : ndarray, shape (n_T,)
+        Temperatures, as given.
+    E, M : ndarray, shape (n_T, n_samples)
+        Total energy and magnetisation at each temperature after each recorded sweep (before
+        that sweep's swap round).
+    n_spins : int
+        Number of spins N.
+    algorithm, sampler : str
+        "metropolis" or "heatbath", and "tempering-sequential-<algorithm>".
+    seed, n_therm, n_measure, every, swap_every, init
+        The arguments of the run.
+    acceptance : ndarray, shape (n_T,)
+        Flipped spins per attempt during measurement, per temperature.
+    flips_per_sweep : ndarray, shape (n_T,)
+        Spins flipped per sweep / N: the single-spin acceptance (as in MCResult).
+    marginals : ndarray, shape (n_T, N)
+        Mean of each spin s_i over the records at each temperature.
+    ladder : ndarray, shape (n_T,)
+        The temperatures sorted increasing.
+    swap_attempts, swap_accepted : ndarray, shape (n_T - 1,)
+        Swaps tried and made between ladder[k] and ladder[k + 1] during measurement.
+    swap_acceptance : ndarray, shape (n_T - 1,)
+        Fraction of tried swaps made per adjacent ladder pair (NaN if none tried).
+    round_trips : ndarray, shape (n_T,)
+        Per replica, trips lowest -> highest -> lowest temperature completed during
+        measurement (a trip begun while thermalising counts).
+    configs : ndarray of int8, shape (n_T, n_samples, N), or None
+        The recorded spins, if ``save_configs`` was set.
+
+    Examples
+    --------
+    >>> import isingvi as iv
+    >>> res = iv.mc.parallel_tempering(iv.SquareLattice(4), T=[2.0, 2.5, 3.0],
+    ...                                n_therm=100, n_measure=1000, seed=1)
+    >>> res.E.shape, res.sampler
+    ((3, 1000), 'tempering-sequential-metropolis')
+    >>> res.swap_attempts.tolist()
+    [1000, 1000]
     """
 
     T: np.ndarray
@@ -108,13 +137,58 @@ class TemperingResult:
             )
 
     def summary(self, n_blocks: int = 32) -> pd.DataFrame:
-        """Per-temperature estimates with errors (see :func:`isingvi.analysis.summarise`)."""
+        """Per-temperature estimates with errors.
+
+        Parameters
+        ----------
+        n_blocks : int, default 32
+            Blocks for the binning and jackknife errors, >= 2.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per temperature (in the order of ``T``), as
+            :func:`isingvi.analysis.summarise` returns it.
+
+        Raises
+        ------
+        ValueError
+            Naming ``n_blocks``, or the result if its series are too short.
+
+        Examples
+        --------
+        >>> import isingvi as iv
+        >>> res = iv.mc.parallel_tempering(iv.SquareLattice(4), T=[2.0, 3.0],
+        ...                                n_therm=100, n_measure=1000)
+        >>> res.summary()["T"].tolist()
+        [2.0, 3.0]
+        """
         from .analysis import summarise
 
         return summarise(self, n_blocks=n_blocks)
 
     def swaps(self) -> pd.DataFrame:
-        """One row per adjacent ladder pair: T_low, T_high, attempts, accepted, acceptance."""
+        """Swap statistics, one row per adjacent ladder pair.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns T_low, T_high, attempts, accepted, acceptance (NaN where none was tried).
+
+        Raises
+        ------
+        ValueError
+            Naming ``result`` or one of its attributes if they are missing or inconsistent
+            (a result built by hand).
+
+        Examples
+        --------
+        >>> import isingvi as iv
+        >>> res = iv.mc.parallel_tempering(iv.SquareLattice(4), T=[2.0, 2.5, 3.0],
+        ...                                n_therm=100, n_measure=1000)
+        >>> res.swaps().columns.tolist()
+        ['T_low', 'T_high', 'attempts', 'accepted', 'acceptance']
+        """
         missing = [a for a in ("ladder", "swap_attempts", "swap_accepted") if not hasattr(self, a)]
         if missing:  # e.g. a result made by __new__ without __init__
             raise ValueError(f"result: lacks the attributes {', '.join(missing)}")
@@ -184,22 +258,30 @@ def parallel_tempering(
         Any couplings and fields (spin glasses, random fields); lattices run as their Graph.
     T : 1-D array of temperatures
         At least 2, distinct, > 0, in any order; sorted internally, results in the given order.
-    n_therm : sweeps per replica before measuring (swap rounds run during them too)
-    n_measure : measuring sweeps per replica
-    swap_every : a swap round after every ``swap_every``-th sweep (>= 1; beyond
-        n_therm + n_measure, none: independent chains)
-    algorithm : "metropolis" | "heatbath"
+    n_therm : int, default 1000
+        Sweeps per replica before measuring (swap rounds run during them too).
+    n_measure : int, default 10000
+        Measuring sweeps per replica.
+    swap_every : int, default 1
+        A swap round after every ``swap_every``-th sweep (>= 1; beyond n_therm + n_measure,
+        none: independent chains).
+    algorithm : {"metropolis", "heatbath"}
         The replicas' sequential single-spin sweeps, as ``mc.run`` runs them on graphs.
-    every : record E, M (and spins) after every ``every``-th measuring sweep
-        (n_measure // every samples per temperature)
-    seed : master seed; the same seed and arguments give bit-identical results
-    threads : replicas run in parallel on up to this many threads; results do not depend on it
+    every : int, default 1
+        Record E, M (and spins) after every ``every``-th measuring sweep (n_measure // every
+        samples per temperature).
+    seed : int, default 0
+        Master seed; the same seed and arguments give bit-identical results.
+    threads : int, default 1
+        Replicas run in parallel on up to this many threads; results do not depend on it.
     progress : False (default), True or callable
         True shows a progress bar on stderr; a callable is called as ``progress(done, total)``
         every 50 ms, in sweeps summed over replicas. Either way Ctrl-C stops the call with
         KeyboardInterrupt.
-    init : start configuration of every replica, "random" | "up" | "down"
-    save_configs : also return every recorded configuration (memory: n_T * n_samples * N bytes)
+    init : {"random", "up", "down"}
+        Start configuration of every replica.
+    save_configs : bool, default False
+        Also return every recorded configuration (memory: n_T * n_samples * N bytes).
 
     Returns
     -------
@@ -208,12 +290,31 @@ def parallel_tempering(
         single-spin acceptance and marginals <s_i>; swap statistics per adjacent ladder pair
         (``.swaps()``) and round trips per replica.
 
+    Raises
+    ------
+    ValueError
+        Naming the parameter: ``T`` (fewer than 2, repeated, or outside the supported range),
+        ``algorithm``, ``init``, ``n_therm``, ``n_measure``, ``every``, ``swap_every``,
+        ``seed``, ``threads``, or a run that would not fit in :func:`isingvi.memory_limit`.
+    KeyboardInterrupt
+        On Ctrl-C.
+
     Notes
     -----
     Swap acceptance between neighbours of the ladder should not fall much below ~0.2 at any
     pair; round trips per replica measure how well the ladder carries configurations across
     it. The per-temperature series are autocorrelated like any chain's; the binned errors of
     ``summary`` account for it when a block spans many autocorrelation times.
+
+    Examples
+    --------
+    >>> import isingvi as iv
+    >>> res = iv.mc.parallel_tempering(iv.models.edwards_anderson(4, seed=0),
+    ...                                T=[0.5, 1.0, 2.0], n_therm=100, n_measure=1000, seed=1)
+    >>> res.ladder.tolist()
+    [0.5, 1.0, 2.0]
+    >>> bool(res.swap_acceptance.min() > 0)
+    True
     """
     model = as_model(model)
     temps = _as_ladder(T)

@@ -70,11 +70,54 @@ def fit_minibatch(
 class Estimator:
     """get_params / set_params / repr from the constructor's signature, as scikit-learn does."""
 
+    n_features_in_: int  # set by fit
+
     def get_params(self, deep: bool = True) -> dict:
+        """The constructor's parameters and their values.
+
+        Parameters
+        ----------
+        deep : bool, default True
+            Accepted for scikit-learn compatibility; there are no nested estimators.
+
+        Returns
+        -------
+        dict
+            Parameter name -> value.
+
+        Examples
+        --------
+        >>> from isingvi.neural import MADE
+        >>> MADE(hidden=8).get_params()["hidden"]
+        8
+        """
         names = [p for p in inspect.signature(type(self).__init__).parameters if p != "self"]
         return {p: getattr(self, p) for p in names}
 
-    def set_params(self, **params):
+    def set_params(self, **params) -> Estimator:
+        """Set constructor parameters (as scikit-learn's set_params).
+
+        Parameters
+        ----------
+        **params
+            Parameter name -> new value.
+
+        Returns
+        -------
+        Estimator
+            self.
+
+        Raises
+        ------
+        ValueError
+            Naming a key that is not a parameter.
+
+        Examples
+        --------
+        >>> from isingvi.neural import MADE
+        >>> MADE().set_params(lr=0.01).lr
+        0.01
+        """
         valid = self.get_params()
         for key, value in params.items():
             if key not in valid:

@@ -83,16 +83,38 @@ class VAE(Estimator):
 
     Parameters
     ----------
-    n_latent : dimension of z
-    hidden : units of the encoder's and the decoder's hidden layer
-    n_epochs, batch_size, lr : Adam on the negative ELBO (one reparameterised draw per
-        sample and step), shuffled minibatches
-    random_state : integer seed of the initial weights, the shuffling and every draw
-    progress : False, True (a bar of epochs) or a callable(done, total); Ctrl-C stops fit
-        between two minibatches
+    n_latent : int, default 2
+        Dimension of z.
+    hidden : int, default 64
+        Units of the encoder's and the decoder's hidden layer.
+    n_epochs, batch_size, lr : int, int, float
+        Adam on the negative ELBO (one reparameterised draw per sample and step), shuffled
+        minibatches (defaults 100, 128, 1e-3).
+    random_state : int, default 0
+        Integer seed of the initial weights, the shuffling and every draw.
+    progress : False, True or callable
+        True shows a bar of epochs; a callable is called as ``progress(done, total)``. Ctrl-C
+        stops fit between two minibatches.
 
-    Fitted attributes: params_, n_features_in_, encoding_, trace_ (DataFrame: epoch, and
-    elbo = the mean training ELBO per spin of that epoch).
+    Attributes
+    ----------
+    params_ : dict
+        The fitted weights.
+    n_features_in_ : int
+        Number of spins D.
+    encoding_ : {"spins", "bits"}
+        The encoding of the training data, which :meth:`sample` returns.
+    trace_ : pandas.DataFrame
+        epoch, and elbo = the mean training ELBO per spin of that epoch.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from isingvi.neural import VAE
+    >>> X = np.random.default_rng(0).choice([-1, 1], size=(64, 4))  # 64 samples of 4 spins
+    >>> vae = VAE(n_latent=2, hidden=8, n_epochs=2, batch_size=32).fit(X)
+    >>> vae.trace_.columns.tolist()
+    ['epoch', 'elbo']
     """
 
     def __init__(
@@ -105,7 +127,7 @@ class VAE(Estimator):
         lr: float = 1e-3,
         random_state: int = 0,
         progress=False,
-    ):
+    ) -> None:
         self.n_latent = n_latent
         self.hidden = hidden
         self.n_epochs = n_epochs
@@ -115,7 +137,36 @@ class VAE(Estimator):
         self.progress = progress
 
     def fit(self, X, y=None) -> VAE:
-        """Maximise the ELBO of X (n_samples, D); returns self."""
+        """Fit by maximising the ELBO of X.
+
+        Parameters
+        ----------
+        X : array_like, shape (n_samples, D)
+            ±1 spins or 0/1 bits.
+        y : None
+            Ignored (scikit-learn's signature).
+
+        Returns
+        -------
+        VAE
+            self, fitted.
+
+        Raises
+        ------
+        ValueError
+            Naming ``X`` (not binary, not 2-D) or a constructor parameter that is invalid.
+        ImportError
+            Without JAX (the ``neural`` extra).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from isingvi.neural import VAE
+        >>> X = np.random.default_rng(0).choice([-1, 1], size=(64, 4))
+        >>> vae = VAE(hidden=8, n_epochs=2, batch_size=32).fit(X)
+        >>> vae.n_features_in_
+        4
+        """
         jax, jnp, _ = require_jax()
         settings = check_training(self)
         n_latent, hidden = (
@@ -168,24 +219,115 @@ class VAE(Estimator):
                 )
         return np.concatenate(out) / self.n_features_in_
 
-    def elbo(self, X, n_samples: int = 16, per_sample: bool = False, seed: int | None = None):
-        """ELBO per spin (nats): the exact Gaussian KL and a Monte Carlo reconstruction term over
-        ``n_samples`` draws of z per sample. The mean over X, or every sample's with per_sample."""
+    def elbo(
+        self, X, n_samples: int = 16, per_sample: bool = False, seed: int | None = None
+    ) -> float | np.ndarray:
+        """ELBO per spin (nats): the exact Gaussian KL and a Monte Carlo reconstruction term.
+
+        Parameters
+        ----------
+        X : array_like, shape (n_samples, D)
+            ±1 spins or 0/1 bits.
+        n_samples : int, default 16
+            Draws of z per sample for the reconstruction term.
+        per_sample : bool, default False
+            Return every sample's ELBO instead of the mean.
+        seed : int, optional
+            Seed of the draws (default: ``random_state``).
+
+        Returns
+        -------
+        float or ndarray of shape (n_samples,)
+            The mean over X, or every sample's with ``per_sample``.
+
+        Raises
+        ------
+        ValueError
+            Naming ``fit`` before fitting, ``X``, ``n_samples`` or ``seed``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from isingvi.neural import VAE
+        >>> X = np.random.default_rng(0).choice([-1, 1], size=(64, 4))
+        >>> vae = VAE(hidden=8, n_epochs=2, batch_size=32).fit(X)
+        >>> bool(vae.elbo(X, seed=0) < 0), vae.elbo(X[:5], per_sample=True).shape
+        (True, (5,))
+        """
         n_samples = as_int(n_samples, "n_samples", 1, 2**20)
         values = self._per_sample(X, n_samples, seed, True, max(1, 2**16 // n_samples))
         return values if per_sample else float(values.mean())
 
-    def iwae(self, X, k: int, per_sample: bool = False, seed: int | None = None):
-        """IWAE_k per spin (nats): ln of the mean of k importance weights p(x, z) / q(z | x),
-        z ~ q(z | x). A lower bound of ln p(x) / D, rising with k. The mean over X, or every
-        sample's with per_sample."""
+    def iwae(
+        self, X, k: int, per_sample: bool = False, seed: int | None = None
+    ) -> float | np.ndarray:
+        """IWAE_k per spin (nats): ln of the mean of k importance weights p(x, z) / q(z | x).
+
+        z ~ q(z | x). A lower bound of ln p(x) / D, rising with k (IWAE_1 = ELBO).
+
+        Parameters
+        ----------
+        X : array_like, shape (n_samples, D)
+            ±1 spins or 0/1 bits.
+        k : int
+            Importance samples per x, >= 1.
+        per_sample : bool, default False
+            Return every sample's bound instead of the mean.
+        seed : int, optional
+            Seed of the draws (default: ``random_state``).
+
+        Returns
+        -------
+        float or ndarray of shape (n_samples,)
+            The mean over X, or every sample's with ``per_sample``.
+
+        Raises
+        ------
+        ValueError
+            Naming ``fit`` before fitting, ``X``, ``k`` (or its memory) or ``seed``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from isingvi.neural import VAE
+        >>> X = np.random.default_rng(0).choice([-1, 1], size=(64, 4))
+        >>> vae = VAE(hidden=8, n_epochs=2, batch_size=32).fit(X)
+        >>> bool(vae.iwae(X, k=100, seed=0) >= vae.elbo(X, seed=0))
+        True
+        """
         k = as_int(k, "k", 1, 2**20)
         values = self._per_sample(X, k, seed, False, max(1, 2**16 // k))
         return values if per_sample else float(values.mean())
 
     def decoder_log_prob(self, X, z) -> np.ndarray:
-        """ln p(x | z) (nats, not per spin) of each sample x under each latent z: shape
-        (n_z, n_samples) for z of shape (n_z, n_latent)."""
+        """ln p(x | z) (nats, not per spin) of each sample x under each latent z.
+
+        Parameters
+        ----------
+        X : array_like, shape (n_samples, D)
+            ±1 spins or 0/1 bits.
+        z : array_like, shape (n_z, n_latent)
+            Latent points.
+
+        Returns
+        -------
+        ndarray, shape (n_z, n_samples)
+            ln p(x | z).
+
+        Raises
+        ------
+        ValueError
+            Naming ``fit`` before fitting, ``X`` or ``z`` (wrong shape).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from isingvi.neural import VAE
+        >>> X = np.random.default_rng(0).choice([-1, 1], size=(64, 4))
+        >>> vae = VAE(hidden=8, n_epochs=2, batch_size=32).fit(X)
+        >>> vae.decoder_log_prob(X[:5], np.zeros((3, 2))).shape
+        (3, 5)
+        """
         self._check_fitted()
         _, jnp, _ = require_jax()
         x, _ = as_spins(X)
@@ -201,7 +343,34 @@ class VAE(Estimator):
         )
 
     def sample(self, n_samples: int = 1, random_state: int | None = None) -> np.ndarray:
-        """x ~ p(x | z), z ~ N(0, I): shape (n_samples, D), in the training data's encoding."""
+        """Samples x ~ p(x | z), z ~ N(0, I), in the training data's encoding.
+
+        Parameters
+        ----------
+        n_samples : int, default 1
+            Number of samples.
+        random_state : int, optional
+            Seed (default: the estimator's ``random_state``).
+
+        Returns
+        -------
+        ndarray, shape (n_samples, D)
+            int8 ±1 spins, or uint8 0/1 bits if the model was fitted on bits.
+
+        Raises
+        ------
+        ValueError
+            Naming ``fit`` before fitting, ``n_samples`` or ``random_state``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from isingvi.neural import VAE
+        >>> X = np.random.default_rng(0).choice([-1, 1], size=(64, 4))
+        >>> vae = VAE(hidden=8, n_epochs=2, batch_size=32).fit(X)
+        >>> vae.sample(4, random_state=0).shape
+        (4, 4)
+        """
         self._check_fitted()
         jax, _jnp, _ = require_jax()
         n = as_int(n_samples, "n_samples", 1, INT64_MAX)

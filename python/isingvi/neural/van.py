@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -86,14 +87,33 @@ class _Trained:
 class VANResult:
     """Trained variational autoregressive networks, one per temperature.
 
+    Parameters
+    ----------
+    T, n_spins, trace, settings
+        The attributes below; :func:`van` builds the result (with the trained networks).
+
     Attributes
     ----------
-    T : (n_T,) temperatures
-    n_spins : N
-    trace : DataFrame, one row per training step: T, step, beta (the annealed inverse
-        temperature of that step), f_q and f_q_err (per spin, at that beta, from the step's
-        batch), u (energy per spin), s (entropy of q per spin, −E_q[ln q] / N)
-    settings : the training arguments (depth, width, z2, n_steps, batch_size, lr, lr_end, anneal, seed)
+    T : ndarray, shape (n_T,)
+        Temperatures.
+    n_spins : int
+        N.
+    trace : pandas.DataFrame
+        One row per training step: T, step, beta (the annealed inverse temperature of that
+        step), f_q and f_q_err (per spin, at that beta, from the step's batch), u (energy per
+        spin), s (entropy of q per spin, −E_q[ln q] / N).
+    settings : dict
+        The training arguments (depth, width, z2, n_steps, batch_size, lr, lr_end, anneal,
+        seed).
+
+    Examples
+    --------
+    >>> import isingvi as iv
+    >>> from isingvi.neural import van
+    >>> res = van(iv.SquareLattice(2), T=[2.0, 3.0], n_steps=20, batch_size=16, width=4,
+    ...           n_eval=100)
+    >>> res.n_spins, res.trace.columns.tolist()
+    (4, ['T', 'step', 'beta', 'f_q', 'f_q_err', 'u', 's'])
     """
 
     T: np.ndarray
@@ -106,9 +126,26 @@ class VANResult:
     _final: pd.DataFrame = field(repr=False)
 
     def table(self) -> pd.DataFrame:
-        """One row per T: T, beta, f_q, f_q_err (the variational bound F_q / N and its standard
-        error), u, u_err (energy per spin under q), s (entropy of q per spin), n_eval and the
-        settings. f_q ≥ f holds in expectation: f_q − f = T·KL(q‖p) / N."""
+        """The variational bound per temperature, from ``n_eval`` fresh samples.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per T: T, beta, f_q, f_q_err (the variational bound F_q / N and its
+            standard error), u, u_err (energy per spin under q), s (entropy of q per spin),
+            n_eval and the settings. f_q ≥ f holds in expectation: f_q − f = T·KL(q‖p) / N.
+
+        Examples
+        --------
+        >>> import isingvi as iv
+        >>> from isingvi.neural import van
+        >>> res = van(iv.SquareLattice(2), T=[2.0, 3.0], n_steps=20, batch_size=16, width=4,
+        ...           n_eval=100)
+        >>> df = res.table()
+        >>> exact = iv.exact.enumerate(iv.SquareLattice(2), [2.0, 3.0])
+        >>> (df.f_q + 3 * df.f_q_err >= exact.f).tolist()
+        [True, True]
+        """
         return self._final.copy()
 
     def _at(self, T) -> _Trained:
@@ -144,15 +181,72 @@ class VANResult:
         return np.concatenate(xs), np.concatenate(lqs)
 
     def sample(self, n: int, T=None, seed: int | None = None) -> np.ndarray:
-        """n exact samples of q at temperature T (optional with one temperature), int8 ±1 of
-        shape (n, N). Without ``seed`` each call continues the result's own random stream."""
+        """Exact samples of q at temperature T.
+
+        Parameters
+        ----------
+        n : int
+            Number of samples, >= 1.
+        T : float, optional
+            One of the trained temperatures (optional with one temperature).
+        seed : int, optional
+            Seed; without it each call continues the result's own random stream.
+
+        Returns
+        -------
+        ndarray of int8, shape (n, N)
+            ±1 spins.
+
+        Raises
+        ------
+        ValueError
+            Naming ``n``, ``T`` (not trained, or missing with several) or ``seed``.
+
+        Examples
+        --------
+        >>> import isingvi as iv
+        >>> from isingvi.neural import van
+        >>> res = van(iv.SquareLattice(2), T=[2.0, 3.0], n_steps=20, batch_size=16, width=4,
+        ...           n_eval=100)
+        >>> res.sample(3, T=2.0, seed=0).shape
+        (3, 4)
+        """
         n = as_int(n, "n", 1, INT64_MAX)
         check_memory(5.0 * n * self.n_spins, "n", f"{n} samples of {self.n_spins} spins")
         x, _ = self._draw(self._at(T), n, seed)
         return x.astype(np.int8)
 
     def log_prob(self, configs, T=None) -> np.ndarray:
-        """ln q(σ) for configurations of ±1 spins, shape (n, N) or (N,) → (n,) or scalar."""
+        """ln q(σ) of configurations under the network at temperature T.
+
+        Parameters
+        ----------
+        configs : array_like, shape (n, N) or (N,)
+            ±1 spins.
+        T : float, optional
+            One of the trained temperatures (optional with one temperature).
+
+        Returns
+        -------
+        ndarray
+            Shape (n,), or a scalar for one configuration of shape (N,).
+
+        Raises
+        ------
+        ValueError
+            Naming ``configs`` (wrong shape, not ±1) or ``T``.
+
+        Examples
+        --------
+        >>> import isingvi as iv
+        >>> from isingvi.neural import van
+        >>> res = van(iv.SquareLattice(2), T=[2.0, 3.0], n_steps=20, batch_size=16, width=4,
+        ...           n_eval=100)
+        >>> import numpy as np
+        >>> x = res.sample(5, T=2.0, seed=0)
+        >>> bool(np.all(res.log_prob(x, T=2.0) < 0))
+        True
+        """
         _, jnp, _ = require_jax()
         t = self._at(T)
         x = _as_spins(configs, self.n_spins, "configs")
@@ -174,12 +268,41 @@ class VANResult:
         (√n_repeats N), the error of that mean from the spread of the groups themselves.
         E[ln Ẑ_K] ≤ ln Z (Jensen), so f_K ≥ f in expectation and decreases towards f as K
         grows. ``ess`` is the mean over groups of (Σ w)² / Σ w², the effective number of the
-        K samples; ``log_z`` = mean ln Ẑ_K / N.
+        K samples; ``ln_z`` = mean ln Ẑ_K / N.
+
+        Parameters
+        ----------
+        K : int or sequence of int, default (1, 10, 100, 1000)
+            Samples per estimate, each >= 1.
+        n_repeats : int, default 16
+            Independent groups per K, >= 2.
+        seed : int, optional
+            Seed; without it the draws continue the result's own random stream.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per (T, K): T, beta, K, ln_z, f_K, f_K_err, ess, n_repeats.
+
+        Raises
+        ------
+        ValueError
+            Naming ``K``, ``n_repeats`` (or their memory) or ``seed``.
+
+        Examples
+        --------
+        >>> import isingvi as iv
+        >>> from isingvi.neural import van
+        >>> res = van(iv.SquareLattice(2), T=[2.0, 3.0], n_steps=20, batch_size=16, width=4,
+        ...           n_eval=100)
+        >>> df = res.importance(K=(1, 100), n_repeats=4, seed=0)
+        >>> df.columns.tolist()
+        ['T', 'beta', 'K', 'ln_z', 'f_K', 'f_K_err', 'ess', 'n_repeats']
         """
-        Ks = np.atleast_1d(np.asarray(K))
-        if Ks.ndim != 1 or Ks.size == 0:
+        K_arr = np.atleast_1d(np.asarray(K))
+        if K_arr.ndim != 1 or K_arr.size == 0:
             raise ValueError(f"K: must be a positive integer or a 1-D list of them, got {K!r}")
-        Ks = [as_int(k, "K", 1, INT64_MAX) for k in Ks]
+        Ks = [as_int(k, "K", 1, INT64_MAX) for k in K_arr]
         n_repeats = as_int(n_repeats, "n_repeats", 2)
         check_memory(
             12.0 * max(Ks) * n_repeats * self.n_spins,
@@ -373,40 +496,75 @@ def van(
 
     Parameters
     ----------
-    model : SquareLattice, CubicLattice or Graph (fields and disorder allowed)
-    T : float or 1-D array of temperatures (> 0); one network is trained per temperature
-    n_steps : Adam steps per temperature (0: the untrained network)
-    batch_size : samples per step (>= 2: the baseline is the batch mean)
-    depth, width : hidden layers of the MADE and units per layer (``depth=1`` samples with
-        the incremental cache: O(N (width + N)) per sample; deeper: a full pass per spin)
-    z2 : use q_sym(σ) = [q(σ) + q(−σ)] / 2; default: True exactly when every field is 0
-    lr : Adam learning rate
-    lr_end : if given, the learning rate stays ``lr`` while β rises (see ``anneal``) and then
+    model : SquareLattice, CubicLattice or Graph
+        The model (fields and disorder allowed).
+    T : float or array_like, 1-D
+        Temperatures (> 0); one network is trained per temperature.
+    n_steps : int, default 2000
+        Adam steps per temperature (0: the untrained network).
+    batch_size : int, default 256
+        Samples per step (>= 2: the baseline is the batch mean).
+    depth, width : int
+        Hidden layers of the MADE and units per layer (defaults 1 and 64; ``depth=1``
+        samples with the incremental cache: O(N (width + N)) per sample; deeper: a full pass
+        per spin).
+    z2 : bool, optional
+        Use q_sym(σ) = [q(σ) + q(−σ)] / 2; default: True exactly when every field is 0.
+    lr : float, default 1e-3
+        Adam learning rate.
+    lr_end : float, optional
+        If given, the learning rate stays ``lr`` while β rises (see ``anneal``) and then
         falls along a cosine to ``lr_end`` at the last step; None (default): constant ``lr``.
         Decaying it lets long runs settle instead of wandering with the gradient's noise; a
         short run still far from convergence does better at a constant rate (16 x 16 torus,
         β = 0.6, 1000 steps: relative error of F_q 2.5e-3 constant, 7e-2 decayed to 1e-5).
-    anneal : fraction of the steps in [0, 1) over which β rises linearly to 1/T (step t of
+    anneal : float, default 0.5
+        Fraction of the steps in [0, 1) over which β rises linearly to 1/T (step t of
         n trains at β min(1, t / (anneal n))); starting hot keeps the network from collapsing
         onto one ordered state early (0: every step at 1/T)
-    n_eval : fresh samples for the final F_q, u and s of :meth:`VANResult.table`
-    seed : seeds the initial weights and every draw; same seed and arguments, same numbers
-    threads : temperatures trained at the same time; results do not depend on it (each
-        XLA operation runs on one thread, see :mod:`isingvi.neural`)
-    progress : False (default), True (a bar of training steps) or a callable(done, total);
+    n_eval : int, default 10000
+        Fresh samples for the final F_q, u and s of :meth:`VANResult.table`.
+    seed : int, default 0
+        Seeds the initial weights and every draw; same seed and arguments, same numbers.
+    threads : int, default 1
+        Temperatures trained at the same time; results do not depend on it (each XLA
+        operation runs on one thread, see :mod:`isingvi.neural`).
+    progress : False (default), True or callable
+        True shows a bar of training steps; a callable is called as ``progress(done, total)``.
         Ctrl-C stops training between two steps with KeyboardInterrupt.
 
     Returns
     -------
-    VANResult: ``table()`` (the bound f_q per T), ``trace`` (per step), ``sample``,
-    ``log_prob`` and ``importance`` (neural importance sampling, f_K for a list of K).
+    VANResult
+        ``table()`` (the bound f_q per T), ``trace`` (per step), ``sample``, ``log_prob`` and
+        ``importance`` (neural importance sampling, f_K for a list of K).
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter that is invalid (``lr`` <= 0, ``lr_end`` outside (0, lr],
+        ``anneal`` outside [0, 1), ...), or ``width`` / ``n_eval`` when the network or the
+        samples would not fit in :func:`isingvi.memory_limit`.
+    ImportError
+        Without JAX (the ``neural`` extra).
+    KeyboardInterrupt
+        On Ctrl-C, between two steps.
+
+    Examples
+    --------
+    >>> import isingvi as iv
+    >>> from isingvi.neural import van
+    >>> res = van(iv.SquareLattice(2), T=[2.0, 3.0], n_steps=20, batch_size=16, width=4,
+    ...           n_eval=100)
+    >>> res.table()[["T", "f_q"]].shape
+    (2, 2)
     """
     require_jax()
     model = as_model(model)
     temps = as_temperatures(T)
     energy = _Energy(model)
     zero_field = not np.any(energy.h)
-    settings = {
+    settings: dict[str, Any] = {
         "depth": as_int(depth, "depth", 1, 16),
         "width": as_int(width, "width", 1, 2**16),
         "z2": zero_field if z2 is None else as_bool(z2, "z2"),
@@ -443,9 +601,10 @@ def van(
     with reporter(progress, "neural.van", "step") as report:
         done, total = [0], len(temps) * settings["n_steps"]
 
-        def tick(k: int) -> None:
+        def tick(k: int) -> None:  # passed to training only with a reporter
             done[0] += k
-            report(done[0], total)
+            if report is not None:
+                report(done[0], total)
 
         def train(T):
             return _train_one(
