@@ -669,6 +669,8 @@ class GaussianMixture(_Mixture):
         Iterations and convergence of every restart (a restart that did not converge stopped
         at max_iter).
     n_features_in_ : int
+    n_parameters_ : int
+        Free parameters of the fitted mixture (``bic``, ``aic``).
     trace_ : pandas.DataFrame
         Columns restart, iteration, log_likelihood, elbo_e, elbo_m, kl_gap (see the module
         docstring).
@@ -968,7 +970,7 @@ class BernoulliMixture(_Mixture):
     encoding_ : {"spins", "bits"}
         The training data's encoding (``sample`` returns it).
     converged_, n_iter_, best_restart_, lower_bounds_, restart_n_iter_, restart_converged_,
-    n_features_in_
+    n_features_in_, n_parameters_
         As for :class:`GaussianMixture`.
     lower_bound_ : float
         Objective (log-likelihood + log-prior per point) at the kept restart's last E-step.
