@@ -136,15 +136,7 @@ for col, L in enumerate(sizes):
     bottom.set_yscale("log")
     bottom.set_ylim(bottom=floor)
     method = "enumeration" if ex.method.iloc[0] == "enumerate" else "Kaufman"
-    top.text(
-        0.97,
-        0.1,
-        f"$L = {L}$, $N = {L * L}$\nexact $s$: {method}",
-        transform=top.transAxes,
-        ha="right",
-        va="bottom",
-        fontsize="small",
-    )
+    top.set_title(f"$L = {L}$, $N = {L * L}$ (exact $s$: {method})", fontsize="small")
     top.set_ylabel("entropy, cross-entropy,\n$-$ELBO per spin  [nats]")
     bottom.set_ylabel("gap per spin  [nats]\n(CE $-\\ s$; $-$ELBO $-$ CE)")
     bottom.set_xlabel(r"temperature $T$  [$J/k_B$]")
