@@ -361,6 +361,8 @@ BASE: dict[str, tuple[tuple, dict]] = {
     "isingvi.plots.size_palette": (([4, 8, float("inf")],), {}),
     "isingvi.plots.save_figure": ((Ref("figure"), "fig/a.png"), {"formats": ["svg"], "dpi": 20}),
     "isingvi.plots.panel_label": ((Ref("axes"), "(a)"), {}),
+    "isingvi.plots.category_styles": (([1, 2, 4],), {}),
+    "isingvi.mc.random_global_flip": ((np.array([[1, -1, 1], [-1, -1, 1]], np.int8),), {"seed": 3}),
 }
 for _cls, _x in (("GaussianMixture", "XG"), ("BernoulliMixture", "XB")):
     _fitted, _X = Ref(f"{_cls}.fitted"), Ref(_x)

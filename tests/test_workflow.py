@@ -969,6 +969,9 @@ def test_tiny_run_f6_tables(tiny_run):
         iv.results.derive_seed(yaml.safe_load(TINY.read_text())["seed"], "f6", "restart", r)
         for r in range(cfg["restarts"])
     }
+    # a restart stopped by the iteration cap is flagged (the figure draws it open)
+    assert (rs.max_iter == cfg["max_iter"]).all()
+    assert (rs.hit_max_iter == ((rs.n_iter == rs.max_iter) & ~rs.converged)).all()
 
 
 def test_tiny_run_f7_tables(tiny_run):
@@ -1007,6 +1010,9 @@ def test_tiny_run_f7_tables(tiny_run):
         assert np.allclose(g.s_exact, ref, rtol=1e-12)
     assert (df[["cross_entropy_err", "neg_elbo_hard_err"]] > 0).all().all()
     assert (df.neg_elbo_hard >= df.cross_entropy).all() and (df.min_sample_hard_gap >= 0).all()
+    # the saved samples' signs, randomised: independent from one sample to the next
+    n = f7["sampling"]["n_train"] + f7["sampling"]["n_test"]
+    assert (df.sign_lag1.abs() < 4 / np.sqrt(n)).all(), df.sign_lag1
     ex = pd.read_csv(tiny_run / "results" / "f7" / "exact.csv")
     assert set(ex.L) == set(f7["sizes"]) and len(ex) == len(f7["sizes"]) * f7["exact"]["n_points"]
     assert np.isfinite(ex.s).all() and (ex.s > 0).all() and (ex.s < np.log(2)).all()

@@ -4,7 +4,8 @@
 (old responsibilities, new parameters) per restart, on a log iteration axis; (b) the KL gap
 ln p(x | θ_new) − ELBO(q_old, θ_new) ≥ 0 on a log axis; (c) the final ln p(x)/n of each restart
 from isingvi and from scikit-learn started from the same parameters, with ln p under the true
-mixture. The log repeats the checks.
+mixture. A restart that stopped at max_iter rather than by tol is drawn open in (c) and ringed
+at its end in (a). The log repeats the checks.
 """
 
 from isingvi.results import script_log
@@ -25,7 +26,12 @@ from matplotlib.ticker import FormatStrFormatter, NullFormatter  # noqa: E402
 
 traces = pd.read_csv(snakemake.input.traces)
 restarts = pd.read_csv(snakemake.input.restarts)
-log.info("%d trace rows, %d restarts", len(traces), len(restarts))
+log.info(
+    "%d trace rows, %d restarts; stopped at max_iter (drawn open): %s",
+    len(traces),
+    len(restarts),
+    ", ".join(map(str, restarts.restart[restarts.hit_max_iter])) or "none",
+)
 log.info(
     "check ELBO_E == ln p: max |diff| = %.2e; KL gap >= 0: min = %.2e; |isingvi - sklearn| final ln p: max %.2e",
     (traces.elbo_e - traces.log_likelihood).abs().max(),
@@ -83,9 +89,30 @@ for r, g in traces.groupby("restart"):
         mfc="white",
         mew=0.6,
     )
-    ax_fin.plot(r, final.log_likelihood, ls="none", marker="o", ms=6, color=colors[r])
+    capped = bool(final.hit_max_iter)  # stopped by max_iter, not by tol: drawn open
+    if capped:
+        ax_ll.plot(
+            it[-1] + 1,
+            final.log_likelihood,
+            ls="none",
+            marker="o",
+            ms=8,
+            mfc="none",
+            mew=1.3,
+            color=colors[r],
+        )
+    ax_fin.plot(  # large enough that an open one shows around scikit-learn's cross
+        r,
+        final.log_likelihood,
+        ls="none",
+        marker="o",
+        ms=10,
+        color=colors[r],
+        mfc="white" if capped else colors[r],
+        mew=1.3,
+    )
     ax_fin.plot(
-        r, final.sklearn_log_likelihood, ls="none", marker="x", ms=7, mew=1.3, color="black"
+        r, final.sklearn_log_likelihood, ls="none", marker="x", ms=6, mew=1.3, color="black"
     )
 
 lo = min(traces.log_likelihood.quantile(0.02), true_ll)
@@ -98,12 +125,12 @@ for ax in (ax_ll, ax_gap):
     ax.xaxis.set_major_formatter(FormatStrFormatter("%g"))  # 1, 10, 100 rather than powers of ten
     ax.xaxis.set_minor_formatter(NullFormatter())
 ax_ll.set_xlabel("EM iteration $t$ (E-step at $t$, M-step at $t + 1/2$)")
-ax_ll.set_ylabel(r"$\ln p(x\,|\,\theta)/n$ and ELBO$/n$  [nats]")
+ax_ll.set_ylabel("$\\ln p(x\\,|\\,\\theta)/n$, ELBO$/n$\n[nats]")
 ax_gap.set_yscale("log")
 ax_gap.set_xlabel("EM iteration $t$")
-ax_gap.set_ylabel(r"KL gap after the M-step  [nats]")
+ax_gap.set_ylabel("KL gap after\nthe M-step  [nats]")
 ax_fin.set_xlabel("restart")
-ax_fin.set_ylabel(r"final $\ln p(x\,|\,\theta)/n$  [nats]")
+ax_fin.set_ylabel("final $\\ln p(x\\,|\\,\\theta)/n$\n[nats]")
 ax_fin.set_xticks(list(restarts.restart))
 ax_fin.set_xlim(restarts.restart.min() - 0.6, restarts.restart.max() + 0.6)
 span = max(restarts.log_likelihood.max(), true_ll) - min(restarts.log_likelihood.min(), true_ll)
@@ -146,6 +173,20 @@ handles = [
     ),
     Line2D([], [], color="0.4", ls=":", label=r"true mixture $\ln p(x)$"),
 ]
+if restarts.hit_max_iter.any():
+    handles.append(
+        Line2D(
+            [],
+            [],
+            ls="none",
+            marker="o",
+            ms=7,
+            mfc="none",
+            mew=1.3,
+            color="0.3",
+            label=f"stopped at max_iter = {int(restarts.max_iter.iloc[0])}",
+        )
+    )
 handles += [Line2D([], [], color=colors[r], lw=1.6, label=f"restart {r}") for r in restarts.restart]
 fig.tight_layout(rect=(0, 0.1, 1, 1), h_pad=1.0, w_pad=1.5)
 fig.legend(

@@ -21,8 +21,10 @@ from .results import atomic_open
 __all__ = [
     "ALGORITHM_LABELS",
     "ALGORITHM_MARKERS",
+    "CATEGORY_MARKERS",
     "CONTEXTS",
     "TEXT_WIDTH",
+    "category_styles",
     "panel_label",
     "save_figure",
     "set_style",
@@ -138,6 +140,57 @@ def size_palette(sizes: Sequence) -> dict:
     palette: dict[float, tuple] = {L: tuple(cmap(t)[:3]) for L, t in zip(finite, stops)}
     palette[float("inf")] = (0.0, 0.0, 0.0)
     return palette
+
+
+#: Markers of :func:`category_styles`, in order (each also reads when drawn open).
+CATEGORY_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "<", ">", "p")
+
+
+def category_styles(keys: Sequence) -> dict:
+    """A colour and a marker per category, both different from one category to the next.
+
+    For series that a reader must tell apart (e.g. one per number of components K) even in
+    grey-scale print or with a colour-vision deficiency: seaborn's "colorblind" palette and
+    :data:`CATEGORY_MARKERS`, in the order of ``keys``.
+
+    Parameters
+    ----------
+    keys : sequence of hashable
+        The categories, each once, at most ``len(CATEGORY_MARKERS)`` (10) of them.
+
+    Returns
+    -------
+    dict
+        ``{key: (rgb, marker)}``, rgb a tuple of three floats in [0, 1], marker a matplotlib
+        marker string.
+
+    Raises
+    ------
+    ValueError
+        If ``keys`` is not a sequence, is empty, repeats a key or has more than 10 keys.
+
+    Examples
+    --------
+    >>> from isingvi import plots
+    >>> style = plots.category_styles([1, 2, 4, 16])
+    >>> style[1][1], style[2][1]
+    ('o', 's')
+    """
+    if isinstance(keys, (str, bytes)) or not isinstance(keys, Sequence):
+        raise ValueError(f"keys: must be a sequence of categories, got {type(keys).__name__}")
+    keys = list(keys)
+    if not 1 <= len(keys) <= len(CATEGORY_MARKERS):
+        raise ValueError(f"keys: needs 1 to {len(CATEGORY_MARKERS)} categories, got {len(keys)}")
+    try:
+        distinct = len(set(keys))
+    except TypeError:  # unhashable categories
+        raise ValueError(f"keys: categories must be hashable, got {keys!r}") from None
+    if distinct != len(keys):
+        raise ValueError(f"keys: each category once, got {keys!r}")
+    import seaborn as sns
+
+    colours = sns.color_palette("colorblind", len(keys))
+    return {k: (tuple(c), m) for k, c, m in zip(keys, colours, CATEGORY_MARKERS)}
 
 
 def panel_label(ax, label: str) -> None:
