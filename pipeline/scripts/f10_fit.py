@@ -33,10 +33,7 @@ mc = iv.mc.run(
     init="random",
     save_configs=True,
 )
-signs = np.random.default_rng(derive_seed(job["seed"], "flips")).choice(
-    np.array([-1, 1], np.int8), size=(mc.configs.shape[1], 1)
-)
-X = mc.configs[0] * signs
+X = iv.mc.random_global_flip(mc.configs[0], derive_seed(job["seed"], "flips"))
 m_sign = np.sign(X.sum(axis=1) + 0.5)
 lag1 = float(np.corrcoef(m_sign[:-1], m_sign[1:])[0, 1]) if m_sign.std() > 0 else 0.0
 log.info(

@@ -652,7 +652,7 @@ class GaussianMixture(_Mixture):
     weights_ : ndarray of shape (K,)
     means_ : ndarray of shape (K, d)
     covariances_, precisions_, precisions_cholesky_ : ndarray
-        In the shape given above for ``precisions_init``; precisions_cholesky_ holds U upper
+        In the shape given above for ``precisions_init``; ``precisions_cholesky_`` holds U upper
         triangular with precision = U Uᵀ (full, tied), or 1/σ (diag, spherical).
     converged_ : bool
         Whether the kept restart met tol.
@@ -661,7 +661,7 @@ class GaussianMixture(_Mixture):
     best_restart_ : int
     lower_bound_ : float
         Mean log-likelihood at the kept restart's last E-step (scikit-learn's meaning).
-    lower_bounds_ : ndarray of shape (n_iter_,)
+    lower_bounds_ : ndarray of shape (``n_iter_``,)
         The kept restart's lower bound at every iteration, as scikit-learn's.
     log_likelihood_ : float
         At the final parameters (= score of the training data).
