@@ -19,12 +19,24 @@ Every call checks, before it allocates, that its arrays fit in :func:`memory_lim
 physical memory unless :func:`set_memory_limit` or ``ISINGVI_MEMORY_LIMIT`` says otherwise).
 """
 
-from . import _core, analysis, bp, em, exact, freeenergy, mc, meanfield, models, neural, results
+import importlib
+from typing import Any
+
+from . import _core, analysis, bp, exact, freeenergy, mc, meanfield, models, neural, results
 from ._validate import memory_limit, set_memory_limit
 from .models import CubicLattice, Graph, SquareLattice
 from .sweep import sweep
 
 __version__: str = _core.__version__
+
+
+def __getattr__(name: str) -> Any:
+    # isingvi.em builds on scikit-learn's base classes, whose import takes seconds: load it on
+    # first use, so that `import isingvi` (every workflow job) stays fast
+    if name == "em":
+        return importlib.import_module(".em", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "CubicLattice",

@@ -194,7 +194,8 @@ class _Mixture(DensityMixin, BaseEstimator):
         Raises
         ------
         ValueError
-            If the estimator was never constructed (made by ``__new__`` alone).
+            If deep is not a bool, or the estimator was never constructed (made by
+            ``__new__`` alone).
 
         Examples
         --------
@@ -202,7 +203,7 @@ class _Mixture(DensityMixin, BaseEstimator):
         >>> GaussianMixture(3).get_params()["n_components"]
         3
         """
-        return super().get_params(deep=deep)
+        return super().get_params(deep=as_bool(deep, "deep"))
 
     def set_params(self, **params: Any) -> Any:
         """Set constructor arguments by name (as scikit-learn's ``set_params``).
@@ -521,8 +522,9 @@ class _Mixture(DensityMixin, BaseEstimator):
         >>> bool(bics[0] < bics[1])  # one Gaussian component describes these data best
         True
         """
-        n = np.shape(X)[0]
-        return -2.0 * self.score(X) * n + self._n_parameters() * np.log(n)
+        log_p = self.score_samples(X)  # checks X
+        n = log_p.shape[0]
+        return -2.0 * float(np.mean(log_p)) * n + self._n_parameters() * np.log(n)
 
     def aic(self, X) -> float:
         """Akaike information criterion, −2 n score(X) + 2 p (lower is better).
@@ -553,7 +555,8 @@ class _Mixture(DensityMixin, BaseEstimator):
         >>> bool(gm.aic(X) < gm.bic(X))  # ln 200 > 2
         True
         """
-        return -2.0 * self.score(X) * np.shape(X)[0] + 2.0 * self._n_parameters()
+        log_p = self.score_samples(X)  # checks X
+        return -2.0 * float(np.mean(log_p)) * log_p.shape[0] + 2.0 * self._n_parameters()
 
     @property
     def n_parameters_(self) -> int:

@@ -7,12 +7,13 @@ import inspect
 import numpy as np
 
 from .._validate import as_float, as_int, as_seed
-from ..em import _as_binary
 from ._jax import require_jax
 
 
 def as_spins(X, name: str = "X") -> tuple[np.ndarray, str]:
     """±1 float32 spins (n, D) from ±1 spins or 0/1 bits, and which encoding came in."""
+    from ..em import _as_binary  # here: isingvi.em loads scikit-learn, seconds of import
+
     bits, encoding = _as_binary(X, name)
     return (2.0 * bits - 1.0).astype(np.float32), encoding
 
