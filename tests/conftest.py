@@ -6,8 +6,23 @@ statistical test.
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
+
 import numpy as np
 import pytest
+
+# One JAX compilation cache for the session, shared with the subprocesses (doc examples,
+# workflow jobs): the tests compile the same small networks many times, and compiling is most
+# of their cost. A cached executable is the one XLA would build again, so results are unchanged.
+if "JAX_COMPILATION_CACHE_DIR" not in os.environ:
+    _jax_cache = tempfile.mkdtemp(prefix="isingvi-test-jax-cache-")
+    atexit.register(shutil.rmtree, _jax_cache, ignore_errors=True)
+    os.environ["JAX_COMPILATION_CACHE_DIR"] = _jax_cache
+    os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0")
+    os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES", "-1")
 
 
 def all_states(n: int) -> np.ndarray:
